@@ -1,0 +1,138 @@
+package dev.khlone.protocol.wire;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns messages into frames and back, on jackson-core's streaming parser and generator: the client
+ * shares this registry with the daemon and never loads jackson-databind (100+ ms of start-up).
+ */
+public final class Codec {
+    private interface Reader {
+        Message read(Fields fields) throws ProtocolException;
+    }
+
+    private static final Map<String, Reader> READERS = Map.of(
+            Hello.TYPE, Hello::read,
+            Welcome.TYPE, Welcome::read,
+            StatusRequest.TYPE, StatusRequest::read,
+            ZoneStatus.TYPE, ZoneStatus::read,
+            StopRequest.TYPE, StopRequest::read,
+            Ok.TYPE, Ok::read,
+            ErrorReply.TYPE, ErrorReply::read);
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .build();
+
+    private Codec() {}
+
+    /** One frame: the message as a JSON object followed by {@code \n}. */
+    public static byte[] encode(Message message) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (JsonGenerator json = JSON.createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("type", message.type());
+            message.write(new FrameWriter(json));
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding to memory cannot fail", e);
+        }
+        bytes.write('\n');
+        return bytes.toByteArray();
+    }
+
+    /** Decodes one frame, newline excluded. */
+    public static Message decode(byte[] frame) throws ProtocolException {
+        Fields fields = parse(frame);
+        Reader reader = READERS.get(fields.type());
+        if (reader == null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown frame type '" + fields.type() + "'");
+        }
+        return reader.read(fields);
+    }
+
+    /** Decodes a frame that must be a request, as the daemon reads them. */
+    public static Request decodeRequest(byte[] frame) throws ProtocolException {
+        Message m = decode(frame);
+        if (m instanceof Request) {
+            return (Request) m;
+        }
+        throw new ProtocolException(ErrorCode.BAD_REQUEST, "'" + m.type() + "' is not a request");
+    }
+
+    private static Fields parse(byte[] frame) throws ProtocolException {
+        Map<String, Object> object;
+        try (JsonParser p = JSON.createParser(frame)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame is not a JSON object");
+            }
+            object = readObject(p);
+            if (p.nextToken() != null) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame has content after its JSON object");
+            }
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame is not valid JSON: " + firstLine(e.getMessage()));
+        }
+        Object type = object.get("type");
+        if (!(type instanceof String)) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame has no string field 'type'");
+        }
+        return new Fields((String) type, object);
+    }
+
+    private static Map<String, Object> readObject(JsonParser p) throws IOException {
+        Map<String, Object> object = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            object.put(name, readValue(p));
+        }
+        return object;
+    }
+
+    private static Object readValue(JsonParser p) throws IOException {
+        switch (p.currentToken()) {
+            case START_OBJECT:
+                return readObject(p);
+            case START_ARRAY:
+                List<Object> list = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(readValue(p));
+                }
+                return list;
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    return p.getDoubleValue();
+                }
+                return p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new IOException("unexpected " + p.currentToken());
+        }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s == null ? -1 : s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

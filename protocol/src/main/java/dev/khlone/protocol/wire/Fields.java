@@ -1,0 +1,119 @@
+package dev.khlone.protocol.wire;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** A decoded frame's fields with typed access; a wrong or missing field names itself in the error. */
+public final class Fields {
+    private final String type;
+    private final Map<String, Object> values;
+
+    Fields(String type, Map<String, Object> values) {
+        this.type = type;
+        this.values = values;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String string(String name) throws ProtocolException {
+        return required(name, optionalString(name));
+    }
+
+    public String optionalString(String name) throws ProtocolException {
+        Object v = values.get(name);
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        throw wrongType(name, "a string");
+    }
+
+    public long number(String name) throws ProtocolException {
+        return required(name, optionalNumber(name));
+    }
+
+    public Long optionalNumber(String name) throws ProtocolException {
+        Object v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Long || v instanceof Integer) {
+            return ((Number) v).longValue();
+        }
+        throw wrongType(name, "an integer");
+    }
+
+    public int integer(String name) throws ProtocolException {
+        long v = number(name);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw wrongType(name, "a 32-bit integer");
+        }
+        return (int) v;
+    }
+
+    public double decimal(String name, double absent) throws ProtocolException {
+        Object v = values.get(name);
+        if (v == null) {
+            return absent;
+        }
+        if (v instanceof Number) {
+            return ((Number) v).doubleValue();
+        }
+        throw wrongType(name, "a number");
+    }
+
+    public boolean bool(String name, boolean absent) throws ProtocolException {
+        Object v = values.get(name);
+        if (v == null) {
+            return absent;
+        }
+        if (v instanceof Boolean) {
+            return (Boolean) v;
+        }
+        throw wrongType(name, "true or false");
+    }
+
+    public byte[] bytes(String name) throws ProtocolException {
+        try {
+            return Base64.getDecoder().decode(string(name));
+        } catch (IllegalArgumentException e) {
+            throw wrongType(name, "base64");
+        }
+    }
+
+    /** Nested objects, e.g. the rows of a listing; absent reads as empty. */
+    @SuppressWarnings("unchecked")
+    public List<Fields> list(String name) throws ProtocolException {
+        Object v = values.get(name);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List)) {
+            throw wrongType(name, "a list");
+        }
+        List<Object> items = (List<Object>) v;
+        Fields[] out = new Fields[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(items.get(i) instanceof Map)) {
+                throw wrongType(name, "a list of objects");
+            }
+            out[i] = new Fields(type, (Map<String, Object>) items.get(i));
+        }
+        return List.of(out);
+    }
+
+    private <T> T required(String name, T value) throws ProtocolException {
+        if (value == null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                    "'" + type + "' frame is missing field '" + name + "'");
+        }
+        return value;
+    }
+
+    private ProtocolException wrongType(String name, String expected) {
+        return new ProtocolException(ErrorCode.BAD_REQUEST,
+                "field '" + name + "' of a '" + type + "' frame must be " + expected);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.khlone.protocol.wire;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+
+/** Writes a message's fields; absent (null) values are left out of the frame. */
+public final class FrameWriter {
+    /** Writes one element of a nested list. */
+    public interface Element<T> {
+        void write(T value, FrameWriter out) throws IOException;
+    }
+
+    private final JsonGenerator json;
+
+    FrameWriter(JsonGenerator json) {
+        this.json = json;
+    }
+
+    public FrameWriter string(String name, String value) throws IOException {
+        if (value != null) {
+            json.writeStringField(name, value);
+        }
+        return this;
+    }
+
+    public FrameWriter number(String name, long value) throws IOException {
+        json.writeNumberField(name, value);
+        return this;
+    }
+
+    public FrameWriter number(String name, Long value) throws IOException {
+        if (value != null) {
+            json.writeNumberField(name, value);
+        }
+        return this;
+    }
+
+    public FrameWriter decimal(String name, double value) throws IOException {
+        json.writeNumberField(name, value);
+        return this;
+    }
+
+    public FrameWriter bool(String name, boolean value) throws IOException {
+        json.writeBooleanField(name, value);
+        return this;
+    }
+
+    public FrameWriter bytes(String name, byte[] value) throws IOException {
+        return string(name, value == null ? null : Base64.getEncoder().encodeToString(value));
+    }
+
+    public <T> FrameWriter list(String name, List<T> items, Element<T> element) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (T item : items) {
+            json.writeStartObject();
+            element.write(item, this);
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        return this;
+    }
+}

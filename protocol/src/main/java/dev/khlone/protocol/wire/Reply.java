@@ -1,0 +1,6 @@
+package dev.khlone.protocol.wire;
+
+/** Daemon to client, answering the request whose id is {@code re}. */
+public sealed interface Reply extends Message permits Welcome, ZoneStatus, Ok, ErrorReply {
+    String re();
+}

@@ -1,0 +1,17 @@
+package dev.khlone.protocol.wire;
+
+/** Client to daemon. Every request carries an {@code id} that its replies name in {@code re}. */
+public sealed interface Request extends Message permits Hello, StatusRequest, StopRequest {
+    String id();
+
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per request: a new request type does not compile until every handler handles it. */
+    interface Visitor<R> {
+        R hello(Hello hello);
+
+        R status(StatusRequest status);
+
+        R stop(StopRequest stop);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.khlone.protocol.zone;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where a zone's socket and state live. {@code KHLONE_HOME} (default
+ * {@code ${XDG_STATE_HOME:-~/.local/state}/khlone}) holds {@code zones/<id>/}; sockets go to
+ * {@code /tmp}, or {@code KHLONE_SOCKET_DIR} (tests).
+ */
+public record Locations(Path home, Path socketDir) {
+
+    public static Locations fromEnvironment(Map<String, String> env) {
+        return new Locations(home(env), Path.of(orElse(env.get("KHLONE_SOCKET_DIR"), "/tmp")));
+    }
+
+    private static Path home(Map<String, String> env) {
+        String explicit = env.get("KHLONE_HOME");
+        if (explicit != null && !explicit.isEmpty()) {
+            return Path.of(explicit);
+        }
+        String state = env.get("XDG_STATE_HOME");
+        if (state != null && !state.isEmpty()) {
+            return Path.of(state, "khlone");
+        }
+        return Path.of(orElse(env.get("HOME"), System.getProperty("user.home")), ".local", "state", "khlone");
+    }
+
+    private static String orElse(String value, String fallback) {
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+
+    public Path socket(Zone zone) {
+        return socketDir.resolve("khlone-zone-" + zone.id() + ".sock");
+    }
+
+    public Path zoneDir(Zone zone) {
+        return home.resolve("zones").resolve(zone.id());
+    }
+
+    public Path daemonLog(Zone zone) {
+        return zoneDir(zone).resolve("daemon.log");
+    }
+
+    /** Held by the daemon for its whole life: one daemon per zone. */
+    public Path daemonLock(Zone zone) {
+        return zoneDir(zone).resolve("daemon.lock");
+    }
+
+    /** Held by a client while it starts a daemon, so racing clients start one, not five. */
+    public Path startLock(Zone zone) {
+        return zoneDir(zone).resolve("start.lock");
+    }
+}

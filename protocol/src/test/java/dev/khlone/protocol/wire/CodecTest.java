@@ -1,0 +1,87 @@
+package dev.khlone.protocol.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+
+    @Test
+    void everyMessageSurvivesARoundTrip() throws Exception {
+        List<Message> messages = List.of(
+                new Hello("1", Protocol.VERSION, "khlone 0.1.0"),
+                new Welcome("1", Protocol.VERSION, "0.1.0", "app-12345678"),
+                new StatusRequest("2"),
+                new ZoneStatus("2", "/src/app", "app-12345678", 4242, 61_000, "0.1.0"),
+                new StopRequest("3"),
+                new Ok("3"),
+                new ErrorReply("4", "bad-request", "nope", "do this"),
+                new ErrorReply(null, "frame-too-large", "too big", null));
+        for (Message m : messages) {
+            byte[] frame = Codec.encode(m);
+            assertThat(frame[frame.length - 1]).isEqualTo((byte) '\n');
+            assertThat(Codec.decode(java.util.Arrays.copyOf(frame, frame.length - 1))).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void framesAreOneLineOfJsonWithTheirType() {
+        String frame = new String(Codec.encode(new Hello("7", 1, "a\nb")), StandardCharsets.UTF_8);
+        assertThat(frame).isEqualTo("{\"type\":\"hello\",\"id\":\"7\",\"protocol\":1,\"client\":\"a\\nb\"}\n");
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredSoNewerPeersCanAddThem() throws Exception {
+        Message m = decode("{\"type\":\"status\",\"id\":\"9\",\"verbose\":true,\"extra\":{\"a\":[1,2]}}");
+        assertThat(m).isEqualTo(new StatusRequest("9"));
+    }
+
+    @Test
+    void absentOptionalFieldsDecodeAsNull() throws Exception {
+        Message m = decode("{\"type\":\"error\",\"code\":\"internal\",\"message\":\"boom\"}");
+        assertThat(m).isEqualTo(new ErrorReply(null, "internal", "boom", null));
+    }
+
+    @Test
+    void brokenFramesAreRefusedWithWhatIsWrong() {
+        assertBadRequest("not json at all", "not valid JSON");
+        assertBadRequest("[1,2,3]", "not a JSON object");
+        assertBadRequest("{\"id\":\"1\"}", "no string field 'type'");
+        assertBadRequest("{\"type\":\"launch-missiles\",\"id\":\"1\"}", "unknown frame type 'launch-missiles'");
+        assertBadRequest("{\"type\":\"hello\",\"id\":\"1\",\"client\":\"x\"}", "missing field 'protocol'");
+        assertBadRequest("{\"type\":\"hello\",\"id\":\"1\",\"protocol\":\"one\",\"client\":\"x\"}",
+                "field 'protocol' of a 'hello' frame must be an integer");
+        assertBadRequest("{\"type\":\"status\",\"id\":\"1\"} {}", "content after");
+        assertBadRequest("{\"type\":\"status\",\"id\":\"1\"", "not valid JSON");
+    }
+
+    @Test
+    void randomBytesAreABadRequest() {
+        byte[] junk = new byte[512];
+        new java.util.Random(42).nextBytes(junk);
+        assertThatThrownBy(() -> Codec.decode(junk))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+    }
+
+    @Test
+    void aReplyIsNotAcceptedAsARequest() {
+        assertThatThrownBy(() -> Codec.decodeRequest(
+                "{\"type\":\"ok\",\"re\":\"1\"}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("'ok' is not a request");
+    }
+
+    private static Message decode(String json) throws ProtocolException {
+        return Codec.decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void assertBadRequest(String json, String expected) {
+        assertThatThrownBy(() -> decode(json))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+                .hasMessageContaining(expected);
+    }
+}
