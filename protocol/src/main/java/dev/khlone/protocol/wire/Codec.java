@@ -56,10 +56,14 @@ public final class Codec {
     public static Message decode(byte[] frame) throws ProtocolException {
         Fields fields = parse(frame);
         Reader reader = READERS.get(fields.type());
-        if (reader == null) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown frame type '" + fields.type() + "'");
+        try {
+            if (reader == null) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown frame type '" + fields.type() + "'");
+            }
+            return reader.read(fields);
+        } catch (ProtocolException e) {
+            throw e.about(fields.optionalString("id"));
         }
-        return reader.read(fields);
     }
 
     /** Decodes a frame that must be a request, as the daemon reads them. */

@@ -1,0 +1,90 @@
+package dev.khlone.daemon;
+
+import dev.khlone.daemon.server.ZoneServer;
+import dev.khlone.protocol.zone.Locations;
+import dev.khlone.protocol.zone.Zone;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One zone's daemon: holds the zone lock, serves the zone socket, and shuts both down in order.
+ */
+public final class ZoneDaemon {
+    private static final Logger LOG = Logger.getLogger(ZoneDaemon.class.getName());
+
+    private final Zone zone;
+    private final Path socket;
+    private final Instant started = Instant.now();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private ZoneLock lock;
+    private ZoneServer server;
+
+    private ZoneDaemon(Zone zone, Path socket) {
+        this.zone = zone;
+        this.socket = socket;
+    }
+
+    /**
+     * Takes the zone lock and starts serving. Only {@code ownerUid} may connect.
+     *
+     * @throws IOException with a message for people when the zone is taken or the socket path unusable
+     */
+    public static ZoneDaemon start(Zone zone, Locations locations, long ownerUid) throws IOException {
+        Path dir = locations.zoneDir(zone);
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(locations.socketDir());
+        ZoneDaemon daemon = new ZoneDaemon(zone, locations.socket(zone));
+        daemon.lock = ZoneLock.acquire(locations.daemonLock(zone));
+        try {
+            daemon.server = ZoneServer.start(daemon.socket, ownerUid, zone.id(), new Requests(daemon));
+        } catch (IOException | RuntimeException e) {
+            daemon.lock.close();
+            throw e;
+        }
+        LOG.info("serving zone " + zone.id() + " (" + zone.root() + ") on " + daemon.socket
+                + ", pid " + ProcessHandle.current().pid());
+        return daemon;
+    }
+
+    Zone zone() {
+        return zone;
+    }
+
+    Instant started() {
+        return started;
+    }
+
+    /** Stops serving, removes the socket, releases the zone. Safe to call more than once. */
+    public synchronized void stop() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        LOG.info("stopping");
+        server.close();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "releasing the zone lock", e);
+        }
+        stopped.countDown();
+        LOG.info("stopped");
+    }
+
+    /** Stops from another thread, so that the caller (a session answering a stop request) is not blocked. */
+    void stopSoon() {
+        Thread t = new Thread(this::stop, "stop");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+}

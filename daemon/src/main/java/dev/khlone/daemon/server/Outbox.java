@@ -1,0 +1,48 @@
+package dev.khlone.daemon.server;
+
+import java.util.ArrayDeque;
+
+/**
+ * Frames waiting to be written to one client, bounded in bytes: whoever produces them (a request
+ * handler, later a brain's output fan-out) never waits on a slow client. What to do with a client
+ * that falls behind is the producer's call: {@link #offer} says when it would go over the bound.
+ */
+final class Outbox {
+    private final long capacity;
+    private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
+    private long bytes;
+    private boolean closed;
+
+    Outbox(long capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Queues a frame; false, and nothing queued, if that would pass the bound or the box is closed. */
+    synchronized boolean offer(byte[] frame) {
+        if (closed || bytes + frame.length > capacity) {
+            return false;
+        }
+        frames.add(frame);
+        bytes += frame.length;
+        notifyAll();
+        return true;
+    }
+
+    /** The next frame, waiting for one; null once closed and drained. */
+    synchronized byte[] take() throws InterruptedException {
+        while (frames.isEmpty() && !closed) {
+            wait();
+        }
+        byte[] frame = frames.poll();
+        if (frame != null) {
+            bytes -= frame.length;
+        }
+        return frame;
+    }
+
+    /** No more frames are accepted; those queued are still handed out. */
+    synchronized void close() {
+        closed = true;
+        notifyAll();
+    }
+}

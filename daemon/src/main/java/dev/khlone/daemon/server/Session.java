@@ -1,0 +1,154 @@
+package dev.khlone.daemon.server;
+
+import dev.khlone.protocol.Version;
+import dev.khlone.protocol.wire.Codec;
+import dev.khlone.protocol.wire.ErrorCode;
+import dev.khlone.protocol.wire.ErrorReply;
+import dev.khlone.protocol.wire.FrameReader;
+import dev.khlone.protocol.wire.Hello;
+import dev.khlone.protocol.wire.Protocol;
+import dev.khlone.protocol.wire.ProtocolException;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
+import dev.khlone.protocol.wire.Welcome;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client connection: a reader thread that decodes and dispatches its requests, and a writer
+ * thread that drains its {@link Outbox}, so a client that stops reading stalls only itself.
+ */
+final class Session {
+    private static final Logger LOG = Logger.getLogger(Session.class.getName());
+    /** Replies are small; a client that lets this much pile up is not reading and is dropped. */
+    private static final long OUTBOX_BYTES = 8L << 20;
+
+    private final int number;
+    private final Socket socket;
+    private final String zoneId;
+    private final Request.Visitor<Reply> handler;
+    private final Consumer<Session> onClosed;
+    private final Outbox outbox = new Outbox(OUTBOX_BYTES);
+
+    Session(int number, Socket socket, String zoneId, Request.Visitor<Reply> handler, Consumer<Session> onClosed) {
+        this.number = number;
+        this.socket = socket;
+        this.zoneId = zoneId;
+        this.handler = handler;
+        this.onClosed = onClosed;
+    }
+
+    void start() {
+        Thread reader = new Thread(this::read, "session-" + number + "-reader");
+        Thread writer = new Thread(this::write, "session-" + number + "-writer");
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+        writer.start();
+        reader.start();
+    }
+
+    /**
+     * Stops taking requests: the reader sees the end of input, and the writer still writes what
+     * is queued (such as the answer to a request being handled right now) before closing.
+     */
+    void close() {
+        try {
+            socket.shutdownInput();
+        } catch (IOException e) {
+            outbox.close();
+        }
+    }
+
+    private void read() {
+        try {
+            FrameReader frames = new FrameReader(socket.getInputStream());
+            if (greet(frames)) {
+                serve(frames);
+            }
+        } catch (ProtocolException e) {
+            // Only an oversized frame gets here: the stream is mid-frame and cannot be resynchronised.
+            LOG.info("session " + number + ": " + e.getMessage() + "; closing");
+            send(e.reply(null));
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "session " + number + " read failed", e);
+        } finally {
+            outbox.close();
+        }
+    }
+
+    /** The first frame must be a hello of our protocol version. */
+    private boolean greet(FrameReader frames) throws IOException, ProtocolException {
+        byte[] frame = frames.next();
+        if (frame == null) {
+            return false;
+        }
+        Request first;
+        try {
+            first = Codec.decodeRequest(frame);
+        } catch (ProtocolException e) {
+            send(e.reply(e.re()));
+            return false;
+        }
+        if (!(first instanceof Hello)) {
+            send(new ErrorReply(first.id(), ErrorCode.BAD_REQUEST.wire(),
+                    "the first frame must be 'hello', not '" + first.type() + "'", null));
+            return false;
+        }
+        Hello hello = (Hello) first;
+        if (hello.protocol() != Protocol.VERSION) {
+            LOG.info("session " + number + ": refused " + hello.client() + " speaking protocol " + hello.protocol());
+            send(new ErrorReply(hello.id(), ErrorCode.PROTOCOL_MISMATCH.wire(),
+                    "the zone daemon (khlone " + Version.CURRENT + ") speaks protocol " + Protocol.VERSION
+                            + ", this client (" + hello.client() + ") speaks protocol " + hello.protocol(),
+                    "restart the daemon with the khlone you are running: khlone daemon restart"));
+            return false;
+        }
+        send(new Welcome(hello.id(), Protocol.VERSION, Version.CURRENT, zoneId));
+        return true;
+    }
+
+    private void serve(FrameReader frames) throws IOException, ProtocolException {
+        byte[] frame;
+        while ((frame = frames.next()) != null) {
+            Reply reply;
+            try {
+                reply = Codec.decodeRequest(frame).accept(handler);
+            } catch (ProtocolException e) {
+                reply = e.reply(e.re());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "session " + number + ": request failed", e);
+                reply = new ErrorReply(null, ErrorCode.INTERNAL.wire(), "the daemon failed: " + e, "see the daemon log");
+            }
+            if (!send(reply)) {
+                LOG.info("session " + number + ": client is not reading its replies; closing");
+                return;
+            }
+        }
+    }
+
+    private boolean send(Reply reply) {
+        return outbox.offer(Codec.encode(reply));
+    }
+
+    private void write() {
+        try (socket) {
+            OutputStream out = socket.getOutputStream();
+            byte[] frame;
+            while ((frame = outbox.take()) != null) {
+                out.write(frame);
+            }
+            out.flush();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "session " + number + " write failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            outbox.close();
+            onClosed.accept(this);
+        }
+    }
+}
