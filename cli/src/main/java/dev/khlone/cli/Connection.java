@@ -1,0 +1,151 @@
+package dev.khlone.cli;
+
+import dev.khlone.protocol.Version;
+import dev.khlone.protocol.wire.Codec;
+import dev.khlone.protocol.wire.ErrorReply;
+import dev.khlone.protocol.wire.FrameReader;
+import dev.khlone.protocol.wire.Hello;
+import dev.khlone.protocol.wire.Message;
+import dev.khlone.protocol.wire.Protocol;
+import dev.khlone.protocol.wire.ProtocolException;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
+import dev.khlone.protocol.wire.Welcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * The client's end of the zone socket, on the JDK's own unix sockets (no native library to load).
+ * Reads and writes go straight to the channel: on JDK 17, {@code Channels.newInputStream} and
+ * {@code newOutputStream} of one channel deadlock when one thread reads while another writes.
+ */
+final class Connection implements AutoCloseable {
+    private final SocketChannel channel;
+    private final FrameReader frames;
+    private final Welcome welcome;
+    private int nextId;
+
+    private Connection(SocketChannel channel) throws IOException {
+        this.channel = channel;
+        this.frames = new FrameReader(new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException("frames are read in blocks");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return channel.read(ByteBuffer.wrap(b, off, len));
+            }
+        });
+        Reply reply = call(new Hello(id(), Protocol.VERSION, "khlone " + Version.CURRENT));
+        this.welcome = (Welcome) reply;
+    }
+
+    /** Raised when nothing serves the socket: no file, or a file nobody listens on. */
+    static final class NotRunning extends Exception {
+        NotRunning(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Connects and says hello.
+     *
+     * @throws NotRunning when no daemon serves the socket (it may be started)
+     * @throws KhloneException when the socket cannot be used for another reason
+     */
+    static Connection open(Path socket) throws NotRunning {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.FAILED, "cannot open a unix socket: " + e.getMessage(), null, e);
+        }
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return new Connection(channel);
+        } catch (ConnectException e) {
+            close(channel);
+            throw new NotRunning("nothing answers on " + socket);
+        } catch (RuntimeException e) {
+            close(channel);
+            throw e;
+        } catch (IOException e) {
+            close(channel);
+            if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+                throw new NotRunning("no socket at " + socket);
+            }
+            boolean denied = String.valueOf(e.getMessage()).contains("Permission denied");
+            throw new KhloneException(ExitCode.UNREACHABLE,
+                    "cannot connect to the zone daemon at " + socket + ": " + e.getMessage(),
+                    denied ? "the socket belongs to another user: only the user who started the daemon may use it"
+                            : "check the socket, or remove it if no daemon runs: khlone daemon restart",
+                    e);
+        }
+    }
+
+    Welcome welcome() {
+        return welcome;
+    }
+
+    String id() {
+        return Integer.toString(++nextId);
+    }
+
+    /** Sends a request and returns its reply; an error reply becomes a {@link KhloneException}. */
+    Reply call(Request request) {
+        try {
+            ByteBuffer frame = ByteBuffer.wrap(Codec.encode(request));
+            while (frame.hasRemaining()) {
+                channel.write(frame);
+            }
+            while (true) {
+                byte[] bytes = frames.next();
+                if (bytes == null) {
+                    throw new KhloneException(ExitCode.UNREACHABLE,
+                            "the zone daemon closed the connection without answering", "see the daemon's log");
+                }
+                Message m = Codec.decode(bytes);
+                if (m instanceof ErrorReply) {
+                    throw failure((ErrorReply) m);
+                }
+                if (m instanceof Reply && request.id().equals(((Reply) m).re())) {
+                    return (Reply) m;
+                }
+            }
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.UNREACHABLE, "lost the connection to the zone daemon: " + e.getMessage(),
+                    "see the daemon's log", e);
+        } catch (ProtocolException e) {
+            throw new KhloneException(ExitCode.FAILED, "the zone daemon sent a frame this khlone cannot read: "
+                    + e.getMessage(), "restart the daemon: khlone daemon restart", e);
+        }
+    }
+
+    private static KhloneException failure(ErrorReply error) {
+        int exit = "protocol-mismatch".equals(error.code()) ? ExitCode.UNREACHABLE : ExitCode.FAILED;
+        return new KhloneException(exit, error.message(), error.hint());
+    }
+
+    @Override
+    public void close() {
+        close(channel);
+    }
+
+    private static void close(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing a socket we are done with
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.khlone.cli;
+
+import dev.khlone.protocol.zone.Zone;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How to run the daemon: its own JVM, from {@code khlone-daemon.jar} beside this command's jar, so
+ * the client never has the daemon's classes (or their start-up cost) on its path.
+ */
+final class DaemonProcess {
+    private DaemonProcess() {}
+
+    static List<String> command(Zone zone) {
+        Path jar = libDir().resolve("khlone-daemon.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new KhloneException(ExitCode.FAILED, "the daemon is not installed: " + jar + " is missing",
+                    "reinstall khlone: scripts/install");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Xlog:disable");
+        cmd.add("-Xlog:all=warning:stderr");
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.add("--zone");
+        cmd.add(zone.root().toString());
+        return cmd;
+    }
+
+    /**
+     * Starts the daemon in its own session (so a ctrl-c or a closing terminal never reaches it),
+     * stdin from /dev/null, output appended to its log.
+     */
+    static Process startDetached(Zone zone, Path log) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("setsid");
+        cmd.addAll(command(zone));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(zone.root().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectErrorStream(true);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.UNREACHABLE, "cannot start the zone daemon: " + e.getMessage(),
+                    "khlone needs 'setsid' (util-linux) on the PATH", e);
+        }
+    }
+
+    private static Path libDir() {
+        try {
+            return Path.of(DaemonProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

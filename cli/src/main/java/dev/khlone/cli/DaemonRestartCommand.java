@@ -1,0 +1,29 @@
+package dev.khlone.cli;
+
+import dev.khlone.protocol.zone.Locations;
+import dev.khlone.protocol.zone.Zone;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "restart", mixinStandardHelpOptions = true,
+        description = {"Stop the zone's daemon if it runs, then start it again:",
+                "after upgrading khlone, this puts the new version in charge."})
+final class DaemonRestartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ZoneOption zoneOption;
+
+    @Override
+    public Integer call() {
+        Zone zone = zoneOption.zone();
+        Locations locations = ZoneOption.locations();
+        DaemonStopCommand.stop(zone, locations, spec.commandLine().getOut());
+        DaemonStartCommand.start(zone, locations, spec.commandLine().getOut());
+        return ExitCode.OK;
+    }
+}

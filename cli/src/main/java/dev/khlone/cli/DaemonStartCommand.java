@@ -1,0 +1,37 @@
+package dev.khlone.cli;
+
+import dev.khlone.protocol.wire.StatusRequest;
+import dev.khlone.protocol.wire.ZoneStatus;
+import dev.khlone.protocol.zone.Locations;
+import dev.khlone.protocol.zone.Zone;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = "Start the zone's daemon in the background, unless it is already running.")
+final class DaemonStartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ZoneOption zoneOption;
+
+    @Override
+    public Integer call() {
+        start(zoneOption.zone(), ZoneOption.locations(), spec.commandLine().getOut());
+        return ExitCode.OK;
+    }
+
+    static void start(Zone zone, Locations locations, PrintWriter out) {
+        DaemonConnector.Connected connected = new DaemonConnector(zone, locations).connectOrStart();
+        try (Connection c = connected.connection()) {
+            ZoneStatus status = (ZoneStatus) c.call(new StatusRequest(c.id()));
+            out.printf("%s the daemon of zone %s (pid %d)%n", connected.started() ? "started" : "already running:",
+                    zone.id(), status.pid());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.khlone.cli;
+
+import dev.khlone.protocol.wire.StatusRequest;
+import dev.khlone.protocol.wire.StopRequest;
+import dev.khlone.protocol.wire.ZoneStatus;
+import dev.khlone.protocol.zone.Locations;
+import dev.khlone.protocol.zone.Zone;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "stop", mixinStandardHelpOptions = true,
+        description = "Stop the zone's daemon in order, and wait until it has exited and removed its socket.")
+final class DaemonStopCommand implements Callable<Integer> {
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ZoneOption zoneOption;
+
+    @Override
+    public Integer call() {
+        stop(zoneOption.zone(), ZoneOption.locations(), spec.commandLine().getOut());
+        return ExitCode.OK;
+    }
+
+    static void stop(Zone zone, Locations locations, PrintWriter out) {
+        Optional<Connection> running = new DaemonConnector(zone, locations).ifRunning();
+        if (running.isEmpty()) {
+            out.printf("no daemon is running for zone %s%n", zone.id());
+            return;
+        }
+        long pid;
+        try (Connection c = running.get()) {
+            pid = ((ZoneStatus) c.call(new StatusRequest(c.id()))).pid();
+            c.call(new StopRequest(c.id()));
+        }
+        Path socket = locations.socket(zone);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (alive(pid) || Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            if (System.nanoTime() > deadline) {
+                throw new KhloneException(ExitCode.FAILED,
+                        "the daemon of zone " + zone.id() + " (pid " + pid + ") did not stop within "
+                                + TIMEOUT.toSeconds() + " s",
+                        "see its log (" + locations.daemonLog(zone) + "), or end it: kill " + pid);
+            }
+            DaemonConnector.sleep(Duration.ofMillis(20));
+        }
+        out.printf("stopped the daemon of zone %s (pid %d)%n", zone.id(), pid);
+    }
+
+    /** Alive and not a zombie: an exited daemon whose parent has not reaped it yet counts as gone. */
+    private static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return !Files.exists(Path.of("/proc", Long.toString(pid)));
+        }
+    }
+}

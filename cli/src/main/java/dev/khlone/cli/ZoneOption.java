@@ -1,0 +1,27 @@
+package dev.khlone.cli;
+
+import dev.khlone.protocol.zone.Locations;
+import dev.khlone.protocol.zone.Zone;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --zone PATH}, shared by every command that talks to a zone. */
+final class ZoneOption {
+    @Option(names = "--zone", paramLabel = "PATH",
+            description = "The zone's root (default: the git worktree containing the current directory, else the current directory).")
+    Path root;
+
+    Zone zone() {
+        try {
+            return root == null ? Zone.containing(Path.of("").toAbsolutePath()) : Zone.at(root);
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.USAGE, "--zone " + root + ": " + e.getMessage(),
+                    "name an existing directory");
+        }
+    }
+
+    static Locations locations() {
+        return Locations.fromEnvironment(System.getenv());
+    }
+}
