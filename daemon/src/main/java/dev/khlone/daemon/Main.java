@@ -23,6 +23,7 @@ public final class Main implements Callable<Integer> {
     Path zoneRoot;
 
     public static void main(String[] args) {
+        System.setProperty("java.util.logging.manager", DaemonLogManager.class.getName());
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$-7s %5$s%6$s%n");
         int code = new CommandLine(new Main()).execute(args);
         System.exit(code);

@@ -1,0 +1,221 @@
+package dev.khlone.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.khlone.protocol.zone.Zone;
+import dev.khlone.testkit.KhloneHarness;
+import dev.khlone.testkit.KhloneHarness.Result;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The zone daemon as a user meets it, through the installed {@code khlone} command. */
+class DaemonLifecycleIT {
+    private static final Pattern PID = Pattern.compile("pid (\\d+)");
+
+    KhloneHarness khlone;
+    Path dir;
+    Zone zone;
+
+    @BeforeEach
+    void setUp() {
+        khlone = new KhloneHarness();
+        dir = khlone.newDirectory("app");
+        zone = khlone.zone(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        khlone.close();
+    }
+
+    @Test
+    void statusStartsTheDaemonASecondCallReusesItAndStopRemovesTheSocket() {
+        Result first = khlone.run(dir, "status");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.out()).contains("zone    " + zone.id() + "  " + dir.toAbsolutePath());
+        long pid = pid(first.out());
+        assertThat(KhloneHarness.running(pid)).isTrue();
+
+        Result second = khlone.run(dir, "status");
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(pid(second.out())).as("the same daemon serves the second call").isEqualTo(pid);
+
+        Path socket = khlone.locations().socket(zone);
+        assertThat(socket).exists();
+        Result stop = khlone.run(dir, "daemon", "stop");
+        assertThat(stop.exitCode()).as(stop.toString()).isZero();
+        assertThat(stop.out()).contains("stopped the daemon of zone " + zone.id() + " (pid " + pid + ")");
+        assertThat(KhloneHarness.running(pid)).isFalse();
+        assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(khlone.locations().daemonLog(zone)).content().contains("serving zone " + zone.id()).contains("stopped");
+    }
+
+    @Test
+    void aSubdirectoryOfAGitWorktreeBelongsToTheWorktreesZone() throws Exception {
+        Files.createDirectory(dir.resolve(".git"));
+        Path deep = Files.createDirectories(dir.resolve("src/main"));
+        Result r = khlone.run(deep, "status", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("\"id\" : \"" + zone.id() + "\"").contains("\"root\" : \"" + dir + "\"");
+    }
+
+    @Test
+    void fiveStatusCallsAtOnceStartExactlyOneDaemonAndAllGetAnAnswer() throws Exception {
+        List<Process> clients = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Path out = khlone.root().resolve("out-" + i);
+            outputs.add(out);
+            clients.add(khlone.command(dir, "status").redirectOutput(out.toFile())
+                    .redirectError(ProcessBuilder.Redirect.appendTo(out.toFile())).start());
+        }
+        List<Long> pids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            assertThat(clients.get(i).waitFor()).as(Files.readString(outputs.get(i))).isZero();
+            pids.add(pid(Files.readString(outputs.get(i))));
+        }
+        assertThat(pids).hasSize(5).containsOnly(pids.get(0));
+        assertThat(KhloneHarness.daemonProcesses(zone)).extracting(ProcessHandle::pid).containsExactly(pids.get(0));
+    }
+
+    @Test
+    void afterKillMinus9TheNextCommandTakesOverTheStaleSocketWithANewDaemon() {
+        long pid = pid(khlone.run(dir, "status").out());
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        assertThat(KhloneHarness.awaitExit(pid, Duration.ofSeconds(10))).isTrue();
+        Path socket = khlone.locations().socket(zone);
+        assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as("a killed daemon leaves its socket").isTrue();
+
+        Result r = khlone.run(dir, "status");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        long next = pid(r.out());
+        assertThat(next).isNotEqualTo(pid);
+        assertThat(khlone.locations().daemonLog(zone)).content().contains("taking over the dead socket " + socket);
+    }
+
+    @Test
+    void sigtermStopsTheDaemonInOrder() {
+        long pid = pid(khlone.run(dir, "status").out());
+        ProcessHandle.of(pid).orElseThrow().destroy();
+        assertThat(KhloneHarness.awaitExit(pid, Duration.ofSeconds(10))).isTrue();
+        assertThat(Files.exists(khlone.locations().socket(zone), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(khlone.locations().daemonLog(zone)).content().contains("stopped");
+        Result again = khlone.run(dir, "daemon", "status");
+        assertThat(again.exitCode()).isEqualTo(3);
+        assertThat(again.out()).contains("no daemon is running for zone " + zone.id());
+    }
+
+    @Test
+    void theStartedDaemonHasItsOwnSessionAndNoTerminalInput() throws Exception {
+        long pid = pid(khlone.run(dir, "status").out());
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertThat(Long.parseLong(fields[3])).as("session id: setsid made the daemon a session leader").isEqualTo(pid);
+        assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/0"))).isEqualTo(Path.of("/dev/null"));
+        assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/1"))).isEqualTo(khlone.locations().daemonLog(zone));
+    }
+
+    @Test
+    void theSocketIsPrivateAndAnotherUserIsRefused() throws Exception {
+        long pid = pid(khlone.run(dir, "status").out());
+        Path socket = khlone.locations().socket(zone);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+
+        khlone.openToOthers();
+        ProcessBuilder asNobody = new ProcessBuilder("runuser", "-u", "nobody", "--",
+                khlone.launcher().toString(), "status", "--zone", dir.toString()).directory(Path.of("/").toFile());
+        asNobody.environment().putAll(khlone.env());
+        Result refused = KhloneHarness.run(asNobody);
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
+        assertThat(refused.err()).contains("khlone: cannot connect to the zone daemon at " + socket + ": Permission denied")
+                .contains("hint: the socket belongs to another user");
+        assertThat(KhloneHarness.daemonProcesses(zone)).extracting(ProcessHandle::pid).containsExactly(pid);
+        assertThat(pid(khlone.run(dir, "status").out())).isEqualTo(pid);
+    }
+
+    @Test
+    void aSymlinkPlantedAtTheSocketPathStopsStartUpWithAClearMessageAndItsTargetIsUntouched() throws Exception {
+        Path target = Files.writeString(khlone.root().resolve("precious.txt"), "do not touch");
+        Path socket = khlone.locations().socket(zone);
+        Files.createSymbolicLink(socket, target);
+
+        Result r = khlone.run(dir, "status");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("khlone: the zone daemon failed to start: the socket path " + socket
+                + " is a symbolic link; refusing to use it")
+                .contains("hint: its log is " + khlone.locations().daemonLog(zone));
+        assertThat(Files.readString(target)).isEqualTo("do not touch");
+        assertThat(Files.isSymbolicLink(socket)).isTrue();
+        assertThat(KhloneHarness.daemonProcesses(zone)).isEmpty();
+    }
+
+    @Test
+    void daemonStartStatusRestartAndStopSayWhatTheyDid() {
+        Result notRunning = khlone.run(dir, "daemon", "status");
+        assertThat(notRunning.exitCode()).isEqualTo(3);
+        Result stopIdle = khlone.run(dir, "daemon", "stop");
+        assertThat(stopIdle.exitCode()).isZero();
+        assertThat(stopIdle.out()).contains("no daemon is running for zone " + zone.id());
+
+        Result start = khlone.run(dir, "daemon", "start");
+        assertThat(start.out()).as(start.toString()).startsWith("started the daemon of zone " + zone.id());
+        long pid = pid(start.out());
+        Result again = khlone.run(dir, "daemon", "start");
+        assertThat(again.out()).startsWith("already running: the daemon of zone " + zone.id() + " (pid " + pid + ")");
+        Result status = khlone.run(dir, "daemon", "status");
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.out()).contains("is running: pid " + pid);
+
+        Result restart = khlone.run(dir, "daemon", "restart");
+        assertThat(restart.exitCode()).as(restart.toString()).isZero();
+        assertThat(restart.out()).contains("stopped the daemon of zone " + zone.id() + " (pid " + pid + ")")
+                .contains("started the daemon of zone " + zone.id());
+        assertThat(KhloneHarness.running(pid)).isFalse();
+        assertThat(KhloneHarness.daemonProcesses(zone)).hasSize(1);
+    }
+
+    @Test
+    void daemonRunServesInTheForegroundUntilSigterm() throws Exception {
+        Path log = khlone.root().resolve("foreground.log");
+        Process fg = khlone.command(dir, "daemon", "run").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path socket = khlone.locations().socket(zone);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(socket) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Result status = khlone.run(dir, "daemon", "status");
+        assertThat(status.exitCode()).as(status + Files.readString(log)).isZero();
+        long pid = pid(status.out());
+        assertThat(Files.readString(log)).contains("serving zone " + zone.id());
+
+        fg.destroy();
+        assertThat(fg.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(KhloneHarness.awaitExit(pid, Duration.ofSeconds(10))).isTrue();
+        assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    @Test
+    void aZoneThatIsNotADirectoryIsAUsageErrorAndStartsNothing() {
+        Result r = khlone.run(dir, "status", "--zone", dir.resolve("nope").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("khlone: --zone " + dir.resolve("nope") + ": zone root")
+                .contains("is not a directory").contains("hint: name an existing directory");
+        assertThat(khlone.locations().home().resolve("zones")).doesNotExist();
+    }
+
+    private static long pid(String out) {
+        Matcher m = PID.matcher(out);
+        assertThat(m.find()).as("a pid in: " + out).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+}

@@ -1,0 +1,245 @@
+package dev.khlone.testkit;
+
+import dev.khlone.protocol.zone.Locations;
+import dev.khlone.protocol.zone.Zone;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs the real, installed {@code khlone} command (and through it the real daemon) in a private
+ * world: its own KHLONE_HOME, socket directory, HOME and zones under one temp directory, so a
+ * test never meets a user's daemon or state. Closing it stops every daemon it started.
+ *
+ * <p>The installed layout is found from the system property {@code khlone.dist} (set by the
+ * build to the freshly laid out {@code dist/target/khlone}).
+ */
+public final class KhloneHarness implements AutoCloseable {
+    /** What one command did. */
+    public record Result(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path dist;
+    private final Path root;
+    private final Path home;
+    private final Path sockets;
+    private final Path userHome;
+    private final Map<String, String> env = new HashMap<>();
+
+    public KhloneHarness() {
+        String d = System.getProperty("khlone.dist");
+        if (d == null) {
+            throw new IllegalStateException("system property khlone.dist is not set: run the end-to-end tests through Maven");
+        }
+        dist = Path.of(d);
+        try {
+            // Short and under /tmp: a unix socket path must fit in 108 bytes.
+            root = Files.createTempDirectory(Path.of("/tmp"), "khl-");
+            home = Files.createDirectory(root.resolve("state"));
+            sockets = Files.createDirectory(root.resolve("s"));
+            userHome = Files.createDirectory(root.resolve("home"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        env.put("KHLONE_HOME", home.toString());
+        env.put("KHLONE_SOCKET_DIR", sockets.toString());
+        env.put("HOME", userHome.toString());
+        env.put("XDG_STATE_HOME", userHome.resolve(".local/state").toString());
+        env.put("KHLONE_START_TIMEOUT", "30");
+    }
+
+    public Path launcher() {
+        return dist.resolve("bin/khlone");
+    }
+
+    /** The temp directory everything lives in. */
+    public Path root() {
+        return root;
+    }
+
+    public Locations locations() {
+        return new Locations(home, sockets);
+    }
+
+    /** The environment every command gets on top of this JVM's own. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** A fresh directory to use as a zone (or a place inside one). */
+    public Path newDirectory(String name) {
+        try {
+            return Files.createDirectories(root.resolve("zones").resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Zone zone(Path dir) {
+        try {
+            return Zone.containing(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A process builder for {@code khlone args...} in {@code cwd}, for tests that drive it themselves. */
+    public ProcessBuilder command(Path cwd, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher().toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    /** Runs {@code khlone args...} in {@code cwd} to the end and returns what it did. */
+    public Result run(Path cwd, String... args) {
+        return run(command(cwd, args));
+    }
+
+    /** Runs a prepared command to the end, stdin closed, and returns what it did. */
+    public static Result run(ProcessBuilder pb) {
+        try {
+            Path out = Files.createTempFile("khl-out", ".txt");
+            Path err = Files.createTempFile("khl-err", ".txt");
+            try {
+                Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new AssertionError("command did not finish in " + COMMAND_TIMEOUT + ": " + pb.command());
+                }
+                return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** The pid written in the zone's lock by the daemon holding it, if one does. */
+    public Optional<Long> daemonPid(Zone zone) {
+        try {
+            String text = Files.readString(locations().daemonLock(zone)).trim();
+            return text.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(text));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Daemon processes of {@code zone} running now, found by their command line. */
+    public static List<ProcessHandle> daemonProcesses(Zone zone) {
+        return ProcessHandle.allProcesses()
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> {
+                    String line = String.join(" ", p.info().arguments().orElse(new String[0]));
+                    return line.contains("khlone-daemon.jar") && line.endsWith("--zone " + zone.root());
+                })
+                .toList();
+    }
+
+    /** Waits until the process is gone, for up to {@code timeout}; true if it is. */
+    public static boolean awaitExit(long pid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!running(pid)) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !running(pid);
+    }
+
+    /** Alive and not a zombie. */
+    public static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Makes the harness's directories reachable by other users (for tests that play one). */
+    public void openToOthers() {
+        for (Path p : List.of(root, home, sockets, userHome, root.resolve("zones"))) {
+            try {
+                if (Files.exists(p)) {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Stops every daemon started under this harness (kill -9 for one that will not stop), then removes its files. */
+    @Override
+    public void close() {
+        Path zones = home.resolve("zones");
+        if (Files.isDirectory(zones)) {
+            try (Stream<Path> ids = Files.list(zones)) {
+                for (Path dir : ids.toList()) {
+                    stopDaemonIn(dir);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void stopDaemonIn(Path zoneDir) throws IOException {
+        Path lock = zoneDir.resolve("daemon.lock");
+        if (!Files.exists(lock)) {
+            return;
+        }
+        String text = Files.readString(lock).trim();
+        if (text.isEmpty()) {
+            return;
+        }
+        long pid = Long.parseLong(text);
+        // The lock of a killed daemon still names it; make sure the pid was not reused by someone else.
+        Optional<ProcessHandle> daemon = ProcessHandle.of(pid)
+                .filter(p -> p.info().commandLine().orElse("").contains("khlone-daemon.jar"));
+        daemon.ifPresent(ProcessHandle::destroy);
+        if (daemon.isPresent() && !awaitExit(pid, Duration.ofSeconds(10))) {
+            daemon.get().destroyForcibly();
+            awaitExit(pid, Duration.ofSeconds(5));
+        }
+    }
+}
