@@ -1,0 +1,84 @@
+package dev.khlone.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Parsing, help and usage errors, in this JVM: none of these reach a daemon. */
+class CommandLineTest {
+    record Run(int exitCode, String out, String err) {}
+
+    static Run khlone(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (List<String> command : List.<List<String>>of(List.of(), List.of("status"), List.of("version"), List.of("daemon"),
+                List.of("daemon", "start"), List.of("daemon", "stop"), List.of("daemon", "restart"),
+                List.of("daemon", "status"), List.of("daemon", "run"))) {
+            List<String> withHelp = new ArrayList<>(command);
+            withHelp.add("--help");
+            String[] args = withHelp.toArray(new String[0]);
+            Run r = khlone(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isZero();
+            assertThat(r.out()).contains("Usage: khlone" + (command.isEmpty() ? "" : " " + String.join(" ", command)));
+        }
+    }
+
+    @Test
+    void theRootHelpListsTheCommandsAndTheExitCodes() {
+        Run r = khlone("--help");
+        assertThat(r.out()).contains("status").contains("daemon").contains("version")
+                .contains("Exit codes:").contains("3  the zone daemon could not be reached or started");
+    }
+
+    @Test
+    void versionIsPrinted() {
+        assertThat(khlone("version").out()).matches("khlone \\S+ \\(protocol 1\\)\\s*");
+        assertThat(khlone("--version").out()).isEqualTo(khlone("version").out());
+    }
+
+    @Test
+    void noCommandPrintsUsageAndExits2() {
+        Run r = khlone();
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("Usage: khlone");
+        Run daemon = khlone("daemon");
+        assertThat(daemon.exitCode()).isEqualTo(2);
+        assertThat(daemon.err()).contains("Usage: khlone daemon").contains("start").contains("stop");
+    }
+
+    @Test
+    void unknownCommandsAndOptionsAreUsageErrors() {
+        Run r = khlone("frobnicate");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("Unmatched argument at index 0: 'frobnicate'");
+        Run opt = khlone("status", "--colour");
+        assertThat(opt.exitCode()).isEqualTo(2);
+        assertThat(opt.err()).contains("Unknown option: '--colour'");
+    }
+
+    @Test
+    void aZoneThatDoesNotExistIsAUsageError() {
+        Run r = khlone("daemon", "status", "--zone", "/no/such/dir");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("khlone: --zone /no/such/dir: zone root /no/such/dir is not a directory"
+                + System.lineSeparator() + "  hint: name an existing directory" + System.lineSeparator());
+    }
+
+    @Test
+    void durationsReadLikeAPersonWouldSayThem() {
+        assertThat(Render.duration(42_000)).isEqualTo("42s");
+        assertThat(Render.duration(192_000)).isEqualTo("3m 12s");
+        assertThat(Render.duration(7_500_000)).isEqualTo("2h 5m");
+        assertThat(Render.duration(356_400_000)).isEqualTo("4d 3h");
+    }
+}
