@@ -68,9 +68,9 @@ final class DaemonConnector {
     }
 
     private Connection start() {
+        Duration timeout = startTimeout();
         Path log = locations.daemonLog(zone);
         Process process = DaemonProcess.startDetached(zone, log);
-        Duration timeout = startTimeout();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<Connection> up = ifRunning();

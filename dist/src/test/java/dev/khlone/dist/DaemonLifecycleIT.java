@@ -213,6 +213,24 @@ class DaemonLifecycleIT {
         assertThat(khlone.locations().home().resolve("zones")).doesNotExist();
     }
 
+    @Test
+    void aDaemonThatDoesNotComeUpInTimeIsReportedWithItsLog() {
+        khlone.env().put("KHLONE_START_TIMEOUT", "0");
+        Result r = khlone.run(dir, "status");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains("khlone: the zone daemon did not come up within 0 s")
+                .contains("hint: see its log: " + khlone.locations().daemonLog(zone));
+    }
+
+    @Test
+    void aStartTimeoutThatIsNotANumberIsAUsageErrorAndStartsNothing() {
+        khlone.env().put("KHLONE_START_TIMEOUT", "soon");
+        Result r = khlone.run(dir, "status");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("khlone: KHLONE_START_TIMEOUT=soon is not a number of seconds");
+        assertThat(KhloneHarness.daemonProcesses(zone)).isEmpty();
+    }
+
     private static long pid(String out) {
         Matcher m = PID.matcher(out);
         assertThat(m.find()).as("a pid in: " + out).isTrue();

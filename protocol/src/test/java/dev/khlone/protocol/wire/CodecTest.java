@@ -59,6 +59,16 @@ class CodecTest {
     }
 
     @Test
+    void anErrorNamesTheRequestWhenTheFrameCarriedAnId() {
+        assertThatThrownBy(() -> decode("{\"type\":\"hello\",\"id\":\"41\"}"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.re()).isEqualTo("41"));
+        assertThatThrownBy(() -> decode("{\"type\":\"warp\",\"id\":\"42\"}"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.re()).isEqualTo("42"));
+        assertThatThrownBy(() -> decode("{\"type\":\"warp\"}"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.re()).isNull());
+    }
+
+    @Test
     void randomBytesAreABadRequest() {
         byte[] junk = new byte[512];
         new java.util.Random(42).nextBytes(junk);
