@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,6 +14,15 @@ import java.util.Map;
  * A private home for {@code claude} that talks to a fake model server and to nothing else, and
  * starts without dialogs. The {@link #environment()} is complete: start the process with it
  * instead of the inherited one, so that a developer's own keys and settings never leak in.
+ *
+ * <p>Seen with claude 2.1.328 in a PTY ({@code claude --resume ID}, 120x40): no dialog; the
+ * earlier conversation is on screen; the TUI is ready about 0.45 s after spawn, when the input
+ * line shows {@code ❯} followed by a no-break space (U+00A0) between two rules. Text plus
+ * {@code \r} in one write is submitted; a {@code \r} written before ready is lost (the text stays
+ * in the input). It enables bracketed paste (and mouse tracking, focus events, the alternate
+ * screen); a bracketed paste of 6,000 characters reaches the model whole but wrapped in
+ * {@code <pasted_content id="...">} tags. {@code /exit} + {@code \r} or ctrl-c twice exits
+ * within 0.4 s, printing {@code claude --resume <id>}.
  *
  * @param home        {@code $HOME}, holding {@code .claude.json} and, once claude ran, {@code .claude/}
  * @param project     the working directory claude is told to trust
@@ -23,7 +33,8 @@ public record ClaudeHome(Path home, Path project, Map<String, String> environmen
     public static final String TOKEN = "khlone-fake-token";
 
     public ClaudeHome {
-        environment = Map.copyOf(environment);
+        // Insertion order kept, so a dump of the environment reads in the order it is explained below.
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     }
 
     /**

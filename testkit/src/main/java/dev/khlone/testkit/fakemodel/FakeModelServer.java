@@ -55,8 +55,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * Side requests are told apart by shape (see {@link AnthropicMessages}) and get a harmless
  * answer of their own: 200 for the connectivity check, a token estimate for count_tokens, and a
- * reply that fits the asked-for schema ({@code {"title":"Fake title"}}) for structured output.
- * They never take a scripted reply.
+ * reply that fits the asked-for schema ({@code {"title":"Fake title"}}, which claude takes as the
+ * session's title) for structured output. They never take a scripted reply.
+ *
+ * <p>How claude 2.1.328 takes the injected failures, with {@code CLAUDE_CODE_MAX_RETRIES=0}: a
+ * 401, 500 or 529 ends the turn in about 0.5 s with {@code is_error: true} and the API's
+ * message in the result (except the real API's own 401 text "invalid x-api-key", which claude
+ * rewords); a {@link Reply.Hang} keeps the turn open (claude's own timeout is 600 s) until the
+ * server closes, after which the turn fails at once as a connection error.
  *
  * <p>Not thread-confined: tests enqueue and await from their own thread while the server's
  * threads answer; one lock guards the script and the log, and no lock is held while writing.
@@ -102,11 +108,6 @@ public final class FakeModelServer implements AutoCloseable {
         synchronized (this) {
             script.addAll(List.of(replies));
         }
-    }
-
-    /** How many scripted replies no turn has taken yet. */
-    public synchronized int pendingReplies() {
-        return script.size();
     }
 
     /** Forgets the script and the log, so that one server can serve a whole test class. */

@@ -174,6 +174,22 @@ class ClaudeCliTest {
     }
 
     @Test
+    void anOverloadedApiEndsTheTurnWithoutRetrying() throws Exception {
+        server.enqueue(Reply.overloaded());
+        ClaudeProcess claude = start();
+
+        claude.send("this will fail");
+        Map<String, Object> result = claude.awaitResult(TURN);
+
+        assertThat(result).containsEntry("is_error", true).containsEntry("api_error_status", 529L);
+        assertThat((String) result.get("result")).startsWith("API Error: 529 Overloaded.");
+        claude.send("this will not");
+        assertThat(claude.awaitResult(TURN)).containsEntry("is_error", false)
+                .containsEntry("result", "echo: this will not");
+        assertThat(server.turns()).hasSize(2);
+    }
+
+    @Test
     void resumeInANewProcessContinuesTheConversation() throws Exception {
         String session = UUID.randomUUID().toString();
         ClaudeProcess before = start("--session-id", session);

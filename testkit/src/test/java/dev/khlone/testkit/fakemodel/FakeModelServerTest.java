@@ -160,7 +160,8 @@ class FakeModelServerTest {
         assertThat(Json.parseObject(count.body())).containsKey("input_tokens");
 
         assertThat(texts(stream(turn("hi")))).isEqualTo("the turn's reply");
-        assertThat(server.requests()).extracting(RecordedRequest::turn).containsExactly(false, false, false, true);
+        assertThat(server.awaitRequests(4, WAIT)).extracting(RecordedRequest::turn)
+                .containsExactly(false, false, false, true);
     }
 
     @Test
