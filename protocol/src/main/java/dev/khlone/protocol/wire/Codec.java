@@ -5,12 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.khlone.protocol.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -81,7 +79,9 @@ public final class Codec {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame is not a JSON object");
             }
-            object = readObject(p);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> read = (Map<String, Object>) Json.read(p);
+            object = read;
             if (p.nextToken() != null) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame has content after its JSON object");
             }
@@ -93,46 +93,6 @@ public final class Codec {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame has no string field 'type'");
         }
         return new Fields((String) type, object);
-    }
-
-    private static Map<String, Object> readObject(JsonParser p) throws IOException {
-        Map<String, Object> object = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            p.nextToken();
-            object.put(name, readValue(p));
-        }
-        return object;
-    }
-
-    private static Object readValue(JsonParser p) throws IOException {
-        switch (p.currentToken()) {
-            case START_OBJECT:
-                return readObject(p);
-            case START_ARRAY:
-                List<Object> list = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(readValue(p));
-                }
-                return list;
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    return p.getDoubleValue();
-                }
-                return p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            default:
-                throw new IOException("unexpected " + p.currentToken());
-        }
     }
 
     private static String firstLine(String s) {

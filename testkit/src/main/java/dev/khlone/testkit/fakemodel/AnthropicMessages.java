@@ -1,6 +1,6 @@
 package dev.khlone.testkit.fakemodel;
 
-import dev.khlone.testkit.Json;
+import dev.khlone.protocol.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

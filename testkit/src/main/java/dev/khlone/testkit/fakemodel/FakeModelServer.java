@@ -2,7 +2,7 @@ package dev.khlone.testkit.fakemodel;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.khlone.testkit.Json;
+import dev.khlone.protocol.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package dev.khlone.testkit.brains;
 
-import dev.khlone.testkit.Json;
+import dev.khlone.protocol.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,7 +3,7 @@ package dev.khlone.testkit.fakemodel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.khlone.testkit.Json;
+import dev.khlone.protocol.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.khlone.testkit;
+package dev.khlone.protocol.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -14,9 +14,9 @@ import java.util.Map;
 
 /**
  * JSON as plain Java values ({@code Map}, {@code List}, {@code String}, {@code Long}/{@code BigInteger},
- * {@code Double}, {@code Boolean}, {@code null}), on jackson-core alone: the tests only look into
- * other programs' JSON, so a tree of plain values is all they need and databind would be one more
- * dependency.
+ * {@code Double}, {@code Boolean}, {@code null}), on jackson-core alone: the wire codec, the brain
+ * decoders and the tests only look into JSON, so a tree of plain values is all they need, and
+ * databind would cost the client 100+ ms of start-up.
  */
 public final class Json {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -59,7 +59,8 @@ public final class Json {
         return out.toString();
     }
 
-    private static Object read(JsonParser parser) throws IOException {
+    /** Reads the value starting at the parser's current token, leaving the parser on its last token. */
+    public static Object read(JsonParser parser) throws IOException {
         switch (parser.currentToken()) {
             case START_OBJECT: {
                 Map<String, Object> map = new LinkedHashMap<>();
