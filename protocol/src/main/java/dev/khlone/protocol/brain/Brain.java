@@ -1,0 +1,26 @@
+package dev.khlone.protocol.brain;
+
+/**
+ * A brain's dialect, stateless: how to launch its CLI headless and as a TUI on a series, how to
+ * talk to a dispatch process, and whether it can run here. One implementation per CLI, found by
+ * the daemon with {@link java.util.ServiceLoader}. A dialect never sees a process or a PTY.
+ */
+public interface Brain {
+    /** The name users write after {@code @}, e.g. {@code claude}. */
+    String name();
+
+    /** A conversation not begun yet: with an id if the CLI lets the supervisor choose it. */
+    Series newSeries();
+
+    /** Headless on pipes, with the permission set of {@code mode}. */
+    LaunchSpec dispatch(Series series, TaskMode mode, Options options);
+
+    /** The CLI's own TUI, in a PTY, resuming {@code series}. */
+    LaunchSpec interact(Series series, Options options);
+
+    /** A fresh dialogue for one dispatch process on {@code series}. */
+    Dialogue dialogue(Series series);
+
+    /** Whether the CLI (and what it needs) is here; a clear message when not. */
+    Preflight check(Options options);
+}
