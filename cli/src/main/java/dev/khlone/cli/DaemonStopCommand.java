@@ -1,13 +1,12 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.Processes;
 import dev.khlone.protocol.wire.StatusRequest;
 import dev.khlone.protocol.wire.StopRequest;
 import dev.khlone.protocol.wire.ZoneStatus;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -49,7 +48,7 @@ final class DaemonStopCommand implements Callable<Integer> {
         }
         Path socket = locations.socket(zone);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (alive(pid) || Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+        while (Processes.running(pid) || Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             if (System.nanoTime() > deadline) {
                 throw new KhloneException(ExitCode.FAILED,
                         "the daemon of zone " + zone.id() + " (pid " + pid + ") did not stop within "
@@ -59,18 +58,5 @@ final class DaemonStopCommand implements Callable<Integer> {
             DaemonConnector.sleep(Duration.ofMillis(20));
         }
         out.printf("stopped the daemon of zone %s (pid %d)%n", zone.id(), pid);
-    }
-
-    /** Alive and not a zombie: an exited daemon whose parent has not reaped it yet counts as gone. */
-    private static boolean alive(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException e) {
-            return !Files.exists(Path.of("/proc", Long.toString(pid)));
-        }
     }
 }

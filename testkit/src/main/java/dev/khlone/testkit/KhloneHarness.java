@@ -1,5 +1,6 @@
 package dev.khlone.testkit;
 
+import dev.khlone.protocol.Processes;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
@@ -182,12 +183,7 @@ public final class KhloneHarness implements AutoCloseable {
 
     /** Alive and not a zombie. */
     public static boolean running(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException e) {
-            return false;
-        }
+        return Processes.running(pid);
     }
 
     /** Makes the harness's directories reachable by other users (for tests that play one). */

@@ -1,0 +1,229 @@
+package dev.khlone.daemon.brain;
+
+import com.pty4j.PtyProcess;
+import com.pty4j.PtyProcessBuilder;
+import com.pty4j.WinSize;
+import dev.khlone.protocol.Processes;
+import dev.khlone.protocol.brain.LaunchSpec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One running brain process, on pipes or in a PTY: its own reader threads (which only read and
+ * hand chunks on), one writer thread (a child that stops reading blocks only that thread), and
+ * the way to end it with everything it started.
+ */
+final class Spawned {
+    private static final Logger LOG = Logger.getLogger(Spawned.class.getName());
+    private static final int STDERR_TAIL = 20;
+
+    /** Where output goes; called on the process's reader thread. */
+    interface Output {
+        void chunk(byte[] bytes, int length);
+    }
+
+    final Process process;
+    final long pid;
+    final boolean pty;
+    private final String name;
+    private final ExecutorService writer;
+    private final CountDownLatch outputDone = new CountDownLatch(1);
+    private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+    private volatile boolean expected;
+
+    private Spawned(String name, Process process, boolean pty) {
+        this.name = name;
+        this.process = process;
+        this.pid = process.pid();
+        this.pty = pty;
+        this.writer = Executors.newSingleThreadExecutor(r -> daemonThread(r, name + "-" + pid + "-writer"));
+    }
+
+    /** Headless: stdin a pipe, stdout to {@code output}, stderr kept apart (logged, its tail kept for messages). */
+    static Spawned pipes(String name, LaunchSpec spec, Output output) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(spec.argv()).directory(spec.cwd().toFile());
+        pb.environment().clear();
+        pb.environment().putAll(spec.env());
+        Spawned s = new Spawned(name, pb.start(), false);
+        s.read(s.process.getInputStream(), output);
+        s.readStderr();
+        return s;
+    }
+
+    /** A TUI: a PTY of {@code cols}x{@code rows}, its output to {@code output}. */
+    static Spawned pty(String name, LaunchSpec spec, int cols, int rows, Output output) throws IOException {
+        Map<String, String> env = new HashMap<>(spec.env());
+        env.putIfAbsent("TERM", "xterm-256color");
+        PtyProcess p = new PtyProcessBuilder(spec.argv().toArray(new String[0]))
+                .setEnvironment(env)
+                .setDirectory(spec.cwd().toString())
+                .setInitialColumns(cols)
+                .setInitialRows(rows)
+                .start();
+        Spawned s = new Spawned(name, p, true);
+        s.read(p.getInputStream(), output);
+        return s;
+    }
+
+    private void read(InputStream in, Output output) {
+        daemonThread(() -> {
+            byte[] buf = new byte[16384];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    output.chunk(buf, n);
+                }
+            } catch (IOException e) {
+                // A PTY reports the child's end as an I/O error; either way the output is over.
+                LOG.log(Level.FINE, name + ": output closed", e);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, name + ": handling output failed", e);
+            } finally {
+                outputDone.countDown();
+            }
+        }, name + "-" + pid + "-reader").start();
+    }
+
+    private void readStderr() {
+        daemonThread(() -> {
+            try (BufferedReader err = new BufferedReader(
+                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = err.readLine()) != null) {
+                    LOG.fine(name + " stderr: " + line);
+                    synchronized (stderrTail) {
+                        if (stderrTail.size() == STDERR_TAIL) {
+                            stderrTail.removeFirst();
+                        }
+                        stderrTail.addLast(line);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.log(Level.FINE, name + ": stderr closed", e);
+            }
+        }, name + "-" + pid + "-stderr").start();
+    }
+
+    /** Queues bytes for the process's input, in order. */
+    void write(byte[] bytes) {
+        OutputStream in = process.getOutputStream();
+        writer.execute(() -> {
+            try {
+                in.write(bytes);
+                in.flush();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, name + ": write failed (the process is gone)", e);
+            }
+        });
+    }
+
+    /** Closes the process's input after what is queued: a per-task brain's prompt ends there. */
+    void closeInput() {
+        writer.execute(() -> {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, name + ": closing input failed", e);
+            }
+        });
+    }
+
+    void resize(int cols, int rows) {
+        if (pty) {
+            ((PtyProcess) process).setWinSize(new WinSize(cols, rows));
+        }
+    }
+
+    boolean expected() {
+        return expected;
+    }
+
+    /** The last lines the process wrote to stderr, for messages about its death. */
+    String stderrTail() {
+        synchronized (stderrTail) {
+            return String.join("\n", stderrTail);
+        }
+    }
+
+    /** Waits for the exit and for the output to be read to its end (a little while at most: an orphan may hold it open). */
+    int awaitExit() throws InterruptedException {
+        int code = process.waitFor();
+        outputDone.await(2, TimeUnit.SECONDS);
+        return code;
+    }
+
+    /**
+     * Ends the process and everything it started, children that left its session included: the
+     * tree is taken from a snapshot made first, since orphans are re-parented once their parent
+     * dies. A dispatch process gets its input closed and a moment to finish writing; then SIGTERM;
+     * then SIGKILL for whatever remains.
+     */
+    void stop(Duration grace) {
+        expected = true;
+        // pty4j's processes have no toHandle(); their pid does.
+        ProcessHandle root = ProcessHandle.of(pid).orElse(null);
+        if (root == null) {
+            writer.shutdownNow();
+            return;
+        }
+        List<ProcessHandle> tree = tree(root);
+        if (!pty) {
+            closeInput();
+            waitAll(List.of(root), grace);
+        }
+        tree.forEach(ProcessHandle::destroy);
+        List<ProcessHandle> left = waitAll(tree, grace);
+        List<ProcessHandle> survivors = new ArrayList<>();
+        left.forEach(p -> survivors.addAll(tree(p)));
+        survivors.forEach(ProcessHandle::destroyForcibly);
+        waitAll(survivors, grace);
+        writer.shutdownNow();
+    }
+
+    private static List<ProcessHandle> tree(ProcessHandle root) {
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(root);
+        root.descendants().forEach(all::add);
+        return all;
+    }
+
+    /** Waits until the processes are gone or the time is up; returns those still alive. */
+    private static List<ProcessHandle> waitAll(List<ProcessHandle> processes, Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        List<ProcessHandle> alive = new ArrayList<>(processes);
+        while (true) {
+            alive.removeIf(p -> !Processes.running(p.pid()));
+            if (alive.isEmpty() || System.nanoTime() > deadline) {
+                return alive;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return alive;
+            }
+        }
+    }
+
+    private static Thread daemonThread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}
