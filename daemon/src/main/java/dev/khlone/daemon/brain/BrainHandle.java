@@ -165,7 +165,7 @@ public final class BrainHandle implements BrainCli {
             permissions = taskMode;
             Turn t = new Turn(new CompletableFuture<>(), live);
             turn = t;
-            live.write(dialogue.encode(prompt));
+            live.write(dialogue.encode(prompt, taskMode));
             if (perTask) {
                 live.closeInput();
             }

@@ -21,8 +21,12 @@ public interface Dialogue {
         return new byte[0];
     }
 
-    /** The bytes that hand one prompt to the process: a line for persistent brains, all of stdin for per-task ones. */
-    byte[] encode(Prompt prompt);
+    /**
+     * The bytes that hand one prompt to the process: a line for persistent brains, all of stdin
+     * for per-task ones. {@code mode} matters to brains that set permissions per prompt (ACP
+     * session modes); those that set them at launch have had it in {@link Brain#dispatch}.
+     */
+    byte[] encode(Prompt prompt, TaskMode mode);
 
     /** Consumes a chunk of the process's stdout, in order; chunks split lines anywhere. */
     void decode(byte[] chunk, int offset, int length, Sink sink);

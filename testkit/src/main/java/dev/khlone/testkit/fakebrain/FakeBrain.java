@@ -126,7 +126,7 @@ public final class FakeBrain implements Brain {
         JsonLines lines = new JsonLines();
         return new Dialogue() {
             @Override
-            public byte[] encode(Prompt prompt) {
+            public byte[] encode(Prompt prompt, TaskMode mode) {
                 return (Base64.getEncoder().encodeToString(prompt.text().getBytes(StandardCharsets.UTF_8)) + "\n")
                         .getBytes(StandardCharsets.US_ASCII);
             }
