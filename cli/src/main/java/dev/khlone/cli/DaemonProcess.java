@@ -4,6 +4,7 @@ import dev.khlone.protocol.zone.Zone;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +18,20 @@ final class DaemonProcess {
     private DaemonProcess() {}
 
     static List<String> command(Zone zone) {
-        Path jar = libDir().resolve("khlone-daemon.jar");
+        Path lib = libDir();
+        Path jar = lib.resolve("khlone-daemon.jar");
         if (!Files.isRegularFile(jar)) {
             throw new KhloneException(ExitCode.FAILED, "the daemon is not installed: " + jar + " is missing",
+                    "reinstall khlone: scripts/install");
+        }
+        // The brains are found at run time (ServiceLoader): every khlone-brain-*.jar installed beside the daemon.
+        StringBuilder classpath = new StringBuilder(jar.toString());
+        try (DirectoryStream<Path> brains = Files.newDirectoryStream(lib, "khlone-brain-*.jar")) {
+            for (Path brain : brains) {
+                classpath.append(File.pathSeparatorChar).append(brain);
+            }
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.FAILED, "cannot list the installed brains in " + lib + ": " + e.getMessage(),
                     "reinstall khlone: scripts/install");
         }
         List<String> cmd = new ArrayList<>();
@@ -27,8 +39,9 @@ final class DaemonProcess {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xlog:disable");
         cmd.add("-Xlog:all=warning:stderr");
-        cmd.add("-jar");
-        cmd.add(jar.toString());
+        cmd.add("-cp");
+        cmd.add(classpath.toString());
+        cmd.add("dev.khlone.daemon.Main");
         cmd.add("--zone");
         cmd.add(zone.root().toString());
         return cmd;

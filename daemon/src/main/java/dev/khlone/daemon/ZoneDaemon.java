@@ -40,6 +40,8 @@ public final class ZoneDaemon {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(locations.socketDir());
+        // pty4j unpacks its native library into a fresh temp dir per JVM unless told where; keep one per zone.
+        System.setProperty("pty4j.tmpdir", Files.createDirectories(dir.resolve("native")).toString());
         ZoneDaemon daemon = new ZoneDaemon(zone, locations.socket(zone));
         daemon.lock = ZoneLock.acquire(locations.daemonLock(zone));
         try {
