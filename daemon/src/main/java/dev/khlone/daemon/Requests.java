@@ -1,5 +1,6 @@
 package dev.khlone.daemon;
 
+import dev.khlone.daemon.server.Client;
 import dev.khlone.protocol.Version;
 import dev.khlone.protocol.wire.ErrorCode;
 import dev.khlone.protocol.wire.ErrorReply;
@@ -13,12 +14,14 @@ import dev.khlone.protocol.wire.ZoneStatus;
 import java.time.Duration;
 import java.time.Instant;
 
-/** The daemon's answer to each request after the handshake; one method per request type. */
+/** The daemon's answers to one client's requests after the handshake; one method per request type. */
 final class Requests implements Request.Visitor<Reply> {
     private final ZoneDaemon daemon;
+    private final Client client;
 
-    Requests(ZoneDaemon daemon) {
+    Requests(ZoneDaemon daemon, Client client) {
         this.daemon = daemon;
+        this.client = client;
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class ZoneDaemon {
         ZoneDaemon daemon = new ZoneDaemon(zone, locations.socket(zone));
         daemon.lock = ZoneLock.acquire(locations.daemonLock(zone));
         try {
-            daemon.server = ZoneServer.start(daemon.socket, ownerUid, zone.id(), new Requests(daemon));
+            daemon.server = ZoneServer.start(daemon.socket, ownerUid, zone.id(), client -> new Requests(daemon, client));
         } catch (IOException | RuntimeException e) {
             daemon.lock.close();
             throw e;

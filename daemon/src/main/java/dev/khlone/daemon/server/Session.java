@@ -14,7 +14,10 @@ import dev.khlone.protocol.wire.Welcome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,7 +25,7 @@ import java.util.logging.Logger;
  * One client connection: a reader thread that decodes and dispatches its requests, and a writer
  * thread that drains its {@link Outbox}, so a client that stops reading stalls only itself.
  */
-final class Session {
+final class Session implements Client {
     private static final Logger LOG = Logger.getLogger(Session.class.getName());
     /** Replies are small; a client that lets this much pile up is not reading and is dropped. */
     private static final long OUTBOX_BYTES = 8L << 20;
@@ -33,12 +36,15 @@ final class Session {
     private final Request.Visitor<Reply> handler;
     private final Consumer<Session> onClosed;
     private final Outbox outbox = new Outbox(OUTBOX_BYTES);
+    private final List<Runnable> closeActions = new ArrayList<>();
+    private boolean closed;
 
-    Session(int number, Socket socket, String zoneId, Request.Visitor<Reply> handler, Consumer<Session> onClosed) {
+    Session(int number, Socket socket, String zoneId, Function<Client, Request.Visitor<Reply>> handlers,
+            Consumer<Session> onClosed) {
         this.number = number;
         this.socket = socket;
         this.zoneId = zoneId;
-        this.handler = handler;
+        this.handler = handlers.apply(this);
         this.onClosed = onClosed;
     }
 
@@ -123,15 +129,28 @@ final class Session {
                 LOG.log(Level.WARNING, "session " + number + ": request failed", e);
                 reply = new ErrorReply(null, ErrorCode.INTERNAL.wire(), "the daemon failed: " + e, "see the daemon log");
             }
-            if (!send(reply)) {
+            // A handler that answers later returns null.
+            if (reply != null && !send(reply)) {
                 LOG.info("session " + number + ": client is not reading its replies; closing");
                 return;
             }
         }
     }
 
-    private boolean send(Reply reply) {
+    @Override
+    public boolean send(Reply reply) {
         return outbox.offer(Codec.encode(reply));
+    }
+
+    @Override
+    public void onClose(Runnable action) {
+        synchronized (closeActions) {
+            if (!closed) {
+                closeActions.add(action);
+                return;
+            }
+        }
+        action.run();
     }
 
     private void write() {
@@ -148,6 +167,12 @@ final class Session {
             Thread.currentThread().interrupt();
         } finally {
             outbox.close();
+            List<Runnable> actions;
+            synchronized (closeActions) {
+                closed = true;
+                actions = List.copyOf(closeActions);
+            }
+            actions.forEach(Runnable::run);
             onClosed.accept(this);
         }
     }

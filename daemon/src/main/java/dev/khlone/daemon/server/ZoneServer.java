@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.newsclub.net.unix.AFUNIXServerSocket;
@@ -26,29 +27,31 @@ public final class ZoneServer implements AutoCloseable {
     private final Path path;
     private final long ownerUid;
     private final String zoneId;
-    private final Request.Visitor<Reply> handler;
+    private final Function<Client, Request.Visitor<Reply>> handlers;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closed;
 
     private ZoneServer(AFUNIXServerSocket server, Path path, long ownerUid, String zoneId,
-                       Request.Visitor<Reply> handler) {
+                       Function<Client, Request.Visitor<Reply>> handlers) {
         this.server = server;
         this.path = path;
         this.ownerUid = ownerUid;
         this.zoneId = zoneId;
-        this.handler = handler;
+        this.handlers = handlers;
         this.acceptor = new Thread(this::acceptLoop, "accept");
         acceptor.setDaemon(true);
     }
 
     /**
      * Binds the socket at {@code path} (0600) and starts serving. Only peers whose uid is
-     * {@code ownerUid} are served. The caller must hold the zone lock.
+     * {@code ownerUid} are served; each connection gets its own handler from {@code handlers}, whose
+     * methods answer at once or return null and answer later through the {@link Client}. The
+     * caller must hold the zone lock.
      */
-    public static ZoneServer start(Path path, long ownerUid, String zoneId, Request.Visitor<Reply> handler)
-            throws IOException {
-        ZoneServer zs = new ZoneServer(SocketFile.bind(path, ownerUid), path, ownerUid, zoneId, handler);
+    public static ZoneServer start(Path path, long ownerUid, String zoneId,
+                                   Function<Client, Request.Visitor<Reply>> handlers) throws IOException {
+        ZoneServer zs = new ZoneServer(SocketFile.bind(path, ownerUid), path, ownerUid, zoneId, handlers);
         zs.acceptor.start();
         return zs;
     }
@@ -67,7 +70,7 @@ public final class ZoneServer implements AutoCloseable {
             }
             count++;
             if (permitted((AFUNIXSocket) socket, count)) {
-                Session session = new Session(count, socket, zoneId, handler, sessions::remove);
+                Session session = new Session(count, socket, zoneId, handlers, sessions::remove);
                 sessions.add(session);
                 session.start();
             }

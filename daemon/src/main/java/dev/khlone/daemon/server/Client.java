@@ -1,0 +1,15 @@
+package dev.khlone.daemon.server;
+
+import dev.khlone.protocol.wire.Reply;
+
+/** One connected client, as request handlers see it: answers may be sent now or later. */
+public interface Client {
+    /**
+     * Queues a frame for the client without waiting; false if the client is gone or has so much
+     * unread that this would pass its bound (the frame is then dropped).
+     */
+    boolean send(Reply reply);
+
+    /** Runs {@code action} once when the connection closes (at once if it already has). */
+    void onClose(Runnable action);
+}
