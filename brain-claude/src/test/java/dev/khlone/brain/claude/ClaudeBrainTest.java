@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,8 +135,7 @@ class ClaudeBrainTest {
         return file;
     }
 
-    @SafeVarargs
-    private static List<String> concat(List<String>... parts) {
-        return java.util.Arrays.stream(parts).flatMap(List::stream).toList();
+    private static List<String> concat(List<String> binary, List<String> headless, List<String> rest) {
+        return Stream.of(binary, headless, rest).flatMap(List::stream).toList();
     }
 }

@@ -81,10 +81,14 @@ final class Dispatched implements AutoCloseable {
 
     /** Kills claude and whatever it started, so no test leaves processes behind. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void write(byte[] bytes) throws IOException {

@@ -70,7 +70,7 @@ class RealClaudeTest {
     }
 
     @AfterEach
-    void killClaude() throws InterruptedException {
+    void killClaude() {
         for (Dispatched process : processes) {
             process.close();
         }
