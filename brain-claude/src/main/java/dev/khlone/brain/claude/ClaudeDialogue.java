@@ -4,6 +4,7 @@ import dev.khlone.protocol.brain.BrainEvent;
 import dev.khlone.protocol.brain.Dialogue;
 import dev.khlone.protocol.brain.JsonLines;
 import dev.khlone.protocol.brain.Prompt;
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.brain.Usage;
 import dev.khlone.protocol.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ final class ClaudeDialogue implements Dialogue {
     private final JsonLines lines = new JsonLines();
 
     @Override
-    public byte[] encode(Prompt prompt) {
+    public byte[] encode(Prompt prompt, TaskMode mode) {
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("type", "text");
         block.put("text", prompt.text());
@@ -59,11 +60,10 @@ final class ClaudeDialogue implements Dialogue {
     public void decode(byte[] chunk, int offset, int length, Sink sink) {
         lines.feed(chunk, offset, length, new JsonLines.Handler() {
             @Override
-            public void object(Map<String, Object> json) {
+            public void object(Map<String, Object> json, byte[] line) {
                 List<BrainEvent> events = events(json);
                 if (events.isEmpty()) {
-                    // The same JSON written again: JsonLines hands over the parsed object, not its bytes.
-                    sink.event(new BrainEvent.Raw(Json.write(json).getBytes(StandardCharsets.UTF_8)));
+                    sink.event(new BrainEvent.Raw(line));
                 } else {
                     events.forEach(sink::event);
                 }

@@ -9,6 +9,7 @@ import dev.khlone.protocol.brain.BrainEvent.ToolResult;
 import dev.khlone.protocol.brain.BrainEvent.ToolUse;
 import dev.khlone.protocol.brain.BrainEvent.TurnCompleted;
 import dev.khlone.protocol.brain.Prompt;
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.brain.Usage;
 import dev.khlone.protocol.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -150,14 +151,14 @@ class ClaudeDialogueTest {
     void aPromptIsOneUserLineThatCarriesAnyTextExactly() {
         String text = "line one\nline \"two\"\ttab \\ back \u00e9\u4e2d\ud83d\ude00 \u2028 end "
                 + "x".repeat(12 * 1024);
-        byte[] bytes = new ClaudeDialogue().encode(new Prompt(text));
+        byte[] bytes = new ClaudeDialogue().encode(new Prompt(text), TaskMode.ACT);
 
         String line = new String(bytes, StandardCharsets.UTF_8);
         assertThat(line).endsWith("}\n");
         assertThat(line.substring(0, line.length() - 1)).doesNotContain("\n").doesNotContain("\r");
         assertThat(Json.parseObject(line)).isEqualTo(Map.of("type", "user", "message", Map.of("role", "user",
                 "content", List.of(Map.of("type", "text", "text", text)))));
-        assertThat(new String(new ClaudeDialogue().encode(new Prompt("hi")), StandardCharsets.UTF_8)).isEqualTo(
+        assertThat(new String(new ClaudeDialogue().encode(new Prompt("hi"), TaskMode.ASK), StandardCharsets.UTF_8)).isEqualTo(
                 "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}}\n");
     }
 

@@ -4,6 +4,7 @@ import dev.khlone.protocol.brain.BrainEvent;
 import dev.khlone.protocol.brain.Dialogue;
 import dev.khlone.protocol.brain.LaunchSpec;
 import dev.khlone.protocol.brain.Prompt;
+import dev.khlone.protocol.brain.TaskMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,7 +52,7 @@ final class Dispatched implements AutoCloseable {
     }
 
     void send(String prompt) throws IOException {
-        write(dialogue.encode(new Prompt(prompt)));
+        write(dialogue.encode(new Prompt(prompt), TaskMode.ACT));
     }
 
     /** The events of the next turn, up to and including its {@link BrainEvent.TurnCompleted}. */

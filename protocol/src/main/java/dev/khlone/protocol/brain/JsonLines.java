@@ -13,7 +13,8 @@ import java.util.Map;
 public final class JsonLines {
     /** What a dialogue does with each line. */
     public interface Handler {
-        void object(Map<String, Object> json);
+        /** A JSON object, parsed, and the line it came from (without its newline). */
+        void object(Map<String, Object> json, byte[] line);
 
         void other(byte[] line);
     }
@@ -45,7 +46,7 @@ public final class JsonLines {
         String text = new String(bytes, 0, len, StandardCharsets.UTF_8);
         if (text.charAt(0) == '{') {
             try {
-                handler.object(Json.parseObject(text));
+                handler.object(Json.parseObject(text), Arrays.copyOf(bytes, len));
                 return;
             } catch (IllegalArgumentException notJson) {
                 // handed over as it is

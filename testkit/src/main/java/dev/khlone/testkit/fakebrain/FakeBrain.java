@@ -135,7 +135,7 @@ public final class FakeBrain implements Brain {
             public void decode(byte[] chunk, int offset, int length, Sink sink) {
                 lines.feed(chunk, offset, length, new JsonLines.Handler() {
                     @Override
-                    public void object(Map<String, Object> json) {
+                    public void object(Map<String, Object> json, byte[] line) {
                         sink.event(event(json));
                     }
 
