@@ -8,11 +8,13 @@ import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Preflight;
 import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.brain.TaskMode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Claude Code ({@code claude}, pinned at {@value #PINNED_VERSION}).
@@ -98,6 +100,32 @@ public final class ClaudeBrain implements Brain {
         argv.addAll(modelArgs(options));
         argv.addAll(options.args());
         return new LaunchSpec(argv, options.environment().vars(), options.workdir(), false);
+    }
+
+    /** claude keeps a conversation as {@code <config dir>/projects/<project>/<id>.jsonl}. */
+    @Override
+    public boolean stored(Series series, Options options) {
+        if (series.started()) {
+            return true;
+        }
+        if (series.id() == null) {
+            return false;
+        }
+        Path projects = configDir(options.environment()).resolve("projects");
+        try (Stream<Path> dirs = Files.list(projects)) {
+            return dirs.anyMatch(dir -> Files.isRegularFile(dir.resolve(series.id() + ".jsonl")));
+        } catch (IOException e) {
+            return false; // no projects yet: nothing stored
+        }
+    }
+
+    private static Path configDir(Environment env) {
+        String configDir = env.get("CLAUDE_CONFIG_DIR");
+        if (configDir != null && !configDir.isBlank()) {
+            return Path.of(configDir);
+        }
+        String home = env.get("HOME");
+        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home, ".claude");
     }
 
     @Override

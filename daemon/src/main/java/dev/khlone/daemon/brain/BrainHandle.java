@@ -212,6 +212,10 @@ public final class BrainHandle implements BrainCli {
     // --- under the lock
 
     private void spawn(Mode newMode) throws IOException {
+        if (mode == Mode.INTERACTIVE && !series.started() && series.id() != null
+                && brain.stored(series, options)) {
+            series = Series.started(series.id()); // the person typed the series' first turn in the TUI
+        }
         mode = newMode;
         if (newMode == Mode.INTERACTIVE) {
             LaunchSpec spec = brain.interact(series, options);
@@ -282,12 +286,9 @@ public final class BrainHandle implements BrainCli {
         Turn ended = null;
         synchronized (lock) {
             if (event instanceof BrainEvent.SessionStarted) {
-                series = new Series(((BrainEvent.SessionStarted) event).series(), series.started());
+                series = Series.started(((BrainEvent.SessionStarted) event).series());
             } else if (event instanceof BrainEvent.TurnCompleted || event instanceof BrainEvent.Failed) {
-                if (event instanceof BrainEvent.TurnCompleted && !((BrainEvent.TurnCompleted) event).isError()
-                        && series.id() != null) {
-                    series = Series.started(series.id());
-                }
+                // A turn may end twice (claude's own turn on a background subagent's report): only the first ends ours.
                 if (turn != null && turn.process == source) {
                     ended = takeTurn();
                 }

@@ -21,6 +21,15 @@ public interface Brain {
     /** A fresh dialogue for one dispatch process on {@code series}. */
     Dialogue dialogue(Series series);
 
+    /**
+     * Whether the CLI has {@code series} in its own store, so that a launch must resume it rather
+     * than begin it. Asked after a person's TUI session on a series that had not started: only the
+     * CLI knows whether they typed a turn. The default trusts what the events said.
+     */
+    default boolean stored(Series series, Options options) {
+        return series.started();
+    }
+
     /** Whether the CLI (and what it needs) is here; a clear message when not. */
     Preflight check(Options options);
 }

@@ -5,7 +5,7 @@ package dev.khlone.protocol.brain;
  * never by scraping a screen or waiting for the process to exit.
  */
 public sealed interface BrainEvent {
-    /** The brain named or confirmed its conversation. */
+    /** The brain named or confirmed its conversation, which it now has stored: later launches resume it. */
     record SessionStarted(String series) implements BrainEvent {}
 
     /** Words from the model. */
