@@ -31,7 +31,7 @@ final class DaemonStatusCommand implements Callable<Integer> {
             return ExitCode.UNREACHABLE;
         }
         try (Connection c = running.get()) {
-            ZoneStatus s = (ZoneStatus) c.call(new StatusRequest(c.id()));
+            ZoneStatus s = (ZoneStatus) c.call(new StatusRequest(c.id(), null));
             out.printf("the daemon of zone %s is running: pid %d, up %s, khlone %s%n", s.zone(), s.pid(),
                     Render.duration(s.uptimeMs()), s.version());
         }

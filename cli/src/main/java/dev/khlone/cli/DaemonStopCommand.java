@@ -43,7 +43,7 @@ final class DaemonStopCommand implements Callable<Integer> {
         }
         long pid;
         try (Connection c = running.get()) {
-            pid = ((ZoneStatus) c.call(new StatusRequest(c.id()))).pid();
+            pid = ((ZoneStatus) c.call(new StatusRequest(c.id(), null))).pid();
             c.call(new StopRequest(c.id()));
         }
         Path socket = locations.socket(zone);

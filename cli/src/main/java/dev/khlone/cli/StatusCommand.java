@@ -31,7 +31,7 @@ final class StatusCommand implements Callable<Integer> {
         Locations locations = ZoneOption.locations();
         ZoneStatus status;
         try (Connection c = new DaemonConnector(zone, locations).connectOrStart().connection()) {
-            status = (ZoneStatus) c.call(new StatusRequest(c.id()));
+            status = (ZoneStatus) c.call(new StatusRequest(c.id(), null));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

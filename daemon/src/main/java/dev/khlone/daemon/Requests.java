@@ -33,7 +33,7 @@ final class Requests implements Request.Visitor<Reply> {
     public Reply status(StatusRequest status) {
         return new ZoneStatus(status.id(), daemon.zone().root().toString(), daemon.zone().id(),
                 ProcessHandle.current().pid(), Duration.between(daemon.started(), Instant.now()).toMillis(),
-                Version.CURRENT);
+                Version.CURRENT, null, java.util.List.of());
     }
 
     @Override

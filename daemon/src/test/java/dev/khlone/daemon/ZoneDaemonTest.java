@@ -69,7 +69,7 @@ class ZoneDaemonTest {
         try (RawClient c = new RawClient(socket)) {
             c.send(new Hello("1", Protocol.VERSION, "test"));
             assertThat(c.next()).isEqualTo(new Welcome("1", Protocol.VERSION, dev.khlone.protocol.Version.CURRENT, zone.id()));
-            c.send(new StatusRequest("2"));
+            c.send(new StatusRequest("2", null));
             ZoneStatus status = (ZoneStatus) c.next();
             assertThat(status.re()).isEqualTo("2");
             assertThat(status.root()).isEqualTo(zone.root().toString());
@@ -187,7 +187,7 @@ class ZoneDaemonTest {
             try (RawClient c = new RawClient(socket)) {
                 c.send(new Hello("0", Protocol.VERSION, "neighbour")).next();
                 for (int i = 1; !done.get(); i++) {
-                    c.send(new StatusRequest(Integer.toString(i)));
+                    c.send(new StatusRequest(Integer.toString(i), null));
                     Message m = c.next();
                     if (!(m instanceof ZoneStatus) || !((ZoneStatus) m).re().equals(Integer.toString(i))) {
                         throw new AssertionError("neighbour got " + m);
@@ -217,7 +217,7 @@ class ZoneDaemonTest {
             }
             c.write(junk).write(new byte[] {'\n'});
             codes.add(errorCode(c.next()));
-            c.send(new StatusRequest("after-junk"));
+            c.send(new StatusRequest("after-junk", null));
             assertThat(c.next()).as("the connection still works after bad frames").isInstanceOf(ZoneStatus.class);
         }
         assertThat(codes).containsOnly("bad-request");
@@ -249,7 +249,7 @@ class ZoneDaemonTest {
         }
 
         try (RawClient c = new RawClient(socket)) {
-            c.send(new StatusRequest("1"));
+            c.send(new StatusRequest("1", null));
             assertThat(((ErrorReply) c.next()).message()).contains("first frame must be 'hello'");
             assertThat(c.next()).isNull();
         }
@@ -270,7 +270,7 @@ class ZoneDaemonTest {
 
     private void assertServed() throws Exception {
         try (RawClient c = hello()) {
-            assertThat(c.send(new StatusRequest("s")).next()).isInstanceOf(ZoneStatus.class);
+            assertThat(c.send(new StatusRequest("s", null)).next()).isInstanceOf(ZoneStatus.class);
         }
     }
 

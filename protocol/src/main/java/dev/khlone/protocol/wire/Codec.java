@@ -20,14 +20,28 @@ public final class Codec {
         Message read(Fields fields) throws ProtocolException;
     }
 
-    private static final Map<String, Reader> READERS = Map.of(
-            Hello.TYPE, Hello::read,
-            Welcome.TYPE, Welcome::read,
-            StatusRequest.TYPE, StatusRequest::read,
-            ZoneStatus.TYPE, ZoneStatus::read,
-            StopRequest.TYPE, StopRequest::read,
-            Ok.TYPE, Ok::read,
-            ErrorReply.TYPE, ErrorReply::read);
+    /** Anything that writes itself as the fields of one JSON object, like the records of the state dir. */
+    public interface Writable {
+        void write(FrameWriter out) throws IOException;
+    }
+
+    private static final Map<String, Reader> READERS = Map.ofEntries(
+            Map.entry(Hello.TYPE, Hello::read),
+            Map.entry(Welcome.TYPE, Welcome::read),
+            Map.entry(StatusRequest.TYPE, StatusRequest::read),
+            Map.entry(ZoneStatus.TYPE, ZoneStatus::read),
+            Map.entry(StopRequest.TYPE, StopRequest::read),
+            Map.entry(Ok.TYPE, Ok::read),
+            Map.entry(ErrorReply.TYPE, ErrorReply::read),
+            Map.entry(SubmitRequest.TYPE, SubmitRequest::read),
+            Map.entry(Accepted.TYPE, Accepted::read),
+            Map.entry(AwaitRequest.TYPE, AwaitRequest::read),
+            Map.entry(TaskEnded.TYPE, TaskEnded::read),
+            Map.entry(TaskQuery.TYPE, TaskQuery::read),
+            Map.entry(TaskReport.TYPE, TaskReport::read),
+            Map.entry(CancelRequest.TYPE, CancelRequest::read),
+            Map.entry(KillRequest.TYPE, KillRequest::read),
+            Map.entry(RebootRequest.TYPE, RebootRequest::read));
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
@@ -48,6 +62,25 @@ public final class Codec {
         }
         bytes.write('\n');
         return bytes.toByteArray();
+    }
+
+    /** One JSON object followed by {@code \n}: a line of a JSON-lines file. */
+    public static byte[] line(Writable value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = JSON.createGenerator(bytes)) {
+            json.writeStartObject();
+            value.write(new FrameWriter(json));
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding to memory cannot fail", e);
+        }
+        bytes.write('\n');
+        return bytes.toByteArray();
+    }
+
+    /** The fields of one JSON object, as {@link #line} wrote it; {@code what} names it in errors. */
+    public static Fields object(byte[] json, String what) throws ProtocolException {
+        return new Fields(what, parseObject(json));
     }
 
     /** Decodes one frame, newline excluded. */
@@ -74,6 +107,15 @@ public final class Codec {
     }
 
     private static Fields parse(byte[] frame) throws ProtocolException {
+        Map<String, Object> object = parseObject(frame);
+        Object type = object.get("type");
+        if (!(type instanceof String)) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame has no string field 'type'");
+        }
+        return new Fields((String) type, object);
+    }
+
+    private static Map<String, Object> parseObject(byte[] frame) throws ProtocolException {
         Map<String, Object> object;
         try (JsonParser p = JSON.createParser(frame)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -88,11 +130,7 @@ public final class Codec {
         } catch (IOException e) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame is not valid JSON: " + firstLine(e.getMessage()));
         }
-        Object type = object.get("type");
-        if (!(type instanceof String)) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame has no string field 'type'");
-        }
-        return new Fields((String) type, object);
+        return object;
     }
 
     private static String firstLine(String s) {

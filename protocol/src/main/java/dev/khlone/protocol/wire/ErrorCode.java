@@ -6,6 +6,15 @@ public enum ErrorCode {
     FRAME_TOO_LARGE("frame-too-large"),
     PROTOCOL_MISMATCH("protocol-mismatch"),
     SHUTTING_DOWN("shutting-down"),
+    UNKNOWN_CLONE("unknown-clone"),
+    UNKNOWN_ROLE("unknown-role"),
+    UNKNOWN_BRAIN("unknown-brain"),
+    BRAIN_MISMATCH("brain-mismatch"),
+    BRAIN_UNAVAILABLE("brain-unavailable"),
+    UNKNOWN_TASK("unknown-task"),
+    TASK_ENDED("task-ended"),
+    BUSY("busy"),
+    STATE_UNWRITABLE("state-unwritable"),
     INTERNAL("internal");
 
     private final String wire;

@@ -83,6 +83,37 @@ public final class Fields {
         }
     }
 
+    /** A nested object, or null when absent. */
+    @SuppressWarnings("unchecked")
+    public Fields optionalObject(String name) throws ProtocolException {
+        Object v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Map)) {
+            throw wrongType(name, "an object");
+        }
+        return new Fields(type, (Map<String, Object>) v);
+    }
+
+    public Fields object(String name) throws ProtocolException {
+        return required(name, optionalObject(name));
+    }
+
+    /** A list of strings; absent reads as empty. */
+    public List<String> strings(String name) throws ProtocolException {
+        Object v = values.get(name);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List) || !((List<?>) v).stream().allMatch(x -> x instanceof String)) {
+            throw wrongType(name, "a list of strings");
+        }
+        @SuppressWarnings("unchecked")
+        List<String> strings = (List<String>) v;
+        return List.copyOf(strings);
+    }
+
     /** Nested objects, e.g. the rows of a listing; absent reads as empty. */
     @SuppressWarnings("unchecked")
     public List<Fields> list(String name) throws ProtocolException {

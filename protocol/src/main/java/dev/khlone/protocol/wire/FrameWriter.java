@@ -51,6 +51,25 @@ public final class FrameWriter {
         return string(name, value == null ? null : Base64.getEncoder().encodeToString(value));
     }
 
+    /** A nested object; nothing when {@code value} is null. */
+    public <T> FrameWriter object(String name, T value, Element<T> element) throws IOException {
+        if (value != null) {
+            json.writeObjectFieldStart(name);
+            element.write(value, this);
+            json.writeEndObject();
+        }
+        return this;
+    }
+
+    public FrameWriter strings(String name, List<String> values) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (String v : values) {
+            json.writeString(v);
+        }
+        json.writeEndArray();
+        return this;
+    }
+
     public <T> FrameWriter list(String name, List<T> items, Element<T> element) throws IOException {
         json.writeArrayFieldStart(name);
         for (T item : items) {

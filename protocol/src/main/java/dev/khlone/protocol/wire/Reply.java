@@ -1,6 +1,7 @@
 package dev.khlone.protocol.wire;
 
 /** Daemon to client, answering the request whose id is {@code re}. */
-public sealed interface Reply extends Message permits Welcome, ZoneStatus, Ok, ErrorReply {
+public sealed interface Reply extends Message permits Welcome, ZoneStatus, Ok, ErrorReply, Accepted, TaskEnded,
+        TaskReport {
     String re();
 }

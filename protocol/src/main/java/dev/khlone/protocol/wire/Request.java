@@ -1,7 +1,8 @@
 package dev.khlone.protocol.wire;
 
 /** Client to daemon. Every request carries an {@code id} that its replies name in {@code re}. */
-public sealed interface Request extends Message permits Hello, StatusRequest, StopRequest {
+public sealed interface Request extends Message permits Hello, StatusRequest, StopRequest, SubmitRequest, AwaitRequest,
+        TaskQuery, CancelRequest, KillRequest, RebootRequest {
     String id();
 
     <R> R accept(Visitor<R> visitor);
@@ -13,5 +14,17 @@ public sealed interface Request extends Message permits Hello, StatusRequest, St
         R status(StatusRequest status);
 
         R stop(StopRequest stop);
+
+        R submit(SubmitRequest submit);
+
+        R await(AwaitRequest await);
+
+        R task(TaskQuery task);
+
+        R cancel(CancelRequest cancel);
+
+        R kill(KillRequest kill);
+
+        R reboot(RebootRequest reboot);
     }
 }

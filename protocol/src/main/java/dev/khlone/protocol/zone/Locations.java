@@ -42,6 +42,21 @@ public record Locations(Path home, Path socketDir) {
         return zoneDir(zone).resolve("daemon.log");
     }
 
+    /** The crew: clones, their series and queues (replaced atomically). */
+    public Path crewFile(Zone zone) {
+        return zoneDir(zone).resolve("zone.json");
+    }
+
+    /** Every change of every task, appended and fsynced: the record that nothing accepted is lost. */
+    public Path taskJournal(Zone zone) {
+        return zoneDir(zone).resolve("tasks.jsonl");
+    }
+
+    /** What a clone was asked and said, for {@code khlone log}. */
+    public Path transcript(Zone zone, String slug) {
+        return zoneDir(zone).resolve("transcripts").resolve(slug + ".jsonl");
+    }
+
     /** Held by the daemon for its whole life: one daemon per zone. */
     public Path daemonLock(Zone zone) {
         return zoneDir(zone).resolve("daemon.lock");

@@ -8,14 +8,31 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
+    private static final TaskInfo TASK = TaskInfo.queued("t-1a2b", "foreman.1", TaskInfo.Mode.ACT,
+            "implement auth\nwith tests ✓", 1_700_000_000_000L).started(1_700_000_001_000L)
+            .used(100, 20, 5, 1, 0.0042, 1500);
 
     @Test
     void everyMessageSurvivesARoundTrip() throws Exception {
         List<Message> messages = List.of(
                 new Hello("1", Protocol.VERSION, "khlone 0.1.0"),
                 new Welcome("1", Protocol.VERSION, "0.1.0", "app-12345678"),
-                new StatusRequest("2"),
-                new ZoneStatus("2", "/src/app", "app-12345678", 4242, 61_000, "0.1.0"),
+                new StatusRequest("2", null),
+                new ZoneStatus("2", "/src/app", "app-12345678", 4242, 61_000, "0.1.0", "foreman.1", List.of(
+                        new CloneInfo("foreman.1", "claude", CloneInfo.State.ACTIVE, "t-1a2b", 1_700_000_000_000L,
+                                List.of("t-3c4d"), 1200, 340, 0.0125, "9f0c-uuid", 4343, null),
+                        new CloneInfo("mechanic.1", "codex", CloneInfo.State.FAILED, null, 0, List.of(), 0, 0, 0,
+                                null, 0, "crashed 4 times in 60 s"))),
+                new SubmitRequest("5", TaskInfo.Mode.ACT, "implement auth", "mechanic++", true, false),
+                new SubmitRequest("6", TaskInfo.Mode.ASK, "why?", null, false, true),
+                new Accepted("5", TASK),
+                new AwaitRequest("7", "t-1a2b"),
+                new TaskEnded("7", TASK.ended(TaskInfo.Status.DONE, "all done", null, 1_700_000_009_000L)),
+                new TaskQuery("8", "t-1a2b"),
+                new TaskReport("8", TASK),
+                new CancelRequest("9", "t-1a2b"),
+                new KillRequest("10", "mechanic.1"),
+                new RebootRequest("11", "mechanic.1"),
                 new StopRequest("3"),
                 new Ok("3"),
                 new ErrorReply("4", "bad-request", "nope", "do this"),
@@ -36,7 +53,7 @@ class CodecTest {
     @Test
     void unknownFieldsAreIgnoredSoNewerPeersCanAddThem() throws Exception {
         Message m = decode("{\"type\":\"status\",\"id\":\"9\",\"verbose\":true,\"extra\":{\"a\":[1,2]}}");
-        assertThat(m).isEqualTo(new StatusRequest("9"));
+        assertThat(m).isEqualTo(new StatusRequest("9", null));
     }
 
     @Test

@@ -1,0 +1,95 @@
+package dev.khlone.protocol.wire;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * A task as people and scripts see it ({@code cloneSlug} is the wire's {@code clone}): what was asked of which clone, where it stands, and what
+ * it came to. Times are epoch milliseconds, 0 for "not yet". The daemon's journal stores the
+ * same record.
+ */
+public record TaskInfo(String id, String cloneSlug, Mode mode, String prompt, Status status, int attempts,
+                       long createdMs, long startedMs, long endedMs, String result, String error,
+                       long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens,
+                       double costUsd, long durationMs) {
+
+    /** ask must not change the workspace; act may. */
+    public enum Mode {
+        ASK, ACT;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Every accepted task ends in {@code DONE}, {@code FAILED} or {@code CANCELLED}. */
+    public enum Status {
+        QUEUED, ACTIVE, DONE, FAILED, CANCELLED;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public boolean ended() {
+            return this == DONE || this == FAILED || this == CANCELLED;
+        }
+    }
+
+    public static TaskInfo queued(String id, String cloneSlug, Mode mode, String prompt, long nowMs) {
+        return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, 0, nowMs, 0, 0, null, null, 0, 0, 0, 0, 0, 0);
+    }
+
+    public long tokens() {
+        return inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens;
+    }
+
+    public TaskInfo started(long nowMs) {
+        return new TaskInfo(id, cloneSlug, mode, prompt, Status.ACTIVE, attempts + 1, createdMs,
+                startedMs == 0 ? nowMs : startedMs, 0, null, null, inputTokens, outputTokens, cacheReadTokens,
+                cacheWriteTokens, costUsd, durationMs);
+    }
+
+    /** Back in the queue (interrupted, or its brain crashed): keeps what its attempts used. */
+    public TaskInfo requeued() {
+        return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, attempts, createdMs, startedMs, 0, null, null,
+                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs);
+    }
+
+    /** Adds what one turn used; a task's tokens and cost are the sum over its attempts. */
+    public TaskInfo used(long input, long output, long cacheRead, long cacheWrite, double cost, long duration) {
+        return new TaskInfo(id, cloneSlug, mode, prompt, status, attempts, createdMs, startedMs, endedMs, result, error,
+                inputTokens + input, outputTokens + output, cacheReadTokens + cacheRead, cacheWriteTokens + cacheWrite,
+                costUsd + cost, durationMs + duration);
+    }
+
+    public TaskInfo ended(Status end, String result, String error, long nowMs) {
+        return new TaskInfo(id, cloneSlug, mode, prompt, end, attempts, createdMs, startedMs, nowMs, result, error,
+                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs);
+    }
+
+    public void write(FrameWriter out) throws IOException {
+        out.string("id", id).string("clone", cloneSlug).string("mode", mode.wire()).string("prompt", prompt)
+                .string("status", status.wire()).number("attempts", attempts).number("createdMs", createdMs)
+                .number("startedMs", startedMs).number("endedMs", endedMs).string("result", result)
+                .string("error", error).number("inputTokens", inputTokens).number("outputTokens", outputTokens)
+                .number("cacheReadTokens", cacheReadTokens).number("cacheWriteTokens", cacheWriteTokens)
+                .decimal("costUsd", costUsd).number("durationMs", durationMs);
+    }
+
+    public static TaskInfo read(Fields f) throws ProtocolException {
+        return new TaskInfo(f.string("id"), f.string("clone"), enumOf(Mode.class, f, "mode"), f.string("prompt"),
+                enumOf(Status.class, f, "status"), f.integer("attempts"), f.number("createdMs"),
+                f.number("startedMs"), f.number("endedMs"), f.optionalString("result"), f.optionalString("error"),
+                f.number("inputTokens"), f.number("outputTokens"), f.number("cacheReadTokens"),
+                f.number("cacheWriteTokens"), f.decimal("costUsd", 0), f.number("durationMs"));
+    }
+
+    static <E extends Enum<E>> E enumOf(Class<E> type, Fields f, String name) throws ProtocolException {
+        String value = f.string(name);
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field '" + name + "' has no value '" + value + "'");
+        }
+    }
+}
