@@ -1,15 +1,26 @@
 package dev.khlone.daemon;
 
+import dev.khlone.daemon.crew.Crew;
+import dev.khlone.daemon.crew.CrewException;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.protocol.Version;
+import dev.khlone.protocol.wire.Accepted;
+import dev.khlone.protocol.wire.AwaitRequest;
+import dev.khlone.protocol.wire.CancelRequest;
 import dev.khlone.protocol.wire.ErrorCode;
 import dev.khlone.protocol.wire.ErrorReply;
 import dev.khlone.protocol.wire.Hello;
+import dev.khlone.protocol.wire.KillRequest;
 import dev.khlone.protocol.wire.Ok;
+import dev.khlone.protocol.wire.RebootRequest;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.wire.StatusRequest;
 import dev.khlone.protocol.wire.StopRequest;
+import dev.khlone.protocol.wire.SubmitRequest;
+import dev.khlone.protocol.wire.TaskEnded;
+import dev.khlone.protocol.wire.TaskQuery;
+import dev.khlone.protocol.wire.TaskReport;
 import dev.khlone.protocol.wire.ZoneStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,11 +28,26 @@ import java.time.Instant;
 /** The daemon's answers to one client's requests after the handshake; one method per request type. */
 final class Requests implements Request.Visitor<Reply> {
     private final ZoneDaemon daemon;
+    private final Crew crew;
     private final Client client;
 
-    Requests(ZoneDaemon daemon, Client client) {
+    Requests(ZoneDaemon daemon, Crew crew, Client client) {
         this.daemon = daemon;
+        this.crew = crew;
         this.client = client;
+    }
+
+    /** What a handler does; a {@link CrewException} becomes the error reply it describes. */
+    private interface Handler {
+        Reply handle() throws CrewException;
+    }
+
+    private static Reply answer(String re, Handler handler) {
+        try {
+            return handler.handle();
+        } catch (CrewException e) {
+            return e.reply(re);
+        }
     }
 
     @Override
@@ -31,14 +57,58 @@ final class Requests implements Request.Visitor<Reply> {
 
     @Override
     public Reply status(StatusRequest status) {
-        return new ZoneStatus(status.id(), daemon.zone().root().toString(), daemon.zone().id(),
+        return answer(status.id(), () -> new ZoneStatus(status.id(), daemon.zone().root().toString(), daemon.zone().id(),
                 ProcessHandle.current().pid(), Duration.between(daemon.started(), Instant.now()).toMillis(),
-                Version.CURRENT, null, java.util.List.of());
+                Version.CURRENT, crew.hero(), crew.status(status.who())));
     }
 
     @Override
     public Reply stop(StopRequest stop) {
         daemon.stopSoon();
         return new Ok(stop.id());
+    }
+
+    @Override
+    public Reply submit(SubmitRequest submit) {
+        return answer(submit.id(), () -> new Accepted(submit.id(),
+                crew.submit(submit.mode(), submit.prompt(), submit.who(), submit.first(), submit.disrupt())));
+    }
+
+    /** Answers later, when the task ends; a client that leaves first stops waiting. */
+    @Override
+    public Reply await(AwaitRequest await) {
+        return answer(await.id(), () -> {
+            Runnable undo = crew.await(await.task(), task -> client.send(new TaskEnded(await.id(), task)));
+            client.onClose(undo);
+            return null;
+        });
+    }
+
+    @Override
+    public Reply task(TaskQuery query) {
+        return answer(query.id(), () -> new TaskReport(query.id(), crew.task(query.task()).orElseThrow(() ->
+                new CrewException(ErrorCode.UNKNOWN_TASK, "there is no task " + query.task(),
+                        "khlone status lists the crew's tasks"))));
+    }
+
+    @Override
+    public Reply cancel(CancelRequest cancel) {
+        return answer(cancel.id(), () -> new TaskReport(cancel.id(), crew.cancel(cancel.task())));
+    }
+
+    @Override
+    public Reply kill(KillRequest kill) {
+        return answer(kill.id(), () -> {
+            crew.kill(kill.slug());
+            return new Ok(kill.id());
+        });
+    }
+
+    @Override
+    public Reply reboot(RebootRequest reboot) {
+        return answer(reboot.id(), () -> {
+            crew.reboot(reboot.slug());
+            return new Ok(reboot.id());
+        });
     }
 }

@@ -1,6 +1,9 @@
 package dev.khlone.daemon;
 
+import dev.khlone.daemon.crew.Crew;
 import dev.khlone.daemon.server.ZoneServer;
+import dev.khlone.daemon.store.Store;
+import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
@@ -8,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,6 +29,8 @@ public final class ZoneDaemon {
     private final Instant started = Instant.now();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ZoneLock lock;
+    private Store store;
+    private Crew crew;
     private ZoneServer server;
 
     private ZoneDaemon(Zone zone, Path socket) {
@@ -45,9 +53,13 @@ public final class ZoneDaemon {
         ZoneDaemon daemon = new ZoneDaemon(zone, locations.socket(zone));
         daemon.lock = ZoneLock.acquire(locations.daemonLock(zone));
         try {
-            daemon.server = ZoneServer.start(daemon.socket, ownerUid, zone.id(), client -> new Requests(daemon, client));
+            daemon.store = Store.open(locations.crewFile(zone), locations.taskJournal(zone),
+                    locations.transcripts(zone));
+            daemon.crew = Crew.restore(zone, daemon.store, brains(), System.getenv());
+            daemon.server = ZoneServer.start(daemon.socket, ownerUid, zone.id(),
+                    client -> new Requests(daemon, daemon.crew, client));
         } catch (IOException | RuntimeException e) {
-            daemon.lock.close();
+            daemon.release();
             throw e;
         }
         LOG.info("serving zone " + zone.id() + " (" + zone.root() + ") on " + daemon.socket
@@ -70,13 +82,30 @@ public final class ZoneDaemon {
         }
         LOG.info("stopping");
         server.close();
-        try {
-            lock.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "releasing the zone lock", e);
-        }
+        release();
         stopped.countDown();
         LOG.info("stopped");
+    }
+
+    private void release() {
+        if (crew != null) {
+            crew.shutdown();
+        }
+        try {
+            if (store != null) {
+                store.close();
+            }
+            lock.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "releasing the zone's state", e);
+        }
+    }
+
+    /** The brains this khlone has, by name: every {@link Brain} on the class path. */
+    private static Map<String, Brain> brains() {
+        Map<String, Brain> brains = new TreeMap<>();
+        ServiceLoader.load(Brain.class).forEach(b -> brains.put(b.name(), b));
+        return brains;
     }
 
     /** Stops from another thread, so that the caller (a session answering a stop request) is not blocked. */

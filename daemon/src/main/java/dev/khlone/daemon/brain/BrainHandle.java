@@ -55,10 +55,27 @@ public final class BrainHandle implements BrainCli {
     /** A turn in flight and the process running it. */
     private record Turn(CompletableFuture<BrainEvent.TurnCompleted> future, Spawned process) {}
 
-    /** The turn could not end: the process died, was rebooted or killed, or the brain reported a failure. */
+    /** The turn could not end; {@link #reason} says why, which decides what becomes of its task. */
     public static final class TurnFailed extends RuntimeException {
-        TurnFailed(String message) {
+        /** Why a turn did not end with its own result. */
+        public enum Reason {
+            /** The brain said the turn failed (a {@code Failed} event). */
+            REPORTED,
+            /** The process ended before the turn did: a crash. */
+            EXITED,
+            /** {@link #reboot} or {@link #kill} cut it short, on purpose. */
+            INTERRUPTED
+        }
+
+        private final Reason reason;
+
+        TurnFailed(Reason reason, String message) {
             super(message);
+            this.reason = reason;
+        }
+
+        public Reason reason() {
+            return reason;
         }
     }
 
@@ -111,7 +128,7 @@ public final class BrainHandle implements BrainCli {
             spawn(mode);
             booted = true;
         }
-        fail(interrupted, brain.name() + " was rebooted during the turn");
+        fail(interrupted, TurnFailed.Reason.INTERRUPTED, brain.name() + " was rebooted during the turn");
     }
 
     @Override
@@ -122,7 +139,7 @@ public final class BrainHandle implements BrainCli {
             stopLive();
             booted = false;
         }
-        fail(interrupted, brain.name() + " was killed during the turn");
+        fail(interrupted, TurnFailed.Reason.INTERRUPTED, brain.name() + " was killed during the turn");
     }
 
     @Override
@@ -299,7 +316,8 @@ public final class BrainHandle implements BrainCli {
         }
         if (ended != null) {
             if (event instanceof BrainEvent.Failed) {
-                ended.future.completeExceptionally(new TurnFailed(((BrainEvent.Failed) event).message()));
+                ended.future.completeExceptionally(
+                        new TurnFailed(TurnFailed.Reason.REPORTED, ((BrainEvent.Failed) event).message()));
             } else {
                 ended.future.complete((BrainEvent.TurnCompleted) event);
             }
@@ -339,7 +357,7 @@ public final class BrainHandle implements BrainCli {
                     + (s.stderrTail().isEmpty() ? "" : ": " + s.stderrTail()));
         }
         String tail = s.stderrTail();
-        fail(lost, brain.name() + " exited with code " + code + " before the turn ended"
+        fail(lost, TurnFailed.Reason.EXITED, brain.name() + " exited with code " + code + " before the turn ended"
                 + (tail.isEmpty() ? "" : ": " + tail));
         for (ExitListener l : exitListeners) {
             try {
@@ -350,9 +368,9 @@ public final class BrainHandle implements BrainCli {
         }
     }
 
-    private static void fail(Turn turn, String message) {
+    private static void fail(Turn turn, TurnFailed.Reason reason, String message) {
         if (turn != null) {
-            turn.future.completeExceptionally(new TurnFailed(message));
+            turn.future.completeExceptionally(new TurnFailed(reason, message));
         }
     }
 }

@@ -52,9 +52,13 @@ public record Locations(Path home, Path socketDir) {
         return zoneDir(zone).resolve("tasks.jsonl");
     }
 
-    /** What a clone was asked and said, for {@code khlone log}. */
+    /** One transcript per clone: what it was asked and said, for {@code khlone log}. */
+    public Path transcripts(Zone zone) {
+        return zoneDir(zone).resolve("transcripts");
+    }
+
     public Path transcript(Zone zone, String slug) {
-        return zoneDir(zone).resolve("transcripts").resolve(slug + ".jsonl");
+        return transcripts(zone).resolve(slug + ".jsonl");
     }
 
     /** Held by the daemon for its whole life: one daemon per zone. */

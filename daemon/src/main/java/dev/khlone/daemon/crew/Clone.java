@@ -1,0 +1,440 @@
+package dev.khlone.daemon.crew;
+
+import dev.khlone.daemon.brain.BrainHandle;
+import dev.khlone.daemon.brain.BrainHandle.TurnFailed;
+import dev.khlone.daemon.store.CloneRecord;
+import dev.khlone.protocol.brain.BrainEvent;
+import dev.khlone.protocol.brain.Mode;
+import dev.khlone.protocol.brain.Prompt;
+import dev.khlone.protocol.store.TranscriptEntry;
+import dev.khlone.protocol.store.TranscriptEntry.Kind;
+import dev.khlone.protocol.wire.CloneInfo;
+import dev.khlone.protocol.wire.CloneInfo.State;
+import dev.khlone.protocol.wire.TaskInfo;
+import dev.khlone.protocol.wire.TaskInfo.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One agent of the crew: it owns its brain handle and its queue, and runs one task at a time.
+ * Every change of its state happens on its own owner thread; the handle's reader and exit
+ * threads only post to it. What others read (status, the crew file) is a snapshot published
+ * after each change.
+ */
+final class Clone {
+    private static final Logger LOG = Logger.getLogger(Clone.class.getName());
+    /** More crashes than this within {@link #CRASH_WINDOW} and the clone is marked failed. */
+    static final int MAX_CRASHES = 3;
+    static final Duration CRASH_WINDOW = Duration.ofSeconds(60);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    /** What the crew does with a clone's changes: journal tasks, save the crew file, tell awaiters. */
+    interface Owner {
+        void taskChanged(TaskInfo task) throws IOException;
+
+        void crewChanged();
+
+        void transcript(String slug, TranscriptEntry entry);
+    }
+
+    final String slug;
+    final String role;
+    final int index;
+    final ZoneConfig.Profile profile;
+    private final BrainHandle handle;
+    private final Owner owner;
+    private final ScheduledExecutorService timers;
+    private final ExecutorService thread;
+
+    // Owned by the owner thread.
+    private final Deque<TaskInfo> queue = new ArrayDeque<>();
+    private TaskInfo current;
+    private State state = State.REBOOTING;
+    private String failure;
+    private final Deque<Long> crashes = new ArrayDeque<>();
+    private int consecutiveCrashes;
+    private long inputTokens;
+    private long outputTokens;
+    private double costUsd;
+
+    private volatile CloneInfo info;
+    private volatile CloneRecord record;
+    private volatile String currentTask;
+
+    Clone(String slug, String role, int index, ZoneConfig.Profile profile, BrainHandle handle, Owner owner,
+          ScheduledExecutorService timers) {
+        this.slug = slug;
+        this.role = role;
+        this.index = index;
+        this.profile = profile;
+        this.handle = handle;
+        this.owner = owner;
+        this.timers = timers;
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "clone-" + slug);
+            t.setDaemon(true);
+            return t;
+        });
+        handle.onEvent(this::transcribe);
+        handle.onExit((pid, code, expected) -> {
+            if (!expected) {
+                post(() -> {
+                    // While rebooting, the exit is the old process's, already counted.
+                    if (state != State.REBOOTING) {
+                        crashed("the brain exited with code " + code);
+                    }
+                });
+            }
+        });
+        publish();
+    }
+
+    String brain() {
+        return profile.brain();
+    }
+
+    CloneInfo info() {
+        return info;
+    }
+
+    CloneRecord record() {
+        return record;
+    }
+
+    /** Work found in the state dir: what ran when the daemon stopped goes first, then the queue. */
+    void restore(List<TaskInfo> tasks, long input, long output, double cost, String failedBefore) {
+        run(() -> {
+            queue.addAll(tasks);
+            inputTokens = input;
+            outputTokens = output;
+            costUsd = cost;
+            failure = failedBefore;
+            state = failedBefore == null ? State.REBOOTING : State.FAILED;
+            publish();
+            return null;
+        });
+    }
+
+    /** Starts the brain (unless the clone was failed) and the queue. */
+    CompletableFuture<Void> boot() {
+        return call(() -> {
+            if (state != State.FAILED) {
+                start(() -> handle.enboot(Mode.DISPATCH));
+            }
+            return null;
+        });
+    }
+
+    CompletableFuture<TaskInfo> submit(TaskInfo task, boolean first, boolean disrupt) {
+        return call(() -> {
+            owner.taskChanged(task);
+            if (disrupt && current != null) {
+                TaskInfo interrupted = current.requeued();
+                current = null;
+                owner.taskChanged(interrupted);
+                owner.transcript(slug, note(interrupted.id(), "interrupted by " + task.id() + "; it runs again after it"));
+                queue.addFirst(interrupted);
+                queue.addFirst(task);
+                restart();
+            } else if (first || disrupt) {
+                queue.addFirst(task);
+            } else {
+                queue.addLast(task);
+            }
+            publish();
+            owner.crewChanged();
+            pump();
+            return task;
+        });
+    }
+
+    /** Cancels a queued or running task of this clone; null if it has no such task. */
+    CompletableFuture<TaskInfo> cancel(String taskId) {
+        return call(() -> {
+            if (current != null && current.id().equals(taskId)) {
+                TaskInfo cancelled = current.ended(Status.CANCELLED, null, "cancelled while running", now());
+                current = null;
+                owner.taskChanged(cancelled);
+                owner.transcript(slug, new TranscriptEntry(now(), taskId, Kind.ERROR, "cancelled while running", null, true));
+                restart();
+                publish();
+                owner.crewChanged();
+                pump();
+                return cancelled;
+            }
+            for (Iterator<TaskInfo> it = queue.iterator(); it.hasNext(); ) {
+                TaskInfo t = it.next();
+                if (t.id().equals(taskId)) {
+                    it.remove();
+                    TaskInfo cancelled = t.ended(Status.CANCELLED, null, "cancelled before it ran", now());
+                    owner.taskChanged(cancelled);
+                    publish();
+                    owner.crewChanged();
+                    return cancelled;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Ends the brain; what was running and queued is cancelled. The clone is done after this. */
+    CompletableFuture<Void> kill() {
+        return call(() -> {
+            handle.kill();
+            if (current != null) {
+                queue.addFirst(current);
+                current = null;
+            }
+            while (!queue.isEmpty()) {
+                owner.taskChanged(queue.poll().ended(Status.CANCELLED, null, "its clone " + slug + " was killed", now()));
+            }
+            owner.transcript(slug, note(null, "killed"));
+            state = State.FAILED;
+            failure = "killed";
+            publish();
+            thread.shutdown();
+            return null;
+        });
+    }
+
+    /** A fresh brain on the same series; revives a failed clone. What was running runs again. */
+    CompletableFuture<Void> reboot() {
+        return call(() -> {
+            failure = null;
+            crashes.clear();
+            consecutiveCrashes = 0;
+            if (current != null) {
+                TaskInfo again = current.requeued();
+                current = null;
+                owner.taskChanged(again);
+                queue.addFirst(again);
+            }
+            owner.transcript(slug, note(null, "rebooted by request"));
+            start(() -> handle.reboot(Mode.DISPATCH));
+            return null;
+        });
+    }
+
+    /** Stops the brain without a word, for a daemon shutting down: the journal keeps the work for the next one. */
+    void shutdown() {
+        handle.kill();
+        thread.shutdownNow();
+    }
+
+    // --- on the owner thread
+
+    private interface Start {
+        void run() throws IOException;
+    }
+
+    private void start(Start start) {
+        state = State.REBOOTING;
+        publish();
+        try {
+            start.run();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, slug + ": the brain did not start", e);
+            crashed("the brain did not start: " + e.getMessage());
+            return;
+        }
+        state = State.IDLE;
+        publish();
+        owner.crewChanged();
+        pump();
+    }
+
+    /** Cuts the running turn short: a reboot on the same series, the queue goes on after it. */
+    private void restart() {
+        start(() -> handle.reboot(Mode.DISPATCH));
+    }
+
+    private void pump() {
+        if (state != State.IDLE || current != null || queue.isEmpty()) {
+            return;
+        }
+        TaskInfo next = queue.poll().started(now());
+        current = next;
+        state = State.ACTIVE;
+        try {
+            owner.taskChanged(next);
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, slug + ": cannot journal " + next.id(), e);
+        }
+        owner.transcript(slug, new TranscriptEntry(now(), next.id(), Kind.PROMPT, next.prompt(), null, false));
+        publish();
+        owner.crewChanged();
+        CompletableFuture<BrainEvent.TurnCompleted> turn;
+        try {
+            Prompt prompt = new Prompt(next.prompt());
+            turn = next.mode() == TaskInfo.Mode.ASK ? handle.ask(prompt) : handle.act(prompt);
+        } catch (IllegalStateException | UncheckedIOException e) {
+            crashed(e.getMessage());
+            return;
+        }
+        String id = next.id();
+        turn.whenComplete((done, error) -> post(() -> turnEnded(id, done, error)));
+    }
+
+    private void turnEnded(String id, BrainEvent.TurnCompleted done, Throwable error) {
+        if (current == null || !current.id().equals(id)) {
+            return; // cancelled, interrupted or killed meanwhile: that path settled the task
+        }
+        Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+        TaskInfo ended;
+        if (done != null) {
+            ended = current.used(done.usage().inputTokens(), done.usage().outputTokens(),
+                    done.usage().cacheReadTokens(), done.usage().cacheWriteTokens(), done.costUsd(), done.durationMs())
+                    .ended(done.isError() ? Status.FAILED : Status.DONE, done.result(),
+                            done.isError() ? done.result() : null, now());
+            inputTokens += done.usage().inputTokens() + done.usage().cacheReadTokens() + done.usage().cacheWriteTokens();
+            outputTokens += done.usage().outputTokens();
+            costUsd += done.costUsd();
+            consecutiveCrashes = 0;
+            owner.transcript(slug, new TranscriptEntry(now(), id, Kind.RESULT, done.result(), null, done.isError()));
+        } else if (cause instanceof TurnFailed && ((TurnFailed) cause).reason() == TurnFailed.Reason.REPORTED) {
+            ended = current.ended(Status.FAILED, null, cause.getMessage(), now());
+            owner.transcript(slug, new TranscriptEntry(now(), id, Kind.ERROR, cause.getMessage(), null, true));
+        } else {
+            return; // the brain exited: the crash handling runs the task again
+        }
+        current = null;
+        state = State.IDLE;
+        try {
+            owner.taskChanged(ended);
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, slug + ": cannot journal " + id, e);
+        }
+        publish();
+        owner.crewChanged();
+        pump();
+    }
+
+    private void crashed(String why) {
+        if (state == State.FAILED) {
+            return;
+        }
+        long now = now();
+        crashes.addLast(now);
+        while (!crashes.isEmpty() && crashes.peekFirst() < now - CRASH_WINDOW.toMillis()) {
+            crashes.removeFirst();
+        }
+        TaskInfo inFlight = current;
+        current = null;
+        if (crashes.size() > MAX_CRASHES) {
+            failure = why + "; it crashed " + crashes.size() + " times in " + CRASH_WINDOW.toSeconds()
+                    + " s. Revive it with: khlone reboot " + slug;
+            state = State.FAILED;
+            LOG.warning(slug + ": failed: " + failure);
+            owner.transcript(slug, new TranscriptEntry(now, inFlight == null ? null : inFlight.id(), Kind.ERROR, failure, null, true));
+            if (inFlight != null) {
+                settle(inFlight.ended(Status.FAILED, null, "the brain kept crashing: " + why, now));
+            }
+            publish();
+            owner.crewChanged();
+            return;
+        }
+        long delay = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(consecutiveCrashes, 20));
+        consecutiveCrashes++;
+        state = State.REBOOTING;
+        owner.transcript(slug, note(inFlight == null ? null : inFlight.id(),
+                why + "; rebooting in " + delay / 1000 + " s" + (inFlight == null ? "" : ", then running " + inFlight.id() + " again")));
+        if (inFlight != null) {
+            TaskInfo again = inFlight.requeued();
+            queue.addFirst(again);
+            settle(again);
+        }
+        publish();
+        timers.schedule(() -> post(() -> {
+            if (state == State.REBOOTING) {
+                start(() -> handle.reboot(Mode.DISPATCH));
+            }
+        }), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void settle(TaskInfo task) {
+        try {
+            owner.taskChanged(task);
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, slug + ": cannot journal " + task.id(), e);
+        }
+    }
+
+    /** Events of the running turn go to the transcript; called on the brain's reader thread. */
+    private void transcribe(BrainEvent event) {
+        String task = currentTask;
+        long now = now();
+        if (event instanceof BrainEvent.Text) {
+            owner.transcript(slug, new TranscriptEntry(now, task, Kind.TEXT, ((BrainEvent.Text) event).text(), null, false));
+        } else if (event instanceof BrainEvent.ToolUse) {
+            BrainEvent.ToolUse use = (BrainEvent.ToolUse) event;
+            owner.transcript(slug, new TranscriptEntry(now, task, Kind.TOOL, use.input(), use.name(), false));
+        } else if (event instanceof BrainEvent.ToolResult) {
+            BrainEvent.ToolResult result = (BrainEvent.ToolResult) event;
+            owner.transcript(slug, new TranscriptEntry(now, task, Kind.TOOL_RESULT, result.output(), null, result.isError()));
+        } else if (event instanceof BrainEvent.SessionStarted) {
+            post(() -> {
+                publish();
+                owner.crewChanged();
+            });
+        }
+    }
+
+    private TranscriptEntry note(String task, String text) {
+        return new TranscriptEntry(now(), task, Kind.NOTE, text, null, false);
+    }
+
+    private void publish() {
+        List<String> ids = queue.stream().map(TaskInfo::id).toList();
+        currentTask = current == null ? null : current.id();
+        info = new CloneInfo(slug, profile.brain(), state, currentTask, current == null ? 0 : current.startedMs(), ids,
+                inputTokens, outputTokens, costUsd, handle.series().id(), handle.pid().orElse(0), failure);
+        record = new CloneRecord(slug, role, index, profile.brain(), profile.model(), profile.args(), profile.env(),
+                handle.series().id(), handle.series().started(), currentTask, ids, failure);
+    }
+
+    /** Runs on the owner thread, unless the clone is gone. */
+    private void post(Runnable work) {
+        try {
+            thread.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException killed) {
+            // a killed clone has nothing left to do
+        }
+    }
+
+    private <T> CompletableFuture<T> call(Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            thread.execute(() -> {
+                try {
+                    result.complete(work.call());
+                } catch (Exception e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException(slug + " has been killed"));
+        }
+        return result;
+    }
+
+    private void run(Callable<Void> work) {
+        call(work).join();
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+}

@@ -1,0 +1,446 @@
+package dev.khlone.daemon.crew;
+
+import dev.khlone.daemon.brain.BrainHandle;
+import dev.khlone.daemon.store.CloneRecord;
+import dev.khlone.daemon.store.Store;
+import dev.khlone.protocol.brain.Brain;
+import dev.khlone.protocol.brain.Environment;
+import dev.khlone.protocol.brain.Options;
+import dev.khlone.protocol.brain.Preflight;
+import dev.khlone.protocol.brain.Series;
+import dev.khlone.protocol.crew.Who;
+import dev.khlone.protocol.store.TranscriptEntry;
+import dev.khlone.protocol.wire.CloneInfo;
+import dev.khlone.protocol.wire.ErrorCode;
+import dev.khlone.protocol.wire.TaskInfo;
+import dev.khlone.protocol.wire.TaskInfo.Status;
+import dev.khlone.protocol.zone.Zone;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * The zone's clones: who they are, how a {@code --who} finds or enrolls one, and the record of
+ * every task. Clones run their own work; the crew keeps the journal, the crew file and the
+ * awaiters, and answers for tasks across clones.
+ */
+public final class Crew implements Clone.Owner {
+    private static final Logger LOG = Logger.getLogger(Crew.class.getName());
+    private static final long ANSWER_TIMEOUT_S = 60;
+
+    private final Zone zone;
+    private final Store store;
+    private final Map<String, Brain> brains;
+    private final Map<String, String> env;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "crew-timers");
+        t.setDaemon(true);
+        return t;
+    });
+    private final SecureRandom random = new SecureRandom();
+
+    // Guarded by this.
+    private final Map<String, Clone> clones = new LinkedHashMap<>();
+    private final Map<String, Integer> indexes = new LinkedHashMap<>();
+
+    private final Map<String, TaskInfo> tasks = new ConcurrentHashMap<>();
+    private final Map<String, List<Consumer<TaskInfo>>> awaiters = new HashMap<>();
+
+    private Crew(Zone zone, Store store, Map<String, Brain> brains, Map<String, String> env) {
+        this.zone = zone;
+        this.store = store;
+        this.brains = brains;
+        this.env = env;
+    }
+
+    /**
+     * The crew as the state dir left it: clones with their series and queues, the task that was
+     * running put back first, each clone's brain started again.
+     */
+    public static Crew restore(Zone zone, Store store, Map<String, Brain> brains, Map<String, String> env) throws IOException {
+        Crew crew = new Crew(zone, store, brains, env);
+        crew.load();
+        return crew;
+    }
+
+    private synchronized void load() throws IOException {
+        Store.Loaded loaded = store.load();
+        tasks.putAll(loaded.tasks());
+        indexes.putAll(loaded.indexes());
+        Set<String> placed = new HashSet<>();
+        for (CloneRecord r : loaded.clones()) {
+            Brain brain = brains.get(r.brain());
+            if (brain == null) {
+                LOG.severe(r.slug() + " runs " + r.brain() + ", which this khlone does not have; its tasks fail");
+                continue;
+            }
+            ZoneConfig.Profile profile = new ZoneConfig.Profile(r.brain(), r.model(), r.args(), r.env());
+            Series series = r.seriesId() == null ? brain.newSeries() : new Series(r.seriesId(), r.seriesStarted());
+            Clone clone = clone(r.slug(), r.role(), r.index(), brain, profile, series);
+            List<TaskInfo> work = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            if (r.current() != null) {
+                ids.add(r.current());
+            }
+            ids.addAll(r.queue());
+            tasks.values().stream()
+                    .filter(t -> t.cloneSlug().equals(r.slug()) && !t.status().ended() && !ids.contains(t.id()))
+                    .sorted(Comparator.comparingLong(TaskInfo::createdMs))
+                    .forEach(t -> ids.add(t.id()));
+            for (String id : ids) {
+                TaskInfo t = tasks.get(id);
+                if (t != null && !t.status().ended()) {
+                    if (t.status() == Status.ACTIVE) {
+                        t = t.requeued();
+                        taskChanged(t);
+                        transcript(r.slug(), new TranscriptEntry(System.currentTimeMillis(), t.id(),
+                                TranscriptEntry.Kind.NOTE, "the daemon stopped during this task; it runs again", null, false));
+                    }
+                    work.add(t);
+                    placed.add(id);
+                }
+            }
+            long in = 0;
+            long out = 0;
+            double cost = 0;
+            for (TaskInfo t : tasks.values()) {
+                if (t.cloneSlug().equals(r.slug())) {
+                    in += t.inputTokens() + t.cacheReadTokens() + t.cacheWriteTokens();
+                    out += t.outputTokens();
+                    cost += t.costUsd();
+                }
+            }
+            clone.restore(work, in, out, cost, r.failure());
+            clones.put(r.slug(), clone);
+        }
+        for (TaskInfo t : List.copyOf(tasks.values())) {
+            if (!t.status().ended() && !placed.contains(t.id())) {
+                taskChanged(t.ended(Status.FAILED, null, "its clone " + t.cloneSlug() + " is gone", System.currentTimeMillis()));
+            }
+        }
+        clones.values().forEach(Clone::boot);
+        if (!clones.isEmpty()) {
+            LOG.info("restored the crew: " + String.join(", ", clones.keySet()));
+        }
+    }
+
+    /** Queues a task for the clone {@code who} names, enrolling one if it says so or none fits. */
+    public TaskInfo submit(TaskInfo.Mode mode, String prompt, String who, boolean first, boolean disrupt)
+            throws CrewException {
+        if (prompt == null || prompt.isBlank()) {
+            throw new CrewException(ErrorCode.BAD_REQUEST, "the prompt is empty", "say what the clone should do");
+        }
+        Clone clone;
+        TaskInfo task;
+        synchronized (this) {
+            clone = resolve(who);
+            task = TaskInfo.queued(newTaskId(), clone.slug, mode, prompt, System.currentTimeMillis());
+            tasks.put(task.id(), task);
+        }
+        return answer(clone.submit(task, first, disrupt));
+    }
+
+    public Optional<TaskInfo> task(String id) {
+        return Optional.ofNullable(tasks.get(id));
+    }
+
+    /**
+     * Calls {@code whenEnded} once the task has ended (at once if it has). Returns what undoes the
+     * wait, for a client that goes away first.
+     */
+    public Runnable await(String id, Consumer<TaskInfo> whenEnded) throws CrewException {
+        TaskInfo now;
+        synchronized (awaiters) {
+            now = tasks.get(id);
+            if (now == null) {
+                throw unknownTask(id);
+            }
+            if (!now.status().ended()) {
+                awaiters.computeIfAbsent(id, k -> new ArrayList<>()).add(whenEnded);
+                return () -> {
+                    synchronized (awaiters) {
+                        List<Consumer<TaskInfo>> list = awaiters.get(id);
+                        if (list != null) {
+                            list.remove(whenEnded);
+                        }
+                    }
+                };
+            }
+        }
+        whenEnded.accept(now);
+        return () -> {};
+    }
+
+    public TaskInfo cancel(String id) throws CrewException {
+        TaskInfo task = tasks.get(id);
+        if (task == null) {
+            throw unknownTask(id);
+        }
+        if (task.status().ended()) {
+            throw new CrewException(ErrorCode.TASK_ENDED, task.id() + " has already ended (" + task.status().wire() + ")",
+                    "see it with: khlone status --task " + task.id());
+        }
+        Clone clone;
+        synchronized (this) {
+            clone = clones.get(task.cloneSlug());
+        }
+        TaskInfo cancelled = clone == null ? null : answer(clone.cancel(id));
+        if (cancelled == null) {
+            throw new CrewException(ErrorCode.TASK_ENDED, task.id() + " ended while it was being cancelled",
+                    "see it with: khlone status --task " + task.id());
+        }
+        return cancelled;
+    }
+
+    public void kill(String slug) throws CrewException {
+        Clone clone;
+        synchronized (this) {
+            clone = existing(slug);
+            clones.remove(slug);
+        }
+        answer(clone.kill());
+        crewChanged();
+    }
+
+    public void reboot(String slug) throws CrewException {
+        Clone clone;
+        synchronized (this) {
+            clone = existing(slug);
+        }
+        answer(clone.reboot());
+    }
+
+    /** The clones {@code who} names, or all of them. */
+    public List<CloneInfo> status(String who) throws CrewException {
+        List<Clone> all;
+        synchronized (this) {
+            all = List.copyOf(clones.values());
+        }
+        if (who == null || who.isEmpty()) {
+            return all.stream().map(Clone::info).toList();
+        }
+        Who w = parse(who);
+        ZoneConfig config = config();
+        String role = w.role() == null ? null : config.role(w.role());
+        String brain = w.brain() == null ? null : config.profile(w.brain()).brain();
+        List<CloneInfo> matching = all.stream()
+                .filter(c -> role == null || c.role.equals(role))
+                .filter(c -> w.index() == null || c.index == w.index())
+                .filter(c -> brain == null || c.brain().equals(brain))
+                .map(Clone::info).toList();
+        if (matching.isEmpty()) {
+            throw new CrewException(ErrorCode.UNKNOWN_CLONE, "no clone is " + who, crewHint(all));
+        }
+        return matching;
+    }
+
+    /** The hero's slug, once it has been enrolled. */
+    public synchronized String hero() {
+        String role;
+        try {
+            role = config().heroRole();
+        } catch (CrewException e) {
+            return null;
+        }
+        return clones.values().stream().filter(c -> c.role.equals(role)).map(c -> c.slug).findFirst().orElse(null);
+    }
+
+    /** Ends every brain; the journal keeps the work for the next daemon. */
+    public synchronized void shutdown() {
+        clones.values().forEach(Clone::shutdown);
+        timers.shutdownNow();
+    }
+
+    // --- Clone.Owner: called on clones' threads
+
+    @Override
+    public void taskChanged(TaskInfo task) throws IOException {
+        store.journal(task);
+        List<Consumer<TaskInfo>> waiting = List.of();
+        synchronized (awaiters) {
+            tasks.put(task.id(), task);
+            if (task.status().ended()) {
+                List<Consumer<TaskInfo>> list = awaiters.remove(task.id());
+                waiting = list == null ? List.of() : list;
+            }
+        }
+        waiting.forEach(w -> w.accept(task));
+    }
+
+    @Override
+    public void crewChanged() {
+        List<CloneRecord> records;
+        String hero;
+        Map<String, Integer> idx;
+        synchronized (this) {
+            records = clones.values().stream().map(Clone::record).toList();
+            idx = Map.copyOf(indexes);
+        }
+        hero = hero();
+        try {
+            store.saveCrew(hero, idx, records);
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, "cannot save the crew file", e);
+        }
+    }
+
+    @Override
+    public void transcript(String slug, TranscriptEntry entry) {
+        store.transcript(slug, entry);
+    }
+
+    // --- who
+
+    private Clone resolve(String who) throws CrewException {
+        Who w = parse(who);
+        ZoneConfig config = config();
+        String role = w.role() == null ? config.heroRole() : config.role(w.role());
+        ZoneConfig.Profile asked = w.brain() == null ? null : config.profile(w.brain());
+        if (asked != null && !brains.containsKey(asked.brain())) {
+            throw new CrewException(ErrorCode.UNKNOWN_BRAIN, "there is no brain called " + w.brain(),
+                    "known brains: " + String.join(", ", brains.keySet())
+                            + (config.brainAliases().isEmpty() ? "" : "; aliases in khlone.yml: "
+                            + String.join(", ", config.brainAliases().keySet())));
+        }
+        ZoneConfig.Profile profile = asked != null ? asked : ZoneConfig.Profile.plain(config.heroBrain());
+        if (w.exact()) {
+            Clone c = clones.get(role + "." + w.index());
+            if (c == null) {
+                boolean roleKnown = clones.values().stream().anyMatch(x -> x.role.equals(role));
+                throw new CrewException(ErrorCode.UNKNOWN_CLONE, roleKnown ? "there is no clone " + role + "." + w.index()
+                        : "no clone has the role " + role, crewHint(clones.values()));
+            }
+            if (asked != null && !c.brain().equals(asked.brain())) {
+                throw new CrewException(ErrorCode.BRAIN_MISMATCH, c.slug + " runs " + c.brain() + ", not " + asked.brain(),
+                        "a clone's brain never changes; enroll another: --who " + role + "@" + w.brain() + "++");
+            }
+            return c;
+        }
+        if (!w.enroll()) {
+            Optional<Clone> fit = clones.values().stream()
+                    .filter(c -> c.role.equals(role))
+                    .filter(c -> asked == null || c.brain().equals(asked.brain()))
+                    .filter(c -> c.info().state() != CloneInfo.State.FAILED)
+                    .min(Comparator.comparingInt(c -> c.info().queue().size() + (c.info().task() == null ? 0 : 1)));
+            if (fit.isPresent()) {
+                return fit.get();
+            }
+        }
+        return enroll(role, profile);
+    }
+
+    private Clone enroll(String role, ZoneConfig.Profile profile) throws CrewException {
+        Brain brain = brains.get(profile.brain());
+        if (brain == null) {
+            throw new CrewException(ErrorCode.UNKNOWN_BRAIN, "there is no brain called " + profile.brain(),
+                    "known brains: " + String.join(", ", brains.keySet()));
+        }
+        Options options = options(profile);
+        Preflight preflight = brain.check(options);
+        if (!preflight.ok()) {
+            throw new CrewException(ErrorCode.BRAIN_UNAVAILABLE, preflight.problem(), preflight.hint());
+        }
+        int index = Math.max(indexes.getOrDefault(role, 0),
+                clones.values().stream().filter(c -> c.role.equals(role)).mapToInt(c -> c.index).max().orElse(0)) + 1;
+        String slug = role + "." + index;
+        Clone clone = clone(slug, role, index, brain, profile, brain.newSeries());
+        clones.put(slug, clone);
+        indexes.put(role, index);
+        LOG.info("enrolled " + slug + " on " + brain.name());
+        clone.boot();
+        return clone;
+    }
+
+    private Clone clone(String slug, String role, int index, Brain brain, ZoneConfig.Profile profile, Series series) {
+        BrainHandle handle = new BrainHandle(slug, brain, series, options(profile));
+        return new Clone(slug, role, index, profile, handle, this, timers);
+    }
+
+    private Options options(ZoneConfig.Profile profile) {
+        Map<String, String> vars = new HashMap<>(env);
+        vars.putAll(profile.env());
+        return new Options(zone.root(), profile.model(), profile.args(), new Environment(vars));
+    }
+
+    private ZoneConfig config() throws CrewException {
+        try {
+            return ZoneConfig.load(zone.root());
+        } catch (ZoneConfig.Invalid e) {
+            throw new CrewException(ErrorCode.BAD_REQUEST, e.getMessage(), "fix " + zone.root().resolve(ZoneConfig.FILE));
+        }
+    }
+
+    private static Who parse(String who) throws CrewException {
+        try {
+            return Who.parse(who);
+        } catch (IllegalArgumentException e) {
+            throw new CrewException(ErrorCode.BAD_REQUEST, e.getMessage(), null);
+        }
+    }
+
+    private Clone existing(String slug) throws CrewException {
+        Clone c = clones.get(slug);
+        if (c == null) {
+            throw new CrewException(ErrorCode.UNKNOWN_CLONE, "there is no clone " + slug, crewHint(clones.values()));
+        }
+        return c;
+    }
+
+    private static String crewHint(java.util.Collection<Clone> all) {
+        return all.isEmpty() ? "the crew is empty: khlone act \"...\" enrolls the hero"
+                : "the crew: " + all.stream().map(c -> c.slug + " (" + c.brain() + ")").collect(Collectors.joining(", "));
+    }
+
+    private CrewException unknownTask(String id) {
+        return new CrewException(ErrorCode.UNKNOWN_TASK, "there is no task " + id, "khlone status lists the crew's tasks");
+    }
+
+    private String newTaskId() {
+        for (int digits = 4; ; digits++) {
+            for (int attempt = 0; attempt < 16; attempt++) {
+                String id = "t-" + String.format("%0" + digits + "x", random.nextInt(1 << (4 * digits)));
+                if (!tasks.containsKey(id)) {
+                    return id;
+                }
+            }
+        }
+    }
+
+    private <T> T answer(CompletableFuture<T> future) throws CrewException {
+        try {
+            return future.get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw new CrewException(ErrorCode.STATE_UNWRITABLE, "the zone's state could not be saved: "
+                        + cause.getMessage(), "check the disk and the permissions of " + zone.root());
+            }
+            throw new CrewException(ErrorCode.INTERNAL, String.valueOf(cause.getMessage()), "see the daemon's log");
+        } catch (TimeoutException e) {
+            throw new CrewException(ErrorCode.BUSY, "the clone did not answer within " + ANSWER_TIMEOUT_S + " s",
+                    "see the daemon's log");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CrewException(ErrorCode.INTERNAL, "interrupted", null);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.khlone.daemon.crew;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The zone's optional {@code khlone.yml}: the hero's role and brain, role aliases, and brain
+ * aliases (a brain with a model, extra arguments and environment). Without the file: the hero is
+ * {@code foreman} on {@code claude}.
+ *
+ * <pre>
+ * hero: foreman@claude
+ * roles:            # alias: role
+ *   mech: mechanic
+ * brains:           # alias: a brain with settings
+ *   opus:
+ *     brain: claude
+ *     model: claude-opus-4-1
+ *     args: [--max-turns, "40"]
+ *     env: {CLAUDE_CODE_MAX_OUTPUT_TOKENS: "32000"}
+ * </pre>
+ */
+record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAliases, Map<String, Profile> brainAliases) {
+    static final String FILE = "khlone.yml";
+    static final ZoneConfig DEFAULT = new ZoneConfig("foreman", "claude", Map.of(), Map.of());
+
+    /** A brain and the settings a clone runs it with. */
+    record Profile(String brain, String model, List<String> args, Map<String, String> env) {
+        static Profile plain(String brain) {
+            return new Profile(brain, null, List.of(), Map.of());
+        }
+    }
+
+    /** A problem with khlone.yml, said so that the user can fix it. */
+    static final class Invalid extends Exception {
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
+    String role(String name) {
+        return roleAliases.getOrDefault(name, name);
+    }
+
+    /** The profile a brain name or alias stands for. */
+    Profile profile(String name) {
+        Profile alias = brainAliases.get(name);
+        return alias != null ? alias : Profile.plain(name);
+    }
+
+    static ZoneConfig load(Path zoneRoot) throws Invalid {
+        Path file = zoneRoot.resolve(FILE);
+        if (!Files.exists(file)) {
+            return DEFAULT;
+        }
+        Object tree;
+        try {
+            tree = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
+        } catch (IOException e) {
+            throw new Invalid(file + " is not valid YAML: " + e.getMessage().split("\n")[0]);
+        }
+        if (tree == null) {
+            return DEFAULT;
+        }
+        Map<String, Object> top = map(tree, "the file");
+        for (String key : top.keySet()) {
+            if (!List.of("hero", "roles", "brains").contains(key)) {
+                throw new Invalid(file + ": unknown key '" + key + "' (known: hero, roles, brains)");
+            }
+        }
+        String heroRole = DEFAULT.heroRole;
+        String heroBrain = DEFAULT.heroBrain;
+        if (top.get("hero") != null) {
+            String hero = string(top.get("hero"), "hero");
+            int at = hero.indexOf('@');
+            heroRole = at < 0 ? hero : hero.substring(0, at);
+            heroBrain = at < 0 ? heroBrain : hero.substring(at + 1);
+            if (!heroRole.matches("[a-z][a-z0-9-]*") || !heroBrain.matches("[a-z][a-z0-9-]*")) {
+                throw new Invalid(file + ": hero '" + hero + "' must be role@brain in lower case, e.g. foreman@claude");
+            }
+        }
+        Map<String, String> roles = new LinkedHashMap<>();
+        if (top.get("roles") != null) {
+            map(top.get("roles"), "roles").forEach((alias, role) -> roles.put(alias, String.valueOf(role)));
+        }
+        Map<String, Profile> brains = new LinkedHashMap<>();
+        if (top.get("brains") != null) {
+            for (Map.Entry<String, Object> e : map(top.get("brains"), "brains").entrySet()) {
+                Map<String, Object> p = map(e.getValue(), "brains." + e.getKey());
+                if (p.get("brain") == null) {
+                    throw new Invalid(file + ": brains." + e.getKey() + " needs 'brain' (claude, codex or opencode)");
+                }
+                List<String> args = p.get("args") == null ? List.of() : strings(p.get("args"), "brains." + e.getKey() + ".args");
+                Map<String, String> env = new LinkedHashMap<>();
+                if (p.get("env") != null) {
+                    map(p.get("env"), "brains." + e.getKey() + ".env").forEach((k, v) -> env.put(k, String.valueOf(v)));
+                }
+                brains.put(e.getKey(), new Profile(string(p.get("brain"), "brains." + e.getKey() + ".brain"),
+                        p.get("model") == null ? null : String.valueOf(p.get("model")), args, env));
+            }
+        }
+        return new ZoneConfig(heroRole, heroBrain, roles, brains);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value, String what) throws Invalid {
+        if (value instanceof Map) {
+            return (Map<String, Object>) value;
+        }
+        throw new Invalid(FILE + ": " + what + " must be a mapping");
+    }
+
+    private static String string(Object value, String what) throws Invalid {
+        if (value instanceof String || value instanceof Number) {
+            return String.valueOf(value);
+        }
+        throw new Invalid(FILE + ": " + what + " must be a string");
+    }
+
+    private static List<String> strings(Object value, String what) throws Invalid {
+        if (value instanceof List) {
+            return ((List<?>) value).stream().map(String::valueOf).toList();
+        }
+        throw new Invalid(FILE + ": " + what + " must be a list");
+    }
+}
