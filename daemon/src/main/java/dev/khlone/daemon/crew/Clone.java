@@ -230,8 +230,13 @@ final class Clone {
 
     /** Stops the brain without a word, for a daemon shutting down: the journal keeps the work for the next one. */
     void shutdown() {
-        handle.kill();
         thread.shutdownNow();
+        handle.kill();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // --- on the owner thread

@@ -63,6 +63,8 @@ public final class Crew implements Clone.Owner {
     private final Map<String, Integer> indexes = new LinkedHashMap<>();
 
     private final Map<String, TaskInfo> tasks = new ConcurrentHashMap<>();
+    /** Set on shutdown: what clones still report then is an interruption the next daemon undoes, not a change to record. */
+    private volatile boolean closed;
     private final Map<String, List<Consumer<TaskInfo>>> awaiters = new HashMap<>();
 
     private Crew(Zone zone, Store store, Map<String, Brain> brains, Map<String, String> env) {
@@ -266,6 +268,7 @@ public final class Crew implements Clone.Owner {
 
     /** Ends every brain; the journal keeps the work for the next daemon. */
     public synchronized void shutdown() {
+        closed = true;
         clones.values().forEach(Clone::shutdown);
         timers.shutdownNow();
     }
@@ -274,6 +277,9 @@ public final class Crew implements Clone.Owner {
 
     @Override
     public void taskChanged(TaskInfo task) throws IOException {
+        if (closed) {
+            return;
+        }
         store.journal(task);
         List<Consumer<TaskInfo>> waiting = List.of();
         synchronized (awaiters) {
@@ -288,6 +294,9 @@ public final class Crew implements Clone.Owner {
 
     @Override
     public void crewChanged() {
+        if (closed) {
+            return;
+        }
         List<CloneRecord> records;
         String hero;
         Map<String, Integer> idx;
@@ -305,6 +314,9 @@ public final class Crew implements Clone.Owner {
 
     @Override
     public void transcript(String slug, TranscriptEntry entry) {
+        if (closed) {
+            return;
+        }
         store.transcript(slug, entry);
     }
 
