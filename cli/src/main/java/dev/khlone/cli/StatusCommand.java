@@ -28,7 +28,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Zone zone = zoneOption.zone();
-        Locations locations = ZoneOption.locations();
+        Locations locations = zoneOption.locations();
         ZoneStatus status;
         try (Connection c = new DaemonConnector(zone, locations).connectOrStart().connection()) {
             status = (ZoneStatus) c.call(new StatusRequest(c.id(), null));
