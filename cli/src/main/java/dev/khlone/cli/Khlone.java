@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "khlone", mixinStandardHelpOptions = true, versionProvider = Khlone.VersionProvider.class,
         description = {"A supervisor for coding-agent CLIs: one daemon per directory tree (a zone)",
                 "keeps your agents alive, queues their work, and lets you watch and talk to them."},
-        subcommands = {ActCommand.class, AskCommand.class, StatusCommand.class, CancelCommand.class,
+        subcommands = {ActCommand.class, AskCommand.class, StatusCommand.class, LogCommand.class, CancelCommand.class,
                 KillCommand.class, RebootCommand.class, DaemonCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",

@@ -85,6 +85,62 @@ final class Cli {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** A command running on its own thread, e.g. {@code log -f}: its output so far, and a way to stop it. */
+    final class Running {
+        private final StringWriter out = new StringWriter();
+        private final StringWriter err = new StringWriter();
+        private final int[] exit = {-1};
+        private final Thread thread;
+
+        Running(String[] args) {
+            Host host = host();
+            thread = new Thread(() -> exit[0] = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), host),
+                    "khlone " + String.join(" ", args));
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        String out() {
+            return out.toString();
+        }
+
+        /** Waits up to 5 s for stdout to contain {@code text}; false if it never did. */
+        boolean awaitOut(String text) throws InterruptedException {
+            return await(out, text);
+        }
+
+        /** Waits up to 5 s for stderr to contain {@code text}; false if it never did. */
+        boolean awaitErr(String text) throws InterruptedException {
+            return await(err, text);
+        }
+
+        private boolean await(StringWriter writer, String text) throws InterruptedException {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!writer.toString().contains(text)) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(10);
+            }
+            return true;
+        }
+
+        /** Interrupts the command and waits up to 5 s for it to return. */
+        Run stop() throws InterruptedException {
+            thread.interrupt();
+            thread.join(5_000);
+            if (thread.isAlive()) {
+                throw new AssertionError("the command did not stop within 5 s of an interrupt");
+            }
+            return new Run(exit[0], out.toString(), err.toString());
+        }
+    }
+
+    /** Starts exactly these arguments on a thread of their own. */
+    Running start(String... args) {
+        return new Running(args);
+    }
+
     /** Nothing was started: no socket, no state dir for any zone. */
     boolean untouched() {
         try (Stream<Path> s = Files.list(sockets); Stream<Path> h = Files.list(home)) {
