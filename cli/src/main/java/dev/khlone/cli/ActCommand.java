@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "act", mixinStandardHelpOptions = true,
-        description = {"Give a clone a task that may change the workspace (edit, write, run commands).",
+        description = {"Give a clone a task that may change the workspace.",
+                "The clone may edit and write files and run commands.",
                 "Prints the task and the clone it went to, and returns at once (--await waits).",
                 "Starts the zone's daemon if none is running."})
 final class ActCommand implements Callable<Integer> {

@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "cancel", mixinStandardHelpOptions = true,
-        description = {"Cancel a queued or running task. A running task's turn is interrupted;",
-                "what it already changed in the workspace stays."})
+        description = {"Cancel a queued or running task.",
+                "A running task's turn is interrupted; what it already changed in the workspace stays."})
 final class CancelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

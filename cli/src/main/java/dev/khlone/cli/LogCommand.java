@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "log", mixinStandardHelpOptions = true,
-        description = {"Show what the clones were asked and said: prompts, their words, tool calls, results.",
+        description = {"Show what the clones were asked and said.",
+                "Prompts (›), their words, tool calls (⚙) and answers (↳), results (✓ or ✗), notes (·).",
                 "Reads the transcripts in the zone's state dir: works without a daemon and never starts one."})
 final class LogCommand implements Callable<Integer> {
     static final long POLL_MS = 200;

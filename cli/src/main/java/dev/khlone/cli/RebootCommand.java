@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "reboot", mixinStandardHelpOptions = true,
-        description = "Restart a clone's brain on the same conversation (its series); revives a failed clone.")
+        description = {"Restart a clone's brain on the same conversation.",
+                "The new brain process resumes the clone's series; this also revives a failed clone."})
 final class RebootCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

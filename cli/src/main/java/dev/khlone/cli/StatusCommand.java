@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show the zone: its root, its daemon, and the crew (one line per clone),",
-                "or one task with --task. Starts the zone's daemon if none is running."})
+        description = {"Show the zone, its daemon and its crew, or one task.",
+                "One line per clone: its brain, state, running task, queue, tokens and cost.",
+                "Starts the zone's daemon if none is running."})
 final class StatusCommand implements Callable<Integer> {
     private static final int LABEL = 10;
 

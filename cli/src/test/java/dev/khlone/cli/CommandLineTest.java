@@ -19,7 +19,9 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (List<String> command : List.<List<String>>of(List.of(), List.of("status"), List.of("version"), List.of("daemon"),
+        for (List<String> command : List.<List<String>>of(List.of(), List.of("act"), List.of("ask"),
+                List.of("status"), List.of("log"), List.of("cancel"), List.of("kill"), List.of("reboot"),
+                List.of("version"), List.of("daemon"),
                 List.of("daemon", "start"), List.of("daemon", "stop"), List.of("daemon", "restart"),
                 List.of("daemon", "status"), List.of("daemon", "run"))) {
             List<String> withHelp = new ArrayList<>(command);
@@ -34,7 +36,8 @@ class CommandLineTest {
     @Test
     void theRootHelpListsTheCommandsAndTheExitCodes() {
         Cli.Run r = khlone("--help");
-        assertThat(r.out()).contains("status").contains("daemon").contains("version")
+        assertThat(r.out()).contains("act").contains("ask").contains("status").contains("log").contains("cancel")
+                .contains("kill").contains("reboot").contains("daemon").contains("version")
                 .contains("Exit codes:").contains("3  the zone daemon could not be reached or started");
     }
 
