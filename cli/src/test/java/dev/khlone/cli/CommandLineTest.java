@@ -82,4 +82,14 @@ class CommandLineTest {
         assertThat(Render.duration(7_500_000)).isEqualTo("2h 5m");
         assertThat(Render.duration(356_400_000)).isEqualTo("4d 3h");
     }
+
+    @Test
+    void tokensAndCostsReadShort() {
+        assertThat(Render.tokens(980)).isEqualTo("980");
+        assertThat(Render.tokens(12_345)).isEqualTo("12.3k");
+        assertThat(Render.tokens(4_560_000)).isEqualTo("4.6M");
+        assertThat(Render.count(1_234_567)).isEqualTo("1,234,567");
+        assertThat(Render.cost(0.0125)).isEqualTo("$0.0125");
+        assertThat(Render.cost(3)).isEqualTo("$3.0000");
+    }
 }

@@ -84,6 +84,18 @@ class LogTest {
     }
 
     @Test
+    void aNewDayGetsItsOwnHeading() throws Exception {
+        long midnight = 1_750_032_000_000L; // 2025-06-16 00:00:00 UTC
+        write("foreman.1", new TranscriptEntry(midnight - 1_000, "t-1", Kind.PROMPT, "late", null, false),
+                new TranscriptEntry(midnight + 1_000, "t-1", Kind.RESULT, "early", null, false));
+        assertThat(cli.run("log").out()).isEqualTo(String.join(NL,
+                "── 2025-06-15 ──",
+                "23:59:59  foreman.1  t-1     › late",
+                "── 2025-06-16 ──",
+                "00:00:01  foreman.1  t-1     ✓ early") + NL);
+    }
+
+    @Test
     void itNeedsNoDaemonAndStartsNone() throws Exception {
         aSession();
         assertThat(cli.run("log").exitCode()).isZero();
