@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "kill", mixinStandardHelpOptions = true,
-        description = "Shut a clone down: its brain ends and its queued tasks are cancelled.")
+        description = {"Shut a clone down and take it off the crew.",
+                "Its brain ends; its running and queued tasks are cancelled."})
 final class KillCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -27,7 +28,7 @@ final class KillCommand implements Callable<Integer> {
         try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart().connection()) {
             c.call(new KillRequest(c.id(), slug));
         }
-        spec.commandLine().getOut().printf("killed %s: its brain has ended and its queued tasks are cancelled%n", slug);
+        spec.commandLine().getOut().printf("killed %s: its brain has ended, its tasks are cancelled, and it has left the crew%n", slug);
         return ExitCode.OK;
     }
 

@@ -68,7 +68,7 @@ class CrewCommandsTest {
         try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Ok(r.id()))) {
             Cli.Run kill = cli.run("kill", "mechanic.2");
             assertThat(kill.exitCode()).as(kill.err()).isZero();
-            assertThat(kill.out()).isEqualTo("killed mechanic.2: its brain has ended and its queued tasks are cancelled" + NL);
+            assertThat(kill.out()).isEqualTo("killed mechanic.2: its brain has ended, its tasks are cancelled, and it has left the crew" + NL);
             Cli.Run reboot = cli.run("reboot", "foreman.1");
             assertThat(reboot.exitCode()).as(reboot.err()).isZero();
             assertThat(reboot.out()).isEqualTo("rebooted foreman.1: its brain restarted on the same series" + NL);
