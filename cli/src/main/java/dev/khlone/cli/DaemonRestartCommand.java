@@ -21,7 +21,7 @@ final class DaemonRestartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Zone zone = zoneOption.zone();
-        Locations locations = ZoneOption.locations();
+        Locations locations = zoneOption.locations();
         DaemonStopCommand.stop(zone, locations, spec.commandLine().getOut());
         DaemonStartCommand.start(zone, locations, spec.commandLine().getOut());
         return ExitCode.OK;

@@ -22,7 +22,7 @@ final class DaemonStartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        start(zoneOption.zone(), ZoneOption.locations(), spec.commandLine().getOut());
+        start(zoneOption.zone(), zoneOption.locations(), spec.commandLine().getOut());
         return ExitCode.OK;
     }
 

@@ -25,7 +25,7 @@ final class DaemonStatusCommand implements Callable<Integer> {
     public Integer call() {
         Zone zone = zoneOption.zone();
         PrintWriter out = spec.commandLine().getOut();
-        Optional<Connection> running = new DaemonConnector(zone, ZoneOption.locations()).ifRunning();
+        Optional<Connection> running = new DaemonConnector(zone, zoneOption.locations()).ifRunning();
         if (running.isEmpty()) {
             out.printf("no daemon is running for zone %s%n", zone.id());
             return ExitCode.UNREACHABLE;

@@ -31,7 +31,7 @@ final class DaemonStopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        stop(zoneOption.zone(), ZoneOption.locations(), spec.commandLine().getOut());
+        stop(zoneOption.zone(), zoneOption.locations(), spec.commandLine().getOut());
         return ExitCode.OK;
     }
 

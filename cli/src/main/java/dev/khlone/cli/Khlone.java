@@ -12,10 +12,17 @@ import picocli.CommandLine.Spec;
 @Command(name = "khlone", mixinStandardHelpOptions = true, versionProvider = Khlone.VersionProvider.class,
         description = {"A supervisor for coding-agent CLIs: one daemon per directory tree (a zone)",
                 "keeps your agents alive, queues their work, and lets you watch and talk to them."},
-        subcommands = {StatusCommand.class, DaemonCommand.class, VersionCommand.class,
+        subcommands = {ActCommand.class, AskCommand.class, StatusCommand.class, LogCommand.class, CancelCommand.class,
+                KillCommand.class, RebootCommand.class, DaemonCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
-        footerHeading = "%nExit codes:%n",
-        footer = {"  0  ok", "  1  the command failed", "  2  usage error: nothing was done",
+        footerHeading = "%nExamples:%n",
+        footer = {"  khlone act \"fix the flaky test\"        the hero (the first clone) takes a task",
+                "  khlone ask --who scout@codex --await \"why is the build slow?\"",
+                "  khlone status                          the crew, and what each clone is doing",
+                "  khlone log -f                          what they say, as they say it",
+                "",
+                "Exit codes:",
+                "  0  ok", "  1  the command failed", "  2  usage error: nothing was done",
                 "  3  the zone daemon could not be reached or started"})
 final class Khlone implements Callable<Integer> {
     @Spec

@@ -1,6 +1,7 @@
 package dev.khlone.cli;
 
 import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
 import picocli.CommandLine;
 
 /** Entry point of the {@code khlone} command; the only place that exits the JVM. */
@@ -8,12 +9,12 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), Host.system()));
     }
 
     /** Runs one command line with the given output and error writers; returns the exit code. */
-    static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Khlone());
+    static int run(String[] args, PrintWriter out, PrintWriter err, Host host) {
+        CommandLine cli = new CommandLine(new Khlone(), new Factory(host));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -23,7 +24,7 @@ public final class Main {
                 if (k.hint() != null) {
                     commandLine.getErr().println("  hint: " + k.hint());
                 }
-                if (System.getenv("KHLONE_DEBUG") != null) {
+                if (host.env().get("KHLONE_DEBUG") != null) {
                     e.printStackTrace(commandLine.getErr());
                 }
                 return k.exitCode();
@@ -31,5 +32,25 @@ public final class Main {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** Creates commands and mixins, handing the {@link Host} to those whose constructor takes it. */
+    private static final class Factory implements CommandLine.IFactory {
+        private final Host host;
+
+        Factory(Host host) {
+            this.host = host;
+        }
+
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            Constructor<K> withHost;
+            try {
+                withHost = type.getDeclaredConstructor(Host.class);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+            return withHost.newInstance(host);
+        }
     }
 }

@@ -1,10 +1,19 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.crew.Who;
+import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.StatusRequest;
+import dev.khlone.protocol.wire.TaskInfo;
+import dev.khlone.protocol.wire.TaskQuery;
+import dev.khlone.protocol.wire.TaskReport;
 import dev.khlone.protocol.wire.ZoneStatus;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,9 +22,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show the zone: its root, its daemon, and the crew.",
+        description = {"Show the zone, its daemon and its crew, or one task.",
+                "One line per clone: its brain, state, running task, queue, tokens and cost.",
                 "Starts the zone's daemon if none is running."})
 final class StatusCommand implements Callable<Integer> {
+    private static final int LABEL = 10;
+
+    private final Host host;
+
     @Spec
     CommandSpec spec;
 
@@ -25,37 +39,182 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object, for scripts.")
     boolean json;
 
+    @Option(names = "--who", paramLabel = "WHO",
+            description = "Only the clones WHO names: [role][.n][@brain], e.g. mechanic, mechanic.2, @codex.")
+    String who;
+
+    @Option(names = "--task", paramLabel = "ID", description = "Show one task: its prompt, status, result, tokens, cost and times.")
+    String task;
+
+    StatusCommand(Host host) {
+        this.host = host;
+    }
+
     @Override
     public Integer call() {
-        Zone zone = zoneOption.zone();
-        Locations locations = ZoneOption.locations();
-        ZoneStatus status;
-        try (Connection c = new DaemonConnector(zone, locations).connectOrStart().connection()) {
-            status = (ZoneStatus) c.call(new StatusRequest(c.id(), null));
+        if (task != null && who != null) {
+            throw new KhloneException(ExitCode.USAGE, "--task and --who do not go together",
+                    "a task belongs to one clone: khlone status --task " + task);
         }
+        if (who != null) {
+            try {
+                if (Who.parse(who).enroll()) {
+                    throw new KhloneException(ExitCode.USAGE, "--who " + who + ": '++' enrolls a clone, status only shows them",
+                            "leave out the '++'");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new KhloneException(ExitCode.USAGE, "--who " + who + ": " + e.getMessage(),
+                        "khlone status lists the crew");
+            }
+        }
+        if (task != null && task.isBlank()) {
+            throw new KhloneException(ExitCode.USAGE, "--task needs a task id", "e.g. khlone status --task t-3f9a");
+        }
+        Zone zone = zoneOption.zone();
+        Locations locations = zoneOption.locations();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            Render.json(out, g -> {
-                g.writeObjectFieldStart("zone");
-                g.writeStringField("id", status.zone());
-                g.writeStringField("root", status.root());
-                g.writeEndObject();
-                g.writeObjectFieldStart("daemon");
-                g.writeNumberField("pid", status.pid());
-                g.writeNumberField("uptimeMs", status.uptimeMs());
-                g.writeStringField("version", status.version());
-                g.writeStringField("socket", locations.socket(zone).toString());
-                g.writeStringField("log", locations.daemonLog(zone).toString());
-                g.writeEndObject();
-                g.writeStringField("state", locations.zoneDir(zone).toString());
-            });
-        } else {
-            out.printf("zone    %s  %s%n", status.zone(), status.root());
-            out.printf("daemon  pid %d, up %s, khlone %s%n", status.pid(), Render.duration(status.uptimeMs()),
-                    status.version());
-            out.printf("socket  %s%n", locations.socket(zone));
-            out.printf("state   %s%n", locations.zoneDir(zone));
+        try (Connection c = new DaemonConnector(zone, locations).connectOrStart().connection()) {
+            if (task != null) {
+                TaskInfo t = ((TaskReport) c.call(new TaskQuery(c.id(), task))).task();
+                if (json) {
+                    Render.json(out, g -> writeTask(g, t));
+                } else {
+                    printTask(t, out);
+                }
+                return ExitCode.OK;
+            }
+            ZoneStatus status = (ZoneStatus) c.call(new StatusRequest(c.id(), who == null || who.isEmpty() ? null : who));
+            if (json) {
+                printJson(status, zone, locations, out);
+            } else {
+                out.printf("zone    %s  %s%n", status.zone(), status.root());
+                out.printf("daemon  pid %d, up %s, khlone %s%n", status.pid(), Render.duration(status.uptimeMs()),
+                        status.version());
+                out.printf("socket  %s%n", locations.socket(zone));
+                out.printf("state   %s%n", locations.zoneDir(zone));
+                printCrew(status, out);
+            }
         }
         return ExitCode.OK;
+    }
+
+    private void printCrew(ZoneStatus status, PrintWriter out) {
+        List<CloneInfo> clones = status.clones();
+        if (clones.isEmpty()) {
+            out.println(who == null ? "crew    no clones yet — khlone act \"...\" enrolls the hero"
+                    : "crew    no clone matches --who " + who);
+            return;
+        }
+        long active = clones.stream().filter(c -> c.state() == CloneInfo.State.ACTIVE).count();
+        long queued = clones.stream().mapToLong(c -> c.queue().size()).sum();
+        out.printf("crew    %d %s, %d active, %d queued%n", clones.size(), clones.size() == 1 ? "clone" : "clones",
+                active, queued);
+        List<String[]> rows = new ArrayList<>();
+        for (CloneInfo c : clones) {
+            String running = c.task() == null ? "-"
+                    : c.taskStartedMs() == 0 ? c.task()
+                    : c.task() + " " + Render.duration(Math.max(0, host.nowMs() - c.taskStartedMs()));
+            rows.add(new String[] {(c.slug().equals(status.hero()) ? "★ " : "  ") + c.slug(), c.brain(),
+                    c.state().wire(), running, c.queue().size() + " queued",
+                    Render.tokens(c.inputTokens() + c.outputTokens()) + " tokens", Render.cost(c.costUsd()),
+                    c.failure() == null ? "" : "— " + c.failure()});
+        }
+        List<String> lines = Render.columns(rows, false, false, false, false, true, true, true);
+        for (int i = 0; i < lines.size(); i++) {
+            out.println((i == lines.size() - 1 ? "└─ " : "├─ ") + lines.get(i));
+        }
+    }
+
+    private void printTask(TaskInfo t, PrintWriter out) {
+        out.println(Render.field("task", t.id(), LABEL));
+        out.println(Render.field("clone", t.cloneSlug(), LABEL));
+        out.println(Render.field("mode", t.mode().wire(), LABEL));
+        out.println(Render.field("status", t.status().wire(), LABEL));
+        out.println(Render.field("attempts", Integer.toString(t.attempts()), LABEL));
+        out.println(Render.field("prompt", t.prompt(), LABEL));
+        if (t.result() != null) {
+            out.println(Render.field("result", t.result(), LABEL));
+        }
+        if (t.error() != null) {
+            out.println(Render.field("error", t.error(), LABEL));
+        }
+        out.println(Render.field("tokens", Render.count(t.inputTokens()) + " in, " + Render.count(t.outputTokens())
+                + " out, " + Render.count(t.cacheReadTokens()) + " cache read, " + Render.count(t.cacheWriteTokens())
+                + " cache write", LABEL));
+        out.println(Render.field("cost", Render.cost(t.costUsd()), LABEL));
+        String duration = t.status() == TaskInfo.Status.ACTIVE && t.startedMs() != 0
+                ? "running for " + Render.duration(Math.max(0, host.nowMs() - t.startedMs()))
+                : t.status() == TaskInfo.Status.QUEUED && t.attempts() == 0 ? "-"
+                : Render.duration(t.durationMs()) + " in the brain";
+        out.println(Render.field("duration", duration, LABEL));
+        out.println(Render.field("created", Render.time(t.createdMs(), host.timeZone()), LABEL));
+        out.println(Render.field("started", Render.time(t.startedMs(), host.timeZone()), LABEL));
+        out.println(Render.field("ended", Render.time(t.endedMs(), host.timeZone()), LABEL));
+    }
+
+    /** A clone's fields under their wire names, absent ones as null: scripts get the same keys every time. */
+    private static void writeClone(JsonGenerator g, CloneInfo c) throws IOException {
+        g.writeStringField("slug", c.slug());
+        g.writeStringField("brain", c.brain());
+        g.writeStringField("state", c.state().wire());
+        g.writeStringField("task", c.task());
+        g.writeNumberField("taskStartedMs", c.taskStartedMs());
+        g.writeArrayFieldStart("queue");
+        for (String queued : c.queue()) {
+            g.writeString(queued);
+        }
+        g.writeEndArray();
+        g.writeNumberField("inputTokens", c.inputTokens());
+        g.writeNumberField("outputTokens", c.outputTokens());
+        g.writeNumberField("costUsd", c.costUsd());
+        g.writeStringField("series", c.series());
+        g.writeNumberField("pid", c.pid());
+        g.writeStringField("failure", c.failure());
+    }
+
+    /** A task's fields under their wire names, absent ones as null. */
+    private static void writeTask(JsonGenerator g, TaskInfo t) throws IOException {
+        g.writeStringField("id", t.id());
+        g.writeStringField("clone", t.cloneSlug());
+        g.writeStringField("mode", t.mode().wire());
+        g.writeStringField("prompt", t.prompt());
+        g.writeStringField("status", t.status().wire());
+        g.writeNumberField("attempts", t.attempts());
+        g.writeNumberField("createdMs", t.createdMs());
+        g.writeNumberField("startedMs", t.startedMs());
+        g.writeNumberField("endedMs", t.endedMs());
+        g.writeStringField("result", t.result());
+        g.writeStringField("error", t.error());
+        g.writeNumberField("inputTokens", t.inputTokens());
+        g.writeNumberField("outputTokens", t.outputTokens());
+        g.writeNumberField("cacheReadTokens", t.cacheReadTokens());
+        g.writeNumberField("cacheWriteTokens", t.cacheWriteTokens());
+        g.writeNumberField("costUsd", t.costUsd());
+        g.writeNumberField("durationMs", t.durationMs());
+    }
+
+    private static void printJson(ZoneStatus status, Zone zone, Locations locations, PrintWriter out) {
+        Render.json(out, g -> {
+            g.writeObjectFieldStart("zone");
+            g.writeStringField("id", status.zone());
+            g.writeStringField("root", status.root());
+            g.writeEndObject();
+            g.writeObjectFieldStart("daemon");
+            g.writeNumberField("pid", status.pid());
+            g.writeNumberField("uptimeMs", status.uptimeMs());
+            g.writeStringField("version", status.version());
+            g.writeStringField("socket", locations.socket(zone).toString());
+            g.writeStringField("log", locations.daemonLog(zone).toString());
+            g.writeEndObject();
+            g.writeStringField("state", locations.zoneDir(zone).toString());
+            g.writeStringField("hero", status.hero());
+            g.writeArrayFieldStart("clones");
+            for (CloneInfo c : status.clones()) {
+                g.writeStartObject();
+                writeClone(g, c);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
     }
 }

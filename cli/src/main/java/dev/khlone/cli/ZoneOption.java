@@ -8,9 +8,19 @@ import picocli.CommandLine.Option;
 
 /** {@code --zone PATH}, shared by every command that talks to a zone. */
 final class ZoneOption {
+    private final Host host;
+
     @Option(names = "--zone", paramLabel = "PATH",
             description = "The zone's root (default: the git worktree containing the current directory, else the current directory).")
     Path root;
+
+    ZoneOption(Host host) {
+        this.host = host;
+    }
+
+    Host host() {
+        return host;
+    }
 
     Zone zone() {
         try {
@@ -21,7 +31,7 @@ final class ZoneOption {
         }
     }
 
-    static Locations locations() {
-        return Locations.fromEnvironment(System.getenv());
+    Locations locations() {
+        return Locations.fromEnvironment(host.env());
     }
 }

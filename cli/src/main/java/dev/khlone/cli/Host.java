@@ -1,0 +1,41 @@
+package dev.khlone.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * What a command sees of the world besides its arguments and writers: the environment, stdin,
+ * whether stdin and stderr are terminals, the clock and the time zone. {@link Main#main} passes
+ * the real ones; tests pass their own, so a test decides where the socket and the state dir are.
+ */
+record Host(Map<String, String> env, InputStream stdin, boolean stdinIsTerminal, boolean stderrIsTerminal,
+            LongSupplier clock, ZoneId timeZone) {
+
+    static Host system() {
+        return new Host(System.getenv(), System.in, isTerminal(0), isTerminal(2), System::currentTimeMillis,
+                ZoneId.systemDefault());
+    }
+
+    long nowMs() {
+        return clock.getAsLong();
+    }
+
+    /**
+     * Whether file descriptor {@code fd} of this process is a terminal. JDK 17 has no isatty: Linux
+     * shows where a descriptor points in /proc; elsewhere {@code System.console()} (stdin and stdout
+     * both terminals) is the best guess.
+     */
+    private static boolean isTerminal(int fd) {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException e) {
+            return System.console() != null;
+        }
+    }
+}

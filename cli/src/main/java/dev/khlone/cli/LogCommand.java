@@ -1,0 +1,179 @@
+package dev.khlone.cli;
+
+import dev.khlone.protocol.crew.Who;
+import dev.khlone.protocol.store.TranscriptEntry;
+import dev.khlone.protocol.zone.Zone;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "log", mixinStandardHelpOptions = true,
+        description = {"Show what the clones were asked and said.",
+                "Prompts (›), their words, tool calls (⚙) and answers (↳), results (✓ or ✗), notes (·).",
+                "Reads the transcripts in the zone's state dir: works without a daemon and never starts one."})
+final class LogCommand implements Callable<Integer> {
+    static final long POLL_MS = 200;
+    private static final int TOOL_INPUT_MAX = 160;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+
+    private final Host host;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ZoneOption zoneOption;
+
+    @Option(names = "--who", paramLabel = "CLONE|ROLE",
+            description = "Only this clone (mechanic.1), or every clone of a role (mechanic).")
+    String who;
+
+    @Option(names = "--task", paramLabel = "ID", description = "Only the lines of this task.")
+    String task;
+
+    @Option(names = {"-f", "--follow"},
+            description = "Keep printing lines as they are written, from new clones too, until ctrl-c.")
+    boolean follow;
+
+    private int cloneWidth;
+    private int taskWidth = 6;
+    private LocalDate lastDate;
+
+    LogCommand(Host host) {
+        this.host = host;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Predicate<String> clones = clones();
+        Zone zone = zoneOption.zone();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Transcripts transcripts = new Transcripts(zoneOption.locations().transcript(zone, "-").getParent(),
+                warning -> err.println("khlone: " + warning));
+        int shown = show(transcripts, clones, out);
+        boolean anyClone = transcripts.clones().stream().anyMatch(clones);
+        if (!follow) {
+            if (transcripts.clones().isEmpty()) {
+                out.printf("no transcripts yet in zone %s: no clone has had a task%n", zone.id());
+            } else if (!anyClone) {
+                throw new KhloneException(ExitCode.FAILED, "no clone matches --who " + who + " in zone " + zone.id(),
+                        "the clones with transcripts: " + String.join(", ", transcripts.clones()));
+            } else if (shown == 0 && task != null) {
+                out.printf("no lines of task %s in the transcripts%s%n", task,
+                        who == null ? " (a queued task has none yet)" : " of --who " + who);
+            }
+            return ExitCode.OK;
+        }
+        if (!anyClone) {
+            err.println(transcripts.clones().isEmpty() ? "no transcripts yet; waiting for the first (ctrl-c stops)"
+                    : "no transcript of --who " + who + " yet; waiting for it (ctrl-c stops)");
+        }
+        while (true) {
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                // ctrl-c ends the JVM; an interrupt (a test, an embedding) ends the command
+                return ExitCode.OK;
+            }
+            show(transcripts, clones, out);
+        }
+    }
+
+    /** Which clones --who means: a slug exactly, or every clone of a role. */
+    private Predicate<String> clones() {
+        if (who == null) {
+            return slug -> true;
+        }
+        Who w;
+        try {
+            w = Who.parse(who);
+        } catch (IllegalArgumentException e) {
+            throw new KhloneException(ExitCode.USAGE, "--who " + who + ": " + e.getMessage(), "khlone status lists the crew");
+        }
+        if (w.role() == null || w.brain() != null || w.enroll()) {
+            throw new KhloneException(ExitCode.USAGE, "log --who takes a clone or a role, not '" + who + "'",
+                    "e.g. --who mechanic.1, or --who mechanic for all mechanics");
+        }
+        if (w.exact()) {
+            String slug = w.role() + "." + w.index();
+            return slug::equals;
+        }
+        String prefix = w.role() + ".";
+        return s -> s.startsWith(prefix);
+    }
+
+    private int show(Transcripts transcripts, Predicate<String> clones, PrintWriter out) throws IOException {
+        List<Transcripts.Line> lines = transcripts.poll();
+        transcripts.clones().stream().filter(clones).forEach(c -> cloneWidth = Math.max(cloneWidth, c.length()));
+        int shown = 0;
+        for (Transcripts.Line line : lines) {
+            TranscriptEntry e = line.entry();
+            if (!clones.test(line.slug()) || task != null && !task.equals(e.task())) {
+                continue;
+            }
+            taskWidth = Math.max(taskWidth, e.task() == null ? 0 : e.task().length());
+            ZonedDateTime time = Instant.ofEpochMilli(e.timeMs()).atZone(host.timeZone());
+            if (!time.toLocalDate().equals(lastDate)) {
+                lastDate = time.toLocalDate();
+                out.println("── " + lastDate + " ──");
+            }
+            String head = CLOCK.format(time) + "  " + pad(line.slug(), cloneWidth) + "  "
+                    + pad(e.task() == null ? "" : e.task(), taskWidth) + "  ";
+            out.println(head + body(e).replace("\n", "\n" + " ".repeat(head.length() + 2)));
+            shown++;
+        }
+        out.flush();
+        return shown;
+    }
+
+    /** The kind's mark and the entry's text, as people read them. */
+    static String body(TranscriptEntry e) {
+        String text = e.text() == null ? "" : e.text().stripTrailing();
+        switch (e.kind()) {
+            case PROMPT:
+                return "› " + text;
+            case TEXT:
+                return "  " + text;
+            case TOOL:
+                return "⚙ " + (e.tool() == null ? "tool" : e.tool()) + (text.isEmpty() ? "" : " " + oneLine(text));
+            case TOOL_RESULT:
+                return "↳ " + (e.isError() ? "✗ " : "") + firstLine(text);
+            case RESULT:
+                return (e.isError() ? "✗ " : "✓ ") + text;
+            case ERROR:
+                return "✗ " + text;
+            case NOTE:
+            default:
+                return "· " + text;
+        }
+    }
+
+    private static String oneLine(String text) {
+        String flat = text.replaceAll("\\s*\\n\\s*", " ");
+        return flat.length() <= TOOL_INPUT_MAX ? flat : flat.substring(0, TOOL_INPUT_MAX) + "…";
+    }
+
+    /** A tool's answer can be a whole file: its first line, and how much more there is. */
+    private static String firstLine(String text) {
+        String[] lines = text.split("\n", -1);
+        String first = oneLine(lines[0]);
+        return lines.length == 1 ? first : first + " … (" + (lines.length - 1) + " more lines)";
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(Math.max(0, width - s.length()));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.khlone.cli;
+
+import dev.khlone.protocol.wire.RebootRequest;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "reboot", mixinStandardHelpOptions = true,
+        description = {"Restart a clone's brain on the same conversation.",
+                "The new brain process resumes the clone's series; this also revives a failed clone."})
+final class RebootCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ZoneOption zoneOption;
+
+    @Parameters(index = "0", paramLabel = "CLONE", description = "The clone's slug, e.g. mechanic.1 (khlone status lists them).")
+    String clone;
+
+    @Override
+    public Integer call() {
+        String slug = KillCommand.slug(clone, "reboot");
+        try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart().connection()) {
+            c.call(new RebootRequest(c.id(), slug));
+        }
+        spec.commandLine().getOut().printf("rebooted %s: its brain restarted on the same series%n", slug);
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.khlone.cli;
+
+import dev.khlone.protocol.crew.Who;
+import dev.khlone.protocol.wire.Accepted;
+import dev.khlone.protocol.wire.AwaitRequest;
+import dev.khlone.protocol.wire.Codec;
+import dev.khlone.protocol.wire.Protocol;
+import dev.khlone.protocol.wire.SubmitRequest;
+import dev.khlone.protocol.wire.TaskEnded;
+import dev.khlone.protocol.wire.TaskInfo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The prompt and options {@code act} and {@code ask} share, and how they hand a task to the daemon. */
+final class SubmitOptions {
+    /** When the task runs: after the ones queued before it, or at once, interrupting the running one. */
+    enum When {
+        queue, disrupt
+    }
+
+    private final Host host;
+
+    @Parameters(arity = "0..*", paramLabel = "PROMPT",
+            description = "What to do, in words (several words are joined with spaces). '-', or no PROMPT with stdin not a terminal, reads it from stdin.")
+    List<String> words = List.of();
+
+    @Option(names = "--who", paramLabel = "WHO",
+            description = "Which clone: [role][.n][@brain][++], e.g. mechanic, mechanic.2, scout@codex, mechanic++ (a new one). Default: the hero.")
+    String who;
+
+    @Option(names = "--prioritize", description = "Put the task first in the clone's queue, after the running one.")
+    boolean prioritize;
+
+    @Option(names = "--when", paramLabel = "queue|disrupt",
+            description = "queue (default): after the queued tasks; disrupt: interrupt the running task, run this one, then resume the interrupted one.")
+    When when = When.queue;
+
+    @Option(names = "--await",
+            description = "Wait until the task ends and print its result on stdout; exit 1 if it failed or was cancelled. ctrl-c stops the waiting, not the task.")
+    boolean await;
+
+    SubmitOptions(Host host) {
+        this.host = host;
+    }
+
+    /** Validates everything it can before any daemon is involved, then submits. */
+    int submit(TaskInfo.Mode mode, ZoneOption zoneOption, PrintWriter out, PrintWriter err) {
+        String command = "khlone " + mode.wire();
+        String prompt = prompt(command);
+        if (prompt.isBlank()) {
+            throw new KhloneException(ExitCode.USAGE, "the prompt is empty",
+                    "say what to do: " + command + " \"...\", or pipe it in: ... | " + command + " -");
+        }
+        if (who != null) {
+            try {
+                Who.parse(who);
+            } catch (IllegalArgumentException e) {
+                throw new KhloneException(ExitCode.USAGE, "--who " + who + ": " + e.getMessage(),
+                        "khlone status lists the crew");
+            }
+        }
+        String whoText = who == null || who.isEmpty() ? null : who;
+        int size = Codec.encode(new SubmitRequest("1", mode, prompt, whoText, prioritize, when == When.disrupt)).length;
+        if (size > Protocol.MAX_FRAME) {
+            throw new KhloneException(ExitCode.USAGE, "the prompt is too large: "
+                    + prompt.getBytes(StandardCharsets.UTF_8).length + " bytes",
+                    "a prompt may have up to about " + Protocol.MAX_FRAME / 1024 + " KiB; point the clone at a file instead");
+        }
+        try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart()
+                .connection()) {
+            TaskInfo task = ((Accepted) c.call(new SubmitRequest(c.id(), mode, prompt, whoText, prioritize,
+                    when == When.disrupt))).task();
+            String accepted = "✓ " + task.id() + " → " + task.cloneSlug();
+            if (!await) {
+                out.println(accepted);
+                return ExitCode.OK;
+            }
+            // stdout carries the result alone, so that it can be piped; the rest goes to stderr.
+            err.println(accepted);
+            TaskInfo ended;
+            try (Spinner ignored = Spinner.on(host, err, task)) {
+                ended = ((TaskEnded) c.call(new AwaitRequest(c.id(), task.id()))).task();
+            }
+            return ended(ended, out);
+        }
+    }
+
+    private static int ended(TaskInfo task, PrintWriter out) {
+        String log = "khlone log --task " + task.id() + " shows what it did";
+        switch (task.status()) {
+            case DONE:
+                String result = task.result() == null ? "" : task.result();
+                out.print(result);
+                if (!result.isEmpty() && !result.endsWith("\n")) {
+                    out.println();
+                }
+                out.flush();
+                return ExitCode.OK;
+            case FAILED:
+                String reason = task.error() != null ? task.error() : task.result() != null ? task.result() : "no reason given";
+                throw new KhloneException(ExitCode.FAILED, task.id() + " failed: " + reason, log);
+            case CANCELLED:
+                throw new KhloneException(ExitCode.FAILED, task.id() + " was cancelled", log);
+            default:
+                throw new KhloneException(ExitCode.FAILED, "the daemon reported " + task.id() + " as ended while it is "
+                        + task.status().wire(), "see the daemon's log: khlone status shows where it is");
+        }
+    }
+
+    private String prompt(String command) {
+        boolean fromStdin = words.equals(List.of("-")) || words.isEmpty() && !host.stdinIsTerminal();
+        if (words.isEmpty() && !fromStdin) {
+            throw new KhloneException(ExitCode.USAGE, "no prompt",
+                    "say what to do: " + command + " \"...\", or pipe it in: ... | " + command + " -");
+        }
+        if (!fromStdin) {
+            return String.join(" ", words);
+        }
+        try {
+            return new String(host.stdin().readAllBytes(), StandardCharsets.UTF_8).stripTrailing();
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.FAILED, "cannot read the prompt from stdin: " + e.getMessage(), null, e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.khlone.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.khlone.protocol.wire.CancelRequest;
+import dev.khlone.protocol.wire.ErrorReply;
+import dev.khlone.protocol.wire.KillRequest;
+import dev.khlone.protocol.wire.Ok;
+import dev.khlone.protocol.wire.RebootRequest;
+import dev.khlone.protocol.wire.TaskInfo;
+import dev.khlone.protocol.wire.TaskReport;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code khlone cancel}, {@code kill} and {@code reboot}: one request, one line. */
+class CrewCommandsTest {
+    private static final String NL = System.lineSeparator();
+
+    @TempDir
+    Path tmp;
+
+    Cli cli;
+
+    @BeforeEach
+    void setUp() {
+        cli = new Cli(tmp);
+    }
+
+    static TaskInfo cancelled(String id, boolean hadStarted) {
+        TaskInfo t = TaskInfo.queued(id, "foreman.1", TaskInfo.Mode.ACT, "x", 1);
+        return (hadStarted ? t.started(2) : t).ended(TaskInfo.Status.CANCELLED, null, null, 3);
+    }
+
+    @Test
+    void cancelSaysWhatTheTaskWasDoing() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> {
+            String task = ((CancelRequest) r).task();
+            return new TaskReport(r.id(), cancelled(task, task.equals("t-run")));
+        })) {
+            Cli.Run queued = cli.run("cancel", "t-wait");
+            assertThat(queued.exitCode()).as(queued.err()).isZero();
+            assertThat(queued.out()).isEqualTo("cancelled t-wait (was queued)" + NL);
+            assertThat(cli.run("cancel", "t-run").out()).isEqualTo("cancelled t-run (was running)" + NL);
+            assertThat(daemon.received()).extracting(r -> ((CancelRequest) r).task()).containsExactly("t-wait", "t-run");
+        }
+    }
+
+    @Test
+    void cancellingAnEndedOrUnknownTaskIsTheDaemonsErrorAndExits1() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> ((CancelRequest) r).task().equals("t-done")
+                ? new ErrorReply(r.id(), "task-ended", "t-done has ended: done", "nothing to cancel")
+                : new ErrorReply(r.id(), "unknown-task", "no task t-nope in this zone", "khlone status lists the tasks"))) {
+            Cli.Run ended = cli.run("cancel", "t-done");
+            assertThat(ended.exitCode()).isEqualTo(1);
+            assertThat(ended.out()).isEmpty();
+            assertThat(ended.err()).isEqualTo("khlone: t-done has ended: done" + NL + "  hint: nothing to cancel" + NL);
+            Cli.Run unknown = cli.run("cancel", "t-nope");
+            assertThat(unknown.exitCode()).isEqualTo(1);
+            assertThat(unknown.err()).isEqualTo("khlone: no task t-nope in this zone" + NL
+                    + "  hint: khlone status lists the tasks" + NL);
+        }
+    }
+
+    @Test
+    void killAndRebootNameTheCloneAndWhatHappened() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Ok(r.id()))) {
+            Cli.Run kill = cli.run("kill", "mechanic.2");
+            assertThat(kill.exitCode()).as(kill.err()).isZero();
+            assertThat(kill.out()).isEqualTo("killed mechanic.2: its brain has ended, its tasks are cancelled, and it has left the crew" + NL);
+            Cli.Run reboot = cli.run("reboot", "foreman.1");
+            assertThat(reboot.exitCode()).as(reboot.err()).isZero();
+            assertThat(reboot.out()).isEqualTo("rebooted foreman.1: its brain restarted on the same series" + NL);
+            assertThat(daemon.received()).containsExactly(new KillRequest(daemon.received().get(0).id(), "mechanic.2"),
+                    new RebootRequest(daemon.received().get(1).id(), "foreman.1"));
+        }
+    }
+
+    @Test
+    void killingAnUnknownCloneIsTheDaemonsError() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli,
+                r -> new ErrorReply(r.id(), "unknown-clone", "no clone mechanic.9", "the crew: foreman.1"))) {
+            Cli.Run r = cli.run("kill", "mechanic.9");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err()).isEqualTo("khlone: no clone mechanic.9" + NL + "  hint: the crew: foreman.1" + NL);
+        }
+    }
+
+    @Test
+    void aProtocolMismatchExits3() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new ErrorReply(r.id(), "protocol-mismatch",
+                "this daemon speaks protocol 2", "restart the daemon: khlone daemon restart"))) {
+            assertThat(cli.run("reboot", "foreman.1").exitCode()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void killAndRebootTakeOneCloneBySlug() {
+        for (String command : new String[] {"kill", "reboot"}) {
+            Cli.Run role = cli.run(command, "mechanic");
+            assertThat(role.exitCode()).isEqualTo(2);
+            assertThat(role.err()).isEqualTo("khlone: " + command + " takes one clone by its slug, role.n, not 'mechanic'" + NL
+                    + "  hint: e.g. khlone " + command + " mechanic.1; khlone status lists the crew" + NL);
+            Cli.Run bad = cli.run(command, "Mechanic.1");
+            assertThat(bad.exitCode()).isEqualTo(2);
+            assertThat(bad.err()).startsWith("khlone: 'Mechanic.1' is not a clone: write [role][.n][@brain][++]");
+            Cli.Run missing = cli.raw(command);
+            assertThat(missing.exitCode()).isEqualTo(2);
+            assertThat(missing.err()).startsWith("Missing required parameter: 'CLONE'" + NL);
+        }
+        Cli.Run cancel = cli.raw("cancel");
+        assertThat(cancel.exitCode()).isEqualTo(2);
+        assertThat(cancel.err()).startsWith("Missing required parameter: 'TASK'" + NL);
+        assertThat(cli.untouched()).isTrue();
+    }
+}

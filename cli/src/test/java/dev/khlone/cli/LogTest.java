@@ -1,0 +1,192 @@
+package dev.khlone.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.khlone.protocol.store.TranscriptEntry;
+import dev.khlone.protocol.store.TranscriptEntry.Kind;
+import dev.khlone.protocol.zone.Locations;
+import dev.khlone.protocol.zone.Zone;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code khlone log}: transcripts read straight from the state dir, rendered for people, filtered, followed. */
+class LogTest {
+    private static final String NL = System.lineSeparator();
+    /** 2025-06-15 15:06:40 UTC. */
+    private static final long T = 1_750_000_000_000L;
+
+    @TempDir
+    Path tmp;
+
+    Cli cli;
+    Zone zone;
+    Locations locations;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cli = new Cli(tmp);
+        zone = Zone.at(cli.zoneRoot);
+        locations = Locations.fromEnvironment(Map.of("KHLONE_HOME", cli.home.toString(), "KHLONE_SOCKET_DIR",
+                cli.sockets.toString()));
+    }
+
+    void write(String clone, TranscriptEntry... entries) throws IOException {
+        Path file = locations.transcript(zone, clone);
+        Files.createDirectories(file.getParent());
+        for (TranscriptEntry e : entries) {
+            Files.write(file, e.toLine(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    static TranscriptEntry entry(long at, String task, Kind kind, String text) {
+        return new TranscriptEntry(T + at, task, kind, text, null, false);
+    }
+
+    void aSession() throws IOException {
+        write("foreman.1",
+                entry(0, "t-3f9a", Kind.PROMPT, "fix the flaky test"),
+                entry(2_000, "t-3f9a", Kind.TEXT, "Let me look.\nFirst the test."),
+                new TranscriptEntry(T + 3_000, "t-3f9a", Kind.TOOL, "{\"command\": \"mvn -q test\"}", "Bash", false),
+                new TranscriptEntry(T + 9_000, "t-3f9a", Kind.TOOL_RESULT, "BUILD SUCCESS\nTotal time: 5 s\n", "Bash", false),
+                entry(12_000, "t-3f9a", Kind.RESULT, "All green."));
+        write("mechanic.1",
+                entry(1_000, "t-77aa", Kind.PROMPT, "why is the build slow?"),
+                new TranscriptEntry(T + 4_000, "t-77aa", Kind.RESULT, "401 from the model", null, true),
+                entry(5_000, null, Kind.NOTE, "rebooted after a crash"));
+        write("mechanic.2", entry(6_000, "t-0b0b", Kind.ERROR, "cancelled while running"));
+    }
+
+    @Test
+    void everyCloneInTimeOrderWithKindsMarked() throws Exception {
+        aSession();
+        Cli.Run r = cli.run("log");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(String.join(NL,
+                "── 2025-06-15 ──",
+                "15:06:40  foreman.1   t-3f9a  › fix the flaky test",
+                "15:06:41  mechanic.1  t-77aa  › why is the build slow?",
+                "15:06:42  foreman.1   t-3f9a    Let me look.",
+                "                                First the test.",
+                "15:06:43  foreman.1   t-3f9a  ⚙ Bash {\"command\": \"mvn -q test\"}",
+                "15:06:44  mechanic.1  t-77aa  ✗ 401 from the model",
+                "15:06:45  mechanic.1          · rebooted after a crash",
+                "15:06:46  mechanic.2  t-0b0b  ✗ cancelled while running",
+                "15:06:49  foreman.1   t-3f9a  ↳ BUILD SUCCESS … (1 more lines)",
+                "15:06:52  foreman.1   t-3f9a  ✓ All green.") + NL);
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void aNewDayGetsItsOwnHeading() throws Exception {
+        long midnight = 1_750_032_000_000L; // 2025-06-16 00:00:00 UTC
+        write("foreman.1", new TranscriptEntry(midnight - 1_000, "t-1", Kind.PROMPT, "late", null, false),
+                new TranscriptEntry(midnight + 1_000, "t-1", Kind.RESULT, "early", null, false));
+        assertThat(cli.run("log").out()).isEqualTo(String.join(NL,
+                "── 2025-06-15 ──",
+                "23:59:59  foreman.1  t-1     › late",
+                "── 2025-06-16 ──",
+                "00:00:01  foreman.1  t-1     ✓ early") + NL);
+    }
+
+    @Test
+    void itNeedsNoDaemonAndStartsNone() throws Exception {
+        aSession();
+        assertThat(cli.run("log").exitCode()).isZero();
+        try (Stream<Path> sockets = Files.list(cli.sockets); Stream<Path> state = Files.list(locations.zoneDir(zone))) {
+            assertThat(sockets).isEmpty();
+            assertThat(state).containsExactly(locations.zoneDir(zone).resolve("transcripts"));
+        }
+    }
+
+    @Test
+    void whoPicksACloneOrARoleAndTaskPicksATask() throws Exception {
+        aSession();
+        assertThat(cli.run("log", "--who", "mechanic.1").out()).contains("mechanic.1").doesNotContain("foreman.1")
+                .doesNotContain("mechanic.2");
+        assertThat(cli.run("log", "--who", "mechanic").out()).contains("mechanic.1").contains("mechanic.2")
+                .doesNotContain("foreman.1");
+        Cli.Run task = cli.run("log", "--task", "t-3f9a");
+        assertThat(task.out()).contains("› fix the flaky test").contains("✓ All green.").doesNotContain("t-77aa")
+                .doesNotContain("rebooted");
+        Cli.Run none = cli.run("log", "--task", "t-0000");
+        assertThat(none.exitCode()).isZero();
+        assertThat(none.out()).isEqualTo("no lines of task t-0000 in the transcripts (a queued task has none yet)" + NL);
+    }
+
+    @Test
+    void anUnknownCloneExits1AndListsTheKnownOnes() throws Exception {
+        aSession();
+        Cli.Run r = cli.run("log", "--who", "scout.1");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("khlone: no clone matches --who scout.1 in zone " + zone.id() + NL
+                + "  hint: the clones with transcripts: foreman.1, mechanic.1, mechanic.2" + NL);
+    }
+
+    @Test
+    void noTranscriptsIsAMessageNotAnError() {
+        Cli.Run r = cli.run("log");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).isEqualTo("no transcripts yet in zone " + zone.id() + ": no clone has had a task" + NL);
+        assertThat(cli.untouched()).isTrue();
+    }
+
+    @Test
+    void aWhoThatNamesNoCloneOrRoleIsAUsageError() {
+        Cli.Run brain = cli.run("log", "--who", "@codex");
+        assertThat(brain.exitCode()).isEqualTo(2);
+        assertThat(brain.err()).isEqualTo("khlone: log --who takes a clone or a role, not '@codex'" + NL
+                + "  hint: e.g. --who mechanic.1, or --who mechanic for all mechanics" + NL);
+        Cli.Run bad = cli.run("log", "--who", "x..1");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("khlone: --who x..1: 'x..1' is not a clone");
+    }
+
+    @Test
+    void aBrokenLineIsSkippedWithAWarningAndAHalfWrittenOneWaits() throws Exception {
+        write("foreman.1", entry(0, "t-1", Kind.PROMPT, "one"));
+        Path file = locations.transcript(zone, "foreman.1");
+        Files.writeString(file, "not json\n", StandardOpenOption.APPEND);
+        write("foreman.1", entry(1_000, "t-1", Kind.RESULT, "two"));
+        Files.writeString(file, "{\"timeMs\":", StandardOpenOption.APPEND);
+        Cli.Run r = cli.run("log");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("› one").contains("✓ two");
+        assertThat(r.err()).startsWith("khlone: line 2 of foreman.1.jsonl is not a transcript entry (")
+                .endsWith("); skipped it" + NL);
+    }
+
+    @Test
+    void followPrintsLinesAppendedLaterAndTranscriptsThatAppearLater() throws Exception {
+        write("foreman.1", entry(0, "t-1", Kind.PROMPT, "first"));
+        Cli.Running log = cli.start("log", "-f", "--zone", cli.zoneRoot.toString());
+        assertThat(log.awaitOut("› first")).as(log.out()).isTrue();
+        write("foreman.1", entry(1_000, "t-1", Kind.RESULT, "appended"));
+        assertThat(log.awaitOut("✓ appended")).as(log.out()).isTrue();
+        write("mechanic.1", entry(2_000, "t-2", Kind.PROMPT, "a new clone"));
+        assertThat(log.awaitOut("mechanic.1  t-2     › a new clone")).as(log.out()).isTrue();
+        Cli.Run stopped = log.stop();
+        assertThat(stopped.exitCode()).isZero();
+        assertThat(stopped.out()).containsOnlyOnce("› first").containsOnlyOnce("✓ appended");
+    }
+
+    @Test
+    void followWaitsForAnUnknownCloneInsteadOfFailing() throws Exception {
+        Cli.Running log = cli.start("log", "-f", "--who", "scout", "--zone", cli.zoneRoot.toString());
+        assertThat(log.awaitErr("waiting")).isTrue();
+        write("foreman.1", entry(0, "t-1", Kind.PROMPT, "not for scouts"));
+        write("scout.1", entry(1_000, "t-2", Kind.PROMPT, "for scouts"));
+        assertThat(log.awaitOut("› for scouts")).as(log.out()).isTrue();
+        Cli.Run stopped = log.stop();
+        assertThat(stopped.exitCode()).isZero();
+        assertThat(stopped.out()).doesNotContain("not for scouts");
+        assertThat(stopped.err()).isEqualTo("no transcripts yet; waiting for the first (ctrl-c stops)" + NL);
+    }
+}

@@ -1,0 +1,195 @@
+package dev.khlone.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.khlone.protocol.json.Json;
+import dev.khlone.protocol.wire.CloneInfo;
+import dev.khlone.protocol.wire.ErrorReply;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
+import dev.khlone.protocol.wire.StatusRequest;
+import dev.khlone.protocol.wire.TaskInfo;
+import dev.khlone.protocol.wire.TaskQuery;
+import dev.khlone.protocol.wire.TaskReport;
+import dev.khlone.protocol.wire.ZoneStatus;
+import dev.khlone.protocol.zone.Zone;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code khlone status}: the zone, the crew as a tree, one task, and the JSON of each. */
+class StatusTest {
+    private static final String NL = System.lineSeparator();
+    private static final long NOW = 1_750_000_000_000L;
+
+    @TempDir
+    Path tmp;
+
+    Cli cli;
+    Zone zone;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cli = new Cli(tmp).now(NOW);
+        zone = Zone.at(cli.zoneRoot);
+    }
+
+    static final List<CloneInfo> CREW = List.of(
+            new CloneInfo("foreman.1", "claude", CloneInfo.State.ACTIVE, "t-3f9a", NOW - 42_000, List.of("t-0001", "t-0002"),
+                    12_000, 345, 0.0125, "ses-1", 4711, null),
+            new CloneInfo("mechanic.1", "codex", CloneInfo.State.IDLE, null, 0, List.of(), 900, 80, 0.001, "ses-2", 4712,
+                    null),
+            new CloneInfo("scout.1", "claude", CloneInfo.State.FAILED, null, 0, List.of(), 0, 0, 0, null, 0,
+                    "crashed 5 times in 60 s: exit 137"));
+
+    Function<Request, Reply> zoneWith(List<CloneInfo> clones) {
+        return r -> new ZoneStatus(r.id(), zone.root().toString(), zone.id(), 4242, 192_000, "0.1.0", "foreman.1", clones);
+    }
+
+    static final TaskInfo TASK = new TaskInfo("t-3f9a", "foreman.1", TaskInfo.Mode.ACT, "fix the flaky test\nand say why",
+            TaskInfo.Status.DONE, 2, NOW - 60_000, NOW - 59_000, NOW - 47_000, "All green.", null, 1200, 350, 8000, 10,
+            0.0125, 12_000);
+
+    @Test
+    void theCrewIsATreeOfOneLinePerClone() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, zoneWith(CREW))) {
+            Cli.Run r = cli.run("status");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("zone    " + zone.id() + "  " + zone.root() + NL
+                    + "daemon  pid 4242, up 3m 12s, khlone 0.1.0" + NL
+                    + "socket  " + cli.sockets.resolve("khlone-zone-" + zone.id() + ".sock") + NL
+                    + "state   " + cli.home.resolve("zones").resolve(zone.id()) + NL);
+            assertThat(r.out()).endsWith(""
+                    + "crew    3 clones, 1 active, 2 queued" + NL
+                    + "├─ ★ foreman.1   claude  active  t-3f9a 42s  2 queued  12.3k tokens  $0.0125" + NL
+                    + "├─   mechanic.1  codex   idle    -           0 queued    980 tokens  $0.0010" + NL
+                    + "└─   scout.1     claude  failed  -           0 queued      0 tokens  $0.0000  — crashed 5 times in 60 s: exit 137" + NL);
+            assertThat(daemon.received()).containsExactly(new StatusRequest(daemon.received().get(0).id(), null));
+        }
+    }
+
+    @Test
+    void anEmptyCrewSaysHowToEnrollTheHero() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, zoneWith(List.of()))) {
+            Cli.Run r = cli.run("status");
+            assertThat(r.out()).endsWith("crew    no clones yet — khlone act \"...\" enrolls the hero" + NL);
+        }
+    }
+
+    @Test
+    void whoIsSentToTheDaemonWhichPicksTheClones() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, zoneWith(CREW.subList(1, 2)))) {
+            Cli.Run r = cli.run("status", "--who", "mechanic");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).endsWith("crew    1 clone, 0 active, 0 queued" + NL
+                    + "└─   mechanic.1  codex  idle  -  0 queued  980 tokens  $0.0010" + NL);
+            assertThat(((StatusRequest) daemon.received().get(0)).who()).isEqualTo("mechanic");
+        }
+    }
+
+    @Test
+    void anUnknownCloneIsTheDaemonsErrorWithItsHint() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli,
+                r -> new ErrorReply(r.id(), "unknown-clone", "no clone mechanic.7", "the crew: foreman.1, mechanic.1"))) {
+            Cli.Run r = cli.run("status", "--who", "mechanic.7");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err()).isEqualTo("khlone: no clone mechanic.7" + NL + "  hint: the crew: foreman.1, mechanic.1" + NL);
+        }
+    }
+
+    @Test
+    void jsonCarriesTheZoneTheDaemonAndEveryCloneField() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, zoneWith(CREW))) {
+            Cli.Run r = cli.run("status", "--json");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            Map<String, Object> json = Json.parseObject(r.out());
+            assertThat(json.get("zone")).isEqualTo(Map.of("id", zone.id(), "root", zone.root().toString()));
+            assertThat(json).containsEntry("hero", "foreman.1");
+            assertThat(json.get("daemon")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.map(String.class, Object.class)).containsEntry("pid", 4242L).containsEntry("uptimeMs", 192_000L);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> clones = (List<Map<String, Object>>) json.get("clones");
+            assertThat(clones).hasSize(3);
+            assertThat(clones.get(0)).containsOnlyKeys("slug", "brain", "state", "task", "taskStartedMs", "queue",
+                    "inputTokens", "outputTokens", "costUsd", "series", "pid", "failure");
+            assertThat(clones.get(0)).containsEntry("slug", "foreman.1").containsEntry("state", "active")
+                    .containsEntry("task", "t-3f9a").containsEntry("taskStartedMs", NOW - 42_000)
+                    .containsEntry("queue", List.of("t-0001", "t-0002")).containsEntry("inputTokens", 12_000L)
+                    .containsEntry("outputTokens", 345L).containsEntry("costUsd", 0.0125)
+                    .containsEntry("series", "ses-1").containsEntry("pid", 4711L).containsEntry("failure", null);
+            assertThat(clones.get(2)).containsEntry("state", "failed").containsEntry("task", null)
+                    .containsEntry("failure", "crashed 5 times in 60 s: exit 137");
+        }
+    }
+
+    @Test
+    void oneTaskInFull() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new TaskReport(r.id(), TASK))) {
+            Cli.Run r = cli.run("status", "--task", "t-3f9a");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo(String.join(NL,
+                    "task      t-3f9a",
+                    "clone     foreman.1",
+                    "mode      act",
+                    "status    done",
+                    "attempts  2",
+                    "prompt    fix the flaky test",
+                    "          and say why",
+                    "result    All green.",
+                    "tokens    1,200 in, 350 out, 8,000 cache read, 10 cache write",
+                    "cost      $0.0125",
+                    "duration  12s in the brain",
+                    "created   2025-06-15 15:05:40",
+                    "started   2025-06-15 15:05:41",
+                    "ended     2025-06-15 15:05:53") + NL);
+            assertThat(daemon.received()).containsExactly(new TaskQuery(daemon.received().get(0).id(), "t-3f9a"));
+        }
+    }
+
+    @Test
+    void aRunningTaskShowsHowLongItHasRunAndAFailedOneItsError() throws Exception {
+        TaskInfo running = TaskInfo.queued("t-1", "mechanic.1", TaskInfo.Mode.ASK, "why?", NOW - 100_000).started(NOW - 90_000);
+        TaskInfo failed = running.ended(TaskInfo.Status.FAILED, null, "the brain crashed 3 times", NOW);
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new TaskReport(r.id(),
+                ((TaskQuery) r).task().equals("t-1") ? running : failed))) {
+            Cli.Run r = cli.run("status", "--task", "t-1");
+            assertThat(r.out()).contains("status    active" + NL).contains("duration  running for 1m 30s" + NL)
+                    .contains("ended     -" + NL).doesNotContain("result").doesNotContain("error");
+            Cli.Run f = cli.run("status", "--task", "t-2");
+            assertThat(f.out()).contains("status    failed" + NL).contains("error     the brain crashed 3 times" + NL);
+        }
+    }
+
+    @Test
+    void oneTaskAsJson() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new TaskReport(r.id(), TASK))) {
+            Cli.Run r = cli.run("status", "--task", "t-3f9a", "--json");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            Map<String, Object> json = Json.parseObject(r.out());
+            assertThat(json).containsEntry("id", "t-3f9a").containsEntry("clone", "foreman.1").containsEntry("mode", "act")
+                    .containsEntry("status", "done").containsEntry("attempts", 2L).containsEntry("result", "All green.")
+                    .containsEntry("error", null).containsEntry("cacheReadTokens", 8000L).containsEntry("costUsd", 0.0125)
+                    .containsEntry("durationMs", 12_000L).containsEntry("endedMs", NOW - 47_000);
+        }
+    }
+
+    @Test
+    void badOptionsAreUsageErrorsAndStartNothing() {
+        Cli.Run who = cli.run("status", "--who", "Mechanic");
+        assertThat(who.exitCode()).isEqualTo(2);
+        assertThat(who.err()).startsWith("khlone: --who Mechanic: 'Mechanic' is not a clone");
+        Cli.Run enroll = cli.run("status", "--who", "mechanic++");
+        assertThat(enroll.exitCode()).isEqualTo(2);
+        assertThat(enroll.err()).startsWith("khlone: --who mechanic++: '++' enrolls a clone, status only shows them" + NL);
+        Cli.Run both = cli.run("status", "--who", "mechanic", "--task", "t-1");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).startsWith("khlone: --task and --who do not go together" + NL);
+        Cli.Run missing = cli.raw("status", "--task");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("Missing required parameter for option '--task' (ID)");
+        assertThat(cli.untouched()).isTrue();
+    }
+}

@@ -1,0 +1,222 @@
+package dev.khlone.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.khlone.protocol.wire.Accepted;
+import dev.khlone.protocol.wire.AwaitRequest;
+import dev.khlone.protocol.wire.ErrorReply;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
+import dev.khlone.protocol.wire.SubmitRequest;
+import dev.khlone.protocol.wire.TaskEnded;
+import dev.khlone.protocol.wire.TaskInfo;
+import java.nio.file.Path;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code khlone act} and {@code ask}: what they send, what they print, how they exit. */
+class SubmitTest {
+    private static final String NL = System.lineSeparator();
+
+    @TempDir
+    Path tmp;
+
+    Cli cli;
+
+    @BeforeEach
+    void setUp() {
+        cli = new Cli(tmp);
+    }
+
+    static TaskInfo queued(SubmitRequest s) {
+        return TaskInfo.queued("t-3f9a", "foreman.1", s.mode(), s.prompt(), 1_000);
+    }
+
+    /** Accepts every submit as t-3f9a on foreman.1, and ends awaited tasks with {@code end}. */
+    static Function<Request, Reply> accepting(Function<TaskInfo, TaskInfo> end) {
+        TaskInfo[] last = new TaskInfo[1];
+        return r -> {
+            if (r instanceof SubmitRequest s) {
+                last[0] = queued(s);
+                return new Accepted(s.id(), last[0]);
+            }
+            if (r instanceof AwaitRequest a) {
+                return new TaskEnded(a.id(), end.apply(last[0].started(2_000)));
+            }
+            throw new AssertionError("unexpected " + r);
+        };
+    }
+
+    @Test
+    void actPrintsTheTaskAndItsCloneAndSendsWhatTheUserAsked() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, accepting(t -> t))) {
+            Cli.Run r = cli.run("act", "fix", "the", "flaky", "test", "--who", "mechanic@codex", "--prioritize",
+                    "--when", "disrupt");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo("✓ t-3f9a → foreman.1" + NL);
+            assertThat(r.err()).isEmpty();
+            assertThat(daemon.received()).singleElement().isInstanceOfSatisfying(SubmitRequest.class, s -> {
+                assertThat(s.mode()).isEqualTo(TaskInfo.Mode.ACT);
+                assertThat(s.prompt()).isEqualTo("fix the flaky test");
+                assertThat(s.who()).isEqualTo("mechanic@codex");
+                assertThat(s.first()).isTrue();
+                assertThat(s.disrupt()).isTrue();
+            });
+        }
+    }
+
+    @Test
+    void askDefaultsToTheHeroQueuedInOrder() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, accepting(t -> t))) {
+            Cli.Run r = cli.run("ask", "why is the build slow?");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo("✓ t-3f9a → foreman.1" + NL);
+            SubmitRequest s = (SubmitRequest) daemon.received().get(0);
+            assertThat(s.mode()).isEqualTo(TaskInfo.Mode.ASK);
+            assertThat(s.who()).isNull();
+            assertThat(s.first()).isFalse();
+            assertThat(s.disrupt()).isFalse();
+        }
+    }
+
+    @Test
+    void thePromptComesFromStdinForADashOrWhenStdinIsAPipe() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, accepting(t -> t))) {
+            assertThat(cli.stdin("line one\nline two\n").run("act", "-").exitCode()).isZero();
+            assertThat(cli.stdin("from a pipe\n").run("ask").exitCode()).isZero();
+            assertThat(daemon.received()).extracting(r -> ((SubmitRequest) r).prompt())
+                    .containsExactly("line one\nline two", "from a pipe");
+        }
+    }
+
+    @Test
+    void awaitPrintsOnlyTheResultOnStdoutAndExits0WhenDone() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli,
+                accepting(t -> t.ended(TaskInfo.Status.DONE, "42 tests pass", null, 3_000)))) {
+            Cli.Run r = cli.run("act", "run the tests", "--await");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo("42 tests pass" + NL);
+            assertThat(r.err()).isEqualTo("✓ t-3f9a → foreman.1" + NL);
+            assertThat(daemon.received()).hasSize(2).last()
+                    .isEqualTo(new AwaitRequest(daemon.received().get(1).id(), "t-3f9a"));
+        }
+    }
+
+    @Test
+    void onATerminalTheProgressLineGoesToStderrAndIsClearedStdoutStaysTheResult() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> {
+            if (r instanceof AwaitRequest a) {
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new TaskEnded(a.id(), TaskInfo.queued("t-3f9a", "foreman.1", TaskInfo.Mode.ASK, "q", 1)
+                        .started(2).ended(TaskInfo.Status.DONE, "the answer", null, 3));
+            }
+            return accepting(t -> t).apply(r);
+        })) {
+            Cli.Run r = cli.stderrIsTerminal().run("ask", "q", "--await");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo("the answer" + NL);
+            assertThat(r.err()).contains("\r⠋ t-3f9a on foreman.1 · 0s").endsWith("\r\033[K");
+        }
+    }
+
+    @Test
+    void awaitExits1WithTheReasonWhenTheTaskFails() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli,
+                accepting(t -> t.ended(TaskInfo.Status.FAILED, "half done", "the brain crashed 3 times", 3_000)))) {
+            Cli.Run r = cli.run("act", "run the tests", "--await");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).isEqualTo("✓ t-3f9a → foreman.1" + NL
+                    + "khlone: t-3f9a failed: the brain crashed 3 times" + NL
+                    + "  hint: khlone log --task t-3f9a shows what it did" + NL);
+        }
+    }
+
+    @Test
+    void aFailedTaskWithoutAnErrorGivesItsResultAsTheReason() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli,
+                accepting(t -> t.ended(TaskInfo.Status.FAILED, "max turns reached", null, 3_000)))) {
+            Cli.Run r = cli.run("ask", "why?", "--await");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err()).contains("khlone: t-3f9a failed: max turns reached" + NL);
+        }
+    }
+
+    @Test
+    void awaitExits1WhenTheTaskIsCancelled() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli,
+                accepting(t -> t.ended(TaskInfo.Status.CANCELLED, null, null, 3_000)))) {
+            Cli.Run r = cli.run("act", "run the tests", "--await");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).contains("khlone: t-3f9a was cancelled" + NL);
+        }
+    }
+
+    @Test
+    void aRefusalOfTheDaemonPrintsItsMessageAndHintAndExits1() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new ErrorReply(r.id(), "brain-mismatch",
+                "mechanic.1 runs claude, not codex", "leave out @codex, or enroll a new one: --who mechanic@codex++"))) {
+            Cli.Run r = cli.run("act", "x", "--who", "mechanic.1@codex");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).isEqualTo("khlone: mechanic.1 runs claude, not codex" + NL
+                    + "  hint: leave out @codex, or enroll a new one: --who mechanic@codex++" + NL);
+        }
+    }
+
+    @Test
+    void anEmptyPromptIsAUsageErrorAndStartsNothing() {
+        for (Cli.Run r : new Cli.Run[] {cli.run("act", "  "), cli.stdin("\n \n").run("ask", "-"),
+                cli.stdin("").run("act")}) {
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err()).startsWith("khlone: the prompt is empty" + NL + "  hint: say what to do: khlone ");
+        }
+        assertThat(cli.untouched()).isTrue();
+    }
+
+    @Test
+    void noPromptFromATerminalIsAUsageError() {
+        Cli.Run r = cli.run("ask");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("khlone: no prompt" + NL
+                + "  hint: say what to do: khlone ask \"...\", or pipe it in: ... | khlone ask -" + NL);
+        assertThat(cli.untouched()).isTrue();
+    }
+
+    @Test
+    void aBadWhoIsAUsageErrorWithTheGrammar() {
+        Cli.Run r = cli.run("act", "x", "--who", "Mechanic");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("khlone: --who Mechanic: 'Mechanic' is not a clone: write [role][.n][@brain][++],"
+                + " e.g. mechanic, mechanic.2, scout@codex or mechanic++ (roles and brains in lower case)" + NL
+                + "  hint: khlone status lists the crew" + NL);
+        Cli.Run numbered = cli.run("ask", "x", "--who", "mechanic.2++");
+        assertThat(numbered.exitCode()).isEqualTo(2);
+        assertThat(numbered.err()).startsWith("khlone: --who mechanic.2++: '++' enrolls a new clone, so it takes no number" + NL);
+        assertThat(cli.untouched()).isTrue();
+    }
+
+    @Test
+    void aBadWhenIsAUsageError() {
+        Cli.Run r = cli.run("act", "x", "--when", "now");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("Invalid value for option '--when': expected one of [queue, disrupt]"
+                + " (case-sensitive) but was 'now'" + NL);
+        assertThat(cli.untouched()).isTrue();
+    }
+
+    @Test
+    void aPromptOverTheFrameLimitIsRefusedBeforeAnythingStarts() {
+        Cli.Run r = cli.stdin("x".repeat(1 << 20)).run("act", "-");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("khlone: the prompt is too large: 1048576 bytes" + NL);
+        assertThat(cli.untouched()).isTrue();
+    }
+}
