@@ -61,7 +61,7 @@ final class LogCommand implements Callable<Integer> {
         Zone zone = zoneOption.zone();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Transcripts transcripts = new Transcripts(zoneOption.locations().transcript(zone, "-").getParent(),
+        Transcripts transcripts = new Transcripts(zoneOption.locations().transcripts(zone),
                 warning -> err.println("khlone: " + warning));
         int shown = show(transcripts, clones, out);
         boolean anyClone = transcripts.clones().stream().anyMatch(clones);

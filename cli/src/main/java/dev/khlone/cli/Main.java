@@ -1,7 +1,9 @@
 package dev.khlone.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /** Entry point of the {@code khlone} command; the only place that exits the JVM. */
@@ -9,7 +11,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), Host.system()));
+        // UTF-8 whatever the locale: results, prompts and the crew's marks are UTF-8, and Java 17 would print '?' under LC_ALL=C.
+        System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), Host.system()));
     }
 
     /** Runs one command line with the given output and error writers; returns the exit code. */
