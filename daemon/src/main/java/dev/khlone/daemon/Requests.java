@@ -7,6 +7,11 @@ import dev.khlone.protocol.Version;
 import dev.khlone.protocol.wire.Accepted;
 import dev.khlone.protocol.wire.AwaitRequest;
 import dev.khlone.protocol.wire.CancelRequest;
+import dev.khlone.protocol.wire.DetachRequest;
+import dev.khlone.protocol.wire.InputRequest;
+import dev.khlone.protocol.wire.ResizeRequest;
+import dev.khlone.protocol.wire.TalkRequest;
+import dev.khlone.protocol.wire.WatchRequest;
 import dev.khlone.protocol.wire.ErrorCode;
 import dev.khlone.protocol.wire.ErrorReply;
 import dev.khlone.protocol.wire.Hello;
@@ -30,6 +35,8 @@ final class Requests implements Request.Visitor<Reply> {
     private final ZoneDaemon daemon;
     private final Crew crew;
     private final Client client;
+    /** The talk this connection holds, if any. */
+    private volatile Crew.Talk talk;
 
     Requests(ZoneDaemon daemon, Crew crew, Client client) {
         this.daemon = daemon;
@@ -102,6 +109,55 @@ final class Requests implements Request.Visitor<Reply> {
             crew.kill(kill.slug());
             return new Ok(kill.id());
         });
+    }
+
+    /** Answers with {@link dev.khlone.protocol.wire.Watching}, then streams until the connection closes. */
+    @Override
+    public Reply watch(WatchRequest watch) {
+        return answer(watch.id(), () -> {
+            crew.watch(watch.who(), client, watch.id(), watch.raw());
+            return null;
+        });
+    }
+
+    /** Answers with {@link dev.khlone.protocol.wire.Talking} once attached, which may take a running task's time. */
+    @Override
+    public Reply talk(TalkRequest request) {
+        if (talk != null) {
+            return new ErrorReply(request.id(), ErrorCode.BUSY.wire(), "this connection is already talking", null);
+        }
+        return answer(request.id(), () -> {
+            talk = crew.talk(request.who(), client, request.id(), request.cols(), request.rows(), request.now());
+            return null;
+        });
+    }
+
+    @Override
+    public Reply input(InputRequest input) {
+        Crew.Talk t = talk;
+        if (t != null) {
+            t.input(input.data());
+        }
+        return null;
+    }
+
+    @Override
+    public Reply resize(ResizeRequest resize) {
+        Crew.Talk t = talk;
+        if (t != null) {
+            t.resize(resize.cols(), resize.rows());
+        }
+        return null;
+    }
+
+    @Override
+    public Reply detach(DetachRequest detach) {
+        Crew.Talk t = talk;
+        if (t == null) {
+            return new ErrorReply(detach.id(), ErrorCode.BAD_REQUEST.wire(), "this connection is not talking", null);
+        }
+        t.detach(client);
+        return null;
     }
 
     @Override

@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  */
 public final class BrainHandle implements BrainCli {
     private static final Logger LOG = Logger.getLogger(BrainHandle.class.getName());
-    private static final Duration GRACE = Duration.ofSeconds(2);
+    /** How long a brain may take to end on its own: a loaded machine can make claude's orderly exit slow. */
+    private static final Duration GRACE = Duration.ofSeconds(5);
 
     private final String name;
     private final Brain brain;
@@ -123,8 +124,8 @@ public final class BrainHandle implements BrainCli {
     public void reboot(Mode mode) throws IOException {
         Turn interrupted;
         synchronized (lock) {
-            interrupted = takeTurn();
             stopLive();
+            interrupted = takeTurn();
             spawn(mode);
             booted = true;
         }
@@ -135,8 +136,8 @@ public final class BrainHandle implements BrainCli {
     public void kill() {
         Turn interrupted;
         synchronized (lock) {
-            interrupted = takeTurn();
             stopLive();
+            interrupted = takeTurn();
             booted = false;
         }
         fail(interrupted, TurnFailed.Reason.INTERRUPTED, brain.name() + " was killed during the turn");
@@ -278,9 +279,10 @@ public final class BrainHandle implements BrainCli {
         }
     }
 
+    /** Ends the live process; one busy with a turn is not given the time to finish it. */
     private void stopLive() {
         if (live != null) {
-            live.stop(GRACE);
+            live.stop(GRACE, turn != null && turn.process == live);
             live = null;
         }
     }

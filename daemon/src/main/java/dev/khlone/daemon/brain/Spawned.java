@@ -171,10 +171,11 @@ final class Spawned {
     /**
      * Ends the process and everything it started, children that left its session included: the
      * tree is taken from a snapshot made first, since orphans are re-parented once their parent
-     * dies. A dispatch process gets its input closed and a moment to finish writing; then SIGTERM;
-     * then SIGKILL for whatever remains.
+     * dies. An idle dispatch process gets its input closed and a moment to finish; then the
+     * brain gets SIGTERM and time to save its conversation (a TUI writes its last turn out then)
+     * before the rest of the tree gets SIGTERM; then SIGKILL for whatever remains.
      */
-    void stop(Duration grace) {
+    void stop(Duration grace, boolean busy) {
         expected = true;
         // pty4j's processes have no toHandle(); their pid does.
         ProcessHandle root = ProcessHandle.of(pid).orElse(null);
@@ -183,12 +184,14 @@ final class Spawned {
             return;
         }
         List<ProcessHandle> tree = tree(root);
-        if (!pty) {
+        if (!pty && !busy) {
             closeInput();
             waitAll(List.of(root), grace);
         }
+        root.destroy();
+        waitAll(List.of(root), grace);
         tree.forEach(ProcessHandle::destroy);
-        List<ProcessHandle> left = waitAll(tree, grace);
+        List<ProcessHandle> left = waitAll(tree, Duration.ofSeconds(1));
         List<ProcessHandle> survivors = new ArrayList<>();
         left.forEach(p -> survivors.addAll(tree(p)));
         survivors.forEach(ProcessHandle::destroyForcibly);

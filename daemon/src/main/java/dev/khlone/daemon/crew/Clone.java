@@ -2,7 +2,9 @@ package dev.khlone.daemon.crew;
 
 import dev.khlone.daemon.brain.BrainHandle;
 import dev.khlone.daemon.brain.BrainHandle.TurnFailed;
+import dev.khlone.daemon.server.Client;
 import dev.khlone.daemon.store.CloneRecord;
+import dev.khlone.daemon.watch.Audience;
 import dev.khlone.protocol.brain.BrainEvent;
 import dev.khlone.protocol.brain.Mode;
 import dev.khlone.protocol.brain.Prompt;
@@ -10,6 +12,10 @@ import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.store.TranscriptEntry.Kind;
 import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.CloneInfo.State;
+import dev.khlone.protocol.wire.ErrorCode;
+import dev.khlone.protocol.wire.Notice;
+import dev.khlone.protocol.wire.TalkEnded;
+import dev.khlone.protocol.wire.Talking;
 import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import java.io.IOException;
@@ -70,6 +76,25 @@ final class Clone {
     private long outputTokens;
     private double costUsd;
 
+    /** A person attached, or waiting to attach, to the clone's TUI. */
+    private static final class Talker {
+        final Client client;
+        final String re;
+        int cols;
+        int rows;
+        boolean attached;
+
+        Talker(Client client, String re, int cols, int rows) {
+            this.client = client;
+            this.re = re;
+            this.cols = cols;
+            this.rows = rows;
+        }
+    }
+
+    private final Audience audience;
+    private Talker talker;
+
     private volatile CloneInfo info;
     private volatile CloneRecord record;
     private volatile String currentTask;
@@ -88,12 +113,17 @@ final class Clone {
             t.setDaemon(true);
             return t;
         });
+        this.audience = new Audience(slug);
         handle.onEvent(this::transcribe);
+        handle.onData(audience::bytes);
         handle.onExit((pid, code, expected) -> {
             if (!expected) {
                 post(() -> {
-                    // While rebooting, the exit is the old process's, already counted.
-                    if (state != State.REBOOTING) {
+                    if (state == State.TALKING) {
+                        // The person left the TUI its own way (/exit, ctrl-c twice): back to the queue.
+                        endTalk(talker, profile.brain() + "'s TUI exited");
+                    } else if (state != State.REBOOTING) {
+                        // While rebooting, the exit is the old process's, already counted.
                         crashed("the brain exited with code " + code);
                     }
                 });
@@ -228,6 +258,76 @@ final class Clone {
         });
     }
 
+    Audience audience() {
+        return audience;
+    }
+
+    /** Shows this clone to {@code client}: its recent history or screen, then what it does. */
+    void watch(Client client, String re, boolean raw) {
+        audience.watch(client, re, raw);
+    }
+
+    /** The screen of the clone's TUI as text while a person talks to it, else null. */
+    String screen() {
+        return audience.screenText();
+    }
+
+    /**
+     * Attaches {@code client} to the clone's TUI: the queue pauses; a running task is waited for
+     * (or, {@code now}, interrupted and put back first); the brain reboots interactive on its
+     * series. {@link Talking} tells the client when it is attached.
+     */
+    CompletableFuture<Void> talk(Client client, String re, int cols, int rows, boolean now) {
+        return call(() -> {
+            if (talker != null) {
+                throw new CrewException(ErrorCode.BUSY, slug + " is already talking with someone",
+                        "watch it instead: khlone watch --who " + slug);
+            }
+            if (state == State.FAILED) {
+                throw new CrewException(ErrorCode.BRAIN_UNAVAILABLE, slug + " has failed: " + failure,
+                        "revive it first: khlone reboot " + slug);
+            }
+            Talker t = new Talker(client, re, cols, rows);
+            talker = t;
+            client.onClose(() -> post(() -> endTalk(t, "the talker's connection closed")));
+            audience.watch(client, re, true);
+            if (current != null && now) {
+                TaskInfo interrupted = current.requeued();
+                current = null;
+                owner.taskChanged(interrupted);
+                queue.addFirst(interrupted);
+                owner.transcript(slug, note(interrupted.id(), "interrupted for a talk; it runs again afterwards"));
+                client.send(new Notice(re, "interrupted " + interrupted.id() + "; it runs again when you leave"));
+            } else if (current != null) {
+                client.send(new Notice(re, "waiting for " + current.id() + " to finish (running for "
+                        + (now() - current.startedMs()) / 1000 + " s); --now interrupts it"));
+                publish();
+                return null;
+            }
+            startTalk();
+            return null;
+        });
+    }
+
+    /** Keystrokes from the talker; straight to the TUI, not through the owner thread. */
+    void input(byte[] data) {
+        handle.write(data);
+    }
+
+    /** The latest talker's terminal size is the size the brain sees. */
+    void resize(int cols, int rows) {
+        handle.resize(cols, rows);
+        audience.resize(cols, rows);
+    }
+
+    void detach(Client client) {
+        post(() -> {
+            if (talker != null && talker.client == client) {
+                endTalk(talker, "detached");
+            }
+        });
+    }
+
     /** Stops the brain without a word, for a daemon shutting down: the journal keeps the work for the next one. */
     void shutdown() {
         thread.shutdownNow();
@@ -267,6 +367,10 @@ final class Clone {
     }
 
     private void pump() {
+        if (state == State.IDLE && current == null && talker != null && !talker.attached) {
+            startTalk();
+            return;
+        }
         if (state != State.IDLE || current != null || queue.isEmpty()) {
             return;
         }
@@ -325,6 +429,42 @@ final class Clone {
         publish();
         owner.crewChanged();
         pump();
+    }
+
+    private void startTalk() {
+        Talker t = talker;
+        state = State.TALKING;
+        t.attached = true;
+        handle.resize(t.cols, t.rows);
+        audience.interactive(t.cols, t.rows, slug + " is talking with a person now; this is its screen");
+        publish();
+        try {
+            handle.reboot(Mode.INTERACTIVE);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, slug + ": the TUI did not start", e);
+            endTalk(t, profile.brain() + "'s TUI did not start: " + e.getMessage());
+            return;
+        }
+        owner.transcript(slug, note(null, "a person is talking to the brain"));
+        t.client.send(new Talking(t.re, slug));
+        owner.crewChanged();
+    }
+
+    /** Ends a talk (if it is still the one): the clone goes back to dispatch and its queue. */
+    private void endTalk(Talker t, String reason) {
+        if (t == null || talker != t) {
+            return;
+        }
+        talker = null;
+        audience.leave(t.client, t.re);
+        t.client.send(new TalkEnded(t.re, reason));
+        if (!t.attached) {
+            publish();
+            return;
+        }
+        audience.dispatch(slug + " is back on its queue (" + reason + ")");
+        owner.transcript(slug, note(null, "the talk ended: " + reason));
+        start(() -> handle.reboot(Mode.DISPATCH));
     }
 
     private void crashed(String why) {

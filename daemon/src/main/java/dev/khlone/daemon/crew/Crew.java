@@ -1,6 +1,7 @@
 package dev.khlone.daemon.crew;
 
 import dev.khlone.daemon.brain.BrainHandle;
+import dev.khlone.daemon.server.Client;
 import dev.khlone.daemon.store.CloneRecord;
 import dev.khlone.daemon.store.Store;
 import dev.khlone.protocol.brain.Brain;
@@ -255,6 +256,73 @@ public final class Crew implements Clone.Owner {
         return matching;
     }
 
+    /** Streams the clone {@code who} names to {@code client}; it never enrolls one. Returns its slug. */
+    public String watch(String who, Client client, String re, boolean raw) throws CrewException {
+        Clone clone = existingFor(who);
+        clone.watch(client, re, raw);
+        return clone.slug;
+    }
+
+    /** Attaches {@code client} to the TUI of the clone {@code who} names (the hero if empty); returns it. */
+    public Talk talk(String who, Client client, String re, int cols, int rows, boolean now) throws CrewException {
+        Clone clone;
+        synchronized (this) {
+            clone = resolve(who);
+        }
+        answer(clone.talk(client, re, cols, rows, now));
+        return new Talk(clone);
+    }
+
+    /** A talk in progress, for the connection that holds it. */
+    public static final class Talk {
+        private final Clone clone;
+
+        private Talk(Clone clone) {
+            this.clone = clone;
+        }
+
+        public void input(byte[] data) {
+            clone.input(data);
+        }
+
+        public void resize(int cols, int rows) {
+            clone.resize(cols, rows);
+        }
+
+        public void detach(Client client) {
+            clone.detach(client);
+        }
+    }
+
+    /** The screen of a talking clone, as text; null if it is not talking. */
+    public String screen(String slug) throws CrewException {
+        synchronized (this) {
+            return existing(slug).screen();
+        }
+    }
+
+    private Clone existingFor(String who) throws CrewException {
+        Who w = parse(who);
+        if (w.enroll()) {
+            throw new CrewException(ErrorCode.BAD_REQUEST, "'++' enrolls a clone; watch one that exists",
+                    "khlone status lists the crew");
+        }
+        synchronized (this) {
+            if (w.role() == null && w.brain() == null) {
+                String hero = hero();
+                if (hero == null) {
+                    throw new CrewException(ErrorCode.UNKNOWN_CLONE, "the hero has not been enrolled yet",
+                            "give it a task first: khlone act \"...\"");
+                }
+                return clones.get(hero);
+            }
+        }
+        List<CloneInfo> matching = status(who);
+        synchronized (this) {
+            return clones.get(matching.get(0).slug());
+        }
+    }
+
     /** The hero's slug, once it has been enrolled. */
     public synchronized String hero() {
         String role;
@@ -318,6 +386,13 @@ public final class Crew implements Clone.Owner {
             return;
         }
         store.transcript(slug, entry);
+        Clone clone;
+        synchronized (this) {
+            clone = clones.get(slug);
+        }
+        if (clone != null) {
+            clone.audience().entry(entry);
+        }
     }
 
     // --- who
@@ -442,6 +517,9 @@ public final class Crew implements Clone.Owner {
             return future.get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof CrewException) {
+                throw (CrewException) cause;
+            }
             if (cause instanceof IOException) {
                 throw new CrewException(ErrorCode.STATE_UNWRITABLE, "the zone's state could not be saved: "
                         + cause.getMessage(), "check the disk and the permissions of " + zone.root());

@@ -39,6 +39,79 @@ public final class ScreenMirror {
         screen.setSize(cols, rows);
     }
 
+    /**
+     * Bytes that paint the current screen on a fresh terminal of the same size: every cell with
+     * its attributes, then the cursor. What a watcher who attaches mid-session gets instead of a
+     * replay of everything the TUI ever wrote.
+     */
+    public synchronized byte[] redraw() {
+        int width = screen.getWidth();
+        int height = screen.getHeight();
+        long[] cells = new long[width * height];
+        int[] cursor = new int[2];
+        screen.dump(cells, cursor);
+        StringBuilder out = new StringBuilder("\u001b[0m\u001b[H\u001b[2J");
+        long attributes = 0;
+        for (int y = 0; y < height; y++) {
+            int end = width;
+            while (end > 0 && ScreenTerminal.cellAttr(cells[y * width + end - 1]) == 0
+                    && ScreenTerminal.cellCodePoint(cells[y * width + end - 1]) == ' ') {
+                end--;
+            }
+            if (end == 0) {
+                continue;
+            }
+            out.append("\u001b[").append(y + 1).append(";1H");
+            for (int x = 0; x < end; x++) {
+                long cell = cells[y * width + x];
+                int codePoint = ScreenTerminal.cellCodePoint(cell);
+                if (codePoint == 0) {
+                    continue; // the second half of a wide character
+                }
+                if (ScreenTerminal.cellAttr(cell) != attributes) {
+                    attributes = ScreenTerminal.cellAttr(cell);
+                    out.append(sgr(cell));
+                }
+                out.appendCodePoint(codePoint);
+            }
+        }
+        out.append("\u001b[0m\u001b[").append(cursor[1] + 1).append(';').append(cursor[0] + 1).append('H');
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String sgr(long cell) {
+        StringBuilder s = new StringBuilder("\u001b[0");
+        if (ScreenTerminal.cellBold(cell)) {
+            s.append(";1");
+        }
+        if (ScreenTerminal.cellDim(cell)) {
+            s.append(";2");
+        }
+        if (ScreenTerminal.cellItalic(cell)) {
+            s.append(";3");
+        }
+        if (ScreenTerminal.cellUnderline(cell)) {
+            s.append(";4");
+        }
+        if (ScreenTerminal.cellInverse(cell)) {
+            s.append(";7");
+        }
+        if (ScreenTerminal.cellConceal(cell)) {
+            s.append(";8");
+        }
+        if (ScreenTerminal.cellHasForeground(cell)) {
+            s.append(";38;2;").append(rgb(ScreenTerminal.cellColorRgb(ScreenTerminal.cellForeground(cell))));
+        }
+        if (ScreenTerminal.cellHasBackground(cell)) {
+            s.append(";48;2;").append(rgb(ScreenTerminal.cellColorRgb(ScreenTerminal.cellBackground(cell))));
+        }
+        return s.append('m').toString();
+    }
+
+    private static String rgb(int rgb) {
+        return ((rgb >> 16) & 0xff) + ";" + ((rgb >> 8) & 0xff) + ";" + (rgb & 0xff);
+    }
+
     /** The screen as plain text, one line per row, trailing blanks trimmed. */
     public synchronized String text() {
         StringBuilder text = new StringBuilder();

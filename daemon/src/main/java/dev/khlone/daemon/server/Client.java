@@ -10,6 +10,9 @@ public interface Client {
      */
     boolean send(Reply reply);
 
+    /** Bytes queued for the client and not yet written: how far behind it is. */
+    long backlog();
+
     /** Runs {@code action} once when the connection closes (at once if it already has). */
     void onClose(Runnable action);
 }

@@ -28,6 +28,10 @@ final class Outbox {
         return true;
     }
 
+    synchronized long bytes() {
+        return bytes;
+    }
+
     /** The next frame, waiting for one; null once closed and drained. */
     synchronized byte[] take() throws InterruptedException {
         while (frames.isEmpty() && !closed) {

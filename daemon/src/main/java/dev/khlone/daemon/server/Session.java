@@ -27,8 +27,11 @@ import java.util.logging.Logger;
  */
 final class Session implements Client {
     private static final Logger LOG = Logger.getLogger(Session.class.getName());
-    /** Replies are small; a client that lets this much pile up is not reading and is dropped. */
-    private static final long OUTBOX_BYTES = 8L << 20;
+    /**
+     * The most a client may have waiting: replies are small, and a watcher that falls this far
+     * behind a brain's output misses some of it (and is resynchronised) rather than holding memory.
+     */
+    static final long OUTBOX_BYTES = 8L << 20;
 
     private final int number;
     private final Socket socket;
@@ -140,6 +143,11 @@ final class Session implements Client {
     @Override
     public boolean send(Reply reply) {
         return outbox.offer(Codec.encode(reply));
+    }
+
+    @Override
+    public long backlog() {
+        return outbox.bytes();
     }
 
     @Override

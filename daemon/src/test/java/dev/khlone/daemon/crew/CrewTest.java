@@ -108,6 +108,7 @@ class CrewTest {
         assertThat(busy.cloneSlug()).isEqualTo("scout.1");
         crew.submit(Mode.ACT, "idle soon", "scout++", false, false);
         ended(crew.submit(Mode.ACT, "warm", "scout.2", false, false));
+        assertThat(crew.task(busy.id()).orElseThrow().status()).as("scout.1 is still busy").isEqualTo(Status.ACTIVE);
         assertThat(crew.submit(Mode.ACT, "pick", "scout", false, false).cloneSlug()).isEqualTo("scout.2");
     }
 
@@ -128,6 +129,7 @@ class CrewTest {
         TaskInfo running = act("sleep 2 long");
         TaskInfo queued = act("queued");
         awaitActive(running);
+        awaitHistory("sleep 2 long");
         TaskInfo now = crew.submit(Mode.ACT, "now", null, false, true);
         TaskInfo l = ended(running);
         ended(queued);
@@ -263,6 +265,17 @@ class CrewTest {
         assertThat(crew.status(null)).isEmpty();
         assertThat(act("fresh").cloneSlug()).as("the next hero gets the next number").isEqualTo("foreman.2");
         assertThatThrownBy(() -> crew.kill("foreman.1")).hasMessage("there is no clone foreman.1");
+    }
+
+    /** Waits until the brain itself has begun the prompt, not just been handed it. */
+    private void awaitHistory(String prompt) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!brain.history(crew.status(null).get(0).series()).contains(prompt)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the brain never began " + prompt);
+            }
+            Thread.sleep(10);
+        }
     }
 
     private void awaitActive(TaskInfo task) throws InterruptedException {

@@ -60,7 +60,10 @@ public record TranscriptEntry(long timeMs, String task, Kind kind, String text, 
 
     /** Reads one line of a transcript (without its newline). */
     public static TranscriptEntry parse(byte[] line) throws ProtocolException {
-        Fields f = Codec.object(line, "transcript line");
+        return read(Codec.object(line, "transcript line"));
+    }
+
+    public static TranscriptEntry read(Fields f) throws ProtocolException {
         return new TranscriptEntry(f.number("timeMs"), f.optionalString("task"), Kind.of(f.string("kind")),
                 f.optionalString("text"), f.optionalString("tool"), f.bool("isError", false));
     }

@@ -41,7 +41,18 @@ public final class Codec {
             Map.entry(TaskReport.TYPE, TaskReport::read),
             Map.entry(CancelRequest.TYPE, CancelRequest::read),
             Map.entry(KillRequest.TYPE, KillRequest::read),
-            Map.entry(RebootRequest.TYPE, RebootRequest::read));
+            Map.entry(RebootRequest.TYPE, RebootRequest::read),
+            Map.entry(WatchRequest.TYPE, WatchRequest::read),
+            Map.entry(TalkRequest.TYPE, TalkRequest::read),
+            Map.entry(InputRequest.TYPE, InputRequest::read),
+            Map.entry(ResizeRequest.TYPE, ResizeRequest::read),
+            Map.entry(DetachRequest.TYPE, DetachRequest::read),
+            Map.entry(Watching.TYPE, Watching::read),
+            Map.entry(Talking.TYPE, Talking::read),
+            Map.entry(TalkEnded.TYPE, TalkEnded::read),
+            Map.entry(Output.TYPE, Output::read),
+            Map.entry(Notice.TYPE, Notice::read),
+            Map.entry(WatchEvent.TYPE, WatchEvent::read));
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())

@@ -2,7 +2,8 @@ package dev.khlone.protocol.wire;
 
 /** Client to daemon. Every request carries an {@code id} that its replies name in {@code re}. */
 public sealed interface Request extends Message permits Hello, StatusRequest, StopRequest, SubmitRequest, AwaitRequest,
-        TaskQuery, CancelRequest, KillRequest, RebootRequest {
+        TaskQuery, CancelRequest, KillRequest, RebootRequest, WatchRequest, TalkRequest, InputRequest, ResizeRequest,
+        DetachRequest {
     String id();
 
     <R> R accept(Visitor<R> visitor);
@@ -26,5 +27,15 @@ public sealed interface Request extends Message permits Hello, StatusRequest, St
         R kill(KillRequest kill);
 
         R reboot(RebootRequest reboot);
+
+        R watch(WatchRequest watch);
+
+        R talk(TalkRequest talk);
+
+        R input(InputRequest input);
+
+        R resize(ResizeRequest resize);
+
+        R detach(DetachRequest detach);
     }
 }

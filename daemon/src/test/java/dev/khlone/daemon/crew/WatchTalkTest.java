@@ -1,0 +1,197 @@
+package dev.khlone.daemon.crew;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.khlone.daemon.store.Store;
+import dev.khlone.protocol.store.TranscriptEntry;
+import dev.khlone.protocol.wire.CloneInfo;
+import dev.khlone.protocol.wire.Notice;
+import dev.khlone.protocol.wire.Output;
+import dev.khlone.protocol.wire.TalkEnded;
+import dev.khlone.protocol.wire.Talking;
+import dev.khlone.protocol.wire.TaskInfo;
+import dev.khlone.protocol.wire.TaskInfo.Mode;
+import dev.khlone.protocol.wire.TaskInfo.Status;
+import dev.khlone.protocol.wire.WatchEvent;
+import dev.khlone.protocol.wire.Watching;
+import dev.khlone.protocol.zone.Zone;
+import dev.khlone.testkit.fakebrain.FakeBrain;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Watching and talking to a clone, with the scripted fake brain and recording clients. */
+class WatchTalkTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path tmp;
+    FakeBrain brain;
+    Crew crew;
+    Store store;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path root = Files.createDirectory(tmp.resolve("zone"));
+        Files.writeString(root.resolve("khlone.yml"), "hero: foreman@fake\n");
+        brain = FakeBrain.persistent(tmp.resolve("brain"));
+        store = Store.open(tmp.resolve("state/zone.json"), tmp.resolve("state/tasks.jsonl"), tmp.resolve("state/transcripts"));
+        crew = Crew.restore(Zone.at(root), store, Map.of("fake", brain), System.getenv());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        crew.shutdown();
+        store.close();
+    }
+
+    private TaskInfo ended(TaskInfo task) throws Exception {
+        CompletableFuture<TaskInfo> end = new CompletableFuture<>();
+        crew.await(task.id(), end::complete);
+        return end.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static boolean says(WatchEvent e, TranscriptEntry.Kind kind, String text) {
+        return e.entry().kind() == kind && text.equals(e.entry().text());
+    }
+
+    @Test
+    void twoWatchersSeeTheSameTaskAndALateOneSeesTheHistoryFirst() throws Exception {
+        ended(crew.submit(Mode.ACT, "before anyone watched", null, false, false));
+        RecordingClient one = new RecordingClient();
+        RecordingClient two = new RecordingClient();
+        assertThat(crew.watch(null, one, "w1", false)).isEqualTo("foreman.1");
+        crew.watch("foreman.1", two, "w2", false);
+        assertThat(one.received().get(0)).isEqualTo(new Watching("w1", "foreman.1", false));
+        one.await(WatchEvent.class, e -> says(e, TranscriptEntry.Kind.PROMPT, "before anyone watched"), WAIT);
+
+        TaskInfo task = crew.submit(Mode.ACT, "watched", null, false, false);
+        ended(task);
+        for (RecordingClient c : new RecordingClient[] {one, two}) {
+            c.await(WatchEvent.class, e -> says(e, TranscriptEntry.Kind.PROMPT, "watched") && task.id().equals(e.entry().task()), WAIT);
+            c.await(WatchEvent.class, e -> says(e, TranscriptEntry.Kind.RESULT, "echo: watched"), WAIT);
+        }
+        assertThatThrownBy(() -> crew.watch("scout", new RecordingClient(), "w3", false)).hasMessage("no clone is scout");
+    }
+
+    @Test
+    void aWatcherThatStopsReadingMissesOutputAndIsResynchronisedWhileTheOtherSeesEverything() throws Exception {
+        ended(crew.submit(Mode.ACT, "start", null, false, false));
+        RecordingClient slow = new RecordingClient();
+        RecordingClient fast = new RecordingClient();
+        crew.watch(null, slow, "s", false);
+        crew.watch(null, fast, "f", false);
+        slow.stall(true);
+        ended(crew.submit(Mode.ACT, "while stalled", null, false, false));
+        slow.stall(false);
+        TaskInfo after = crew.submit(Mode.ACT, "after", null, false, false);
+        ended(after);
+        fast.await(WatchEvent.class, e -> says(e, TranscriptEntry.Kind.RESULT, "echo: while stalled"), WAIT);
+        slow.await(Notice.class, n -> n.text().startsWith("skipped"), WAIT);
+        slow.await(WatchEvent.class, e -> says(e, TranscriptEntry.Kind.RESULT, "echo: after"), WAIT);
+        assertThat(slow.received()).noneMatch(r -> r instanceof WatchEvent
+                && says((WatchEvent) r, TranscriptEntry.Kind.RESULT, "echo: while stalled"));
+    }
+
+    @Test
+    void talkWaitsForTheRunningTaskThenShowsTheTuiAndDetachGoesBackToTheQueue() throws Exception {
+        TaskInfo running = crew.submit(Mode.ACT, "sleep 1 running", null, false, false);
+        RecordingClient talker = new RecordingClient();
+        RecordingClient watcher = new RecordingClient();
+        crew.watch(null, watcher, "w", false);
+        Crew.Talk talk = crew.talk(null, talker, "t", 90, 20, false);
+        talker.await(Notice.class, n -> n.text().startsWith("waiting for " + running.id() + " to finish"), WAIT);
+        TaskInfo queued = crew.submit(Mode.ACT, "queued during the talk", null, false, false);
+        talker.await(Talking.class, t -> true, WAIT);
+        assertThat(ended(running).status()).isEqualTo(Status.DONE);
+        talker.awaitOutput("fake tui, series", WAIT);
+        talker.awaitOutput("[20 90] > ", WAIT);
+        assertThat(crew.status(null).get(0).state()).isEqualTo(CloneInfo.State.TALKING);
+        assertThat(crew.task(queued.id()).orElseThrow().status()).as("the queue waits").isEqualTo(Status.QUEUED);
+
+        talk.input("typed by a person\r".getBytes(StandardCharsets.UTF_8));
+        talker.awaitOutput("tui echo: typed by a person", WAIT);
+        watcher.awaitOutput("tui echo: typed by a person", WAIT);
+        talk.resize(100, 30);
+        talk.input("\r".getBytes(StandardCharsets.UTF_8));
+        talker.awaitOutput("[30 100] > ", WAIT);
+        assertThat(crew.screen("foreman.1")).contains("tui echo: typed by a person");
+
+        talk.detach(talker);
+        assertThat(talker.await(TalkEnded.class, e -> true, WAIT).reason()).isEqualTo("detached");
+        assertThat(ended(queued).result()).isEqualTo("echo: queued during the talk");
+        String series = crew.status(null).get(0).series();
+        assertThat(brain.history(series)).containsSubsequence("sleep 1 running", "typed by a person", "queued during the talk");
+        watcher.await(Notice.class, n -> n.text().contains("back on its queue"), WAIT);
+    }
+
+    @Test
+    void talkNowInterruptsTheRunningTaskWhichRunsAgainAfterAndASecondTalkerIsRefused() throws Exception {
+        TaskInfo running = crew.submit(Mode.ACT, "sleep 2 interrupted", null, false, false);
+        awaitStatus(running, Status.ACTIVE);
+        RecordingClient talker = new RecordingClient();
+        Crew.Talk talk = crew.talk(null, talker, "t", 80, 24, true);
+        talker.await(Talking.class, t -> true, WAIT);
+        talker.await(Notice.class, n -> n.text().startsWith("interrupted " + running.id()), WAIT);
+        assertThatThrownBy(() -> crew.talk("foreman.1", new RecordingClient(), "t2", 80, 24, false))
+                .hasMessage("foreman.1 is already talking with someone");
+
+        talker.awaitOutput("> ", WAIT);
+        talk.detach(talker);
+        TaskInfo again = ended(running);
+        assertThat(again.status()).isEqualTo(Status.DONE);
+        assertThat(again.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void leavingTheTuiItsOwnWayOrDroppingTheConnectionEndsTheTalk() throws Exception {
+        RecordingClient talker = new RecordingClient();
+        Crew.Talk talk = crew.talk(null, talker, "t", 80, 24, false);
+        talker.await(Talking.class, t -> true, WAIT);
+        talker.awaitOutput("> ", WAIT);
+        talk.input("/exit\r".getBytes(StandardCharsets.UTF_8));
+        assertThat(talker.await(TalkEnded.class, e -> true, WAIT).reason()).isEqualTo("fake's TUI exited");
+        assertThat(ended(crew.submit(Mode.ACT, "after exit", null, false, false)).result()).isEqualTo("echo: after exit");
+
+        RecordingClient gone = new RecordingClient();
+        crew.talk(null, gone, "t", 80, 24, false);
+        gone.await(Talking.class, t -> true, WAIT);
+        gone.close();
+        assertThat(ended(crew.submit(Mode.ACT, "after a dropped talker", null, false, false)).result())
+                .isEqualTo("echo: after a dropped talker");
+        assertThat(crew.status(null).get(0).state()).isNotEqualTo(CloneInfo.State.TALKING);
+    }
+
+    @Test
+    void aWatcherWhoAttachesToATalkingCloneGetsTheScreenRedrawn() throws Exception {
+        RecordingClient talker = new RecordingClient();
+        Crew.Talk talk = crew.talk(null, talker, "t", 80, 24, false);
+        talker.await(Talking.class, t -> true, WAIT);
+        talk.input("on the screen\r".getBytes(StandardCharsets.UTF_8));
+        talker.awaitOutput("tui echo: on the screen", WAIT);
+        RecordingClient late = new RecordingClient();
+        crew.watch(null, late, "w", false);
+        assertThat(late.received().get(0)).isEqualTo(new Watching("w", "foreman.1", true));
+        String redraw = new String(((Output) late.received().get(1)).data(), StandardCharsets.UTF_8);
+        assertThat(redraw).startsWith("\u001b[0m\u001b[H\u001b[2J").contains("tui echo: on the screen");
+    }
+
+    private void awaitStatus(TaskInfo task, Status status) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (crew.task(task.id()).orElseThrow().status() != status) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(task.id() + " never became " + status);
+            }
+            Thread.sleep(10);
+        }
+    }
+}
