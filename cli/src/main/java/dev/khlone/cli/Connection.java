@@ -103,25 +103,52 @@ final class Connection implements AutoCloseable {
 
     /** Sends a request and returns its reply; an error reply becomes a {@link KhloneException}. */
     Reply call(Request request) {
+        send(request);
+        while (true) {
+            Reply reply = next();
+            if (reply == null) {
+                throw new KhloneException(ExitCode.UNREACHABLE,
+                        "the zone daemon closed the connection without answering", "see the daemon's log");
+            }
+            if (request.id().equals(reply.re())) {
+                return reply;
+            }
+        }
+    }
+
+    /** Sends without waiting for an answer; safe from several threads (a talk's keys and resizes). */
+    void send(Request request) {
+        ByteBuffer frame = ByteBuffer.wrap(Codec.encode(request));
+        synchronized (channel) {
+            try {
+                while (frame.hasRemaining()) {
+                    channel.write(frame);
+                }
+            } catch (IOException e) {
+                throw new KhloneException(ExitCode.UNREACHABLE, "lost the connection to the zone daemon: " + e.getMessage(),
+                        "see the daemon's log", e);
+            }
+        }
+    }
+
+    /**
+     * The next frame the daemon sends (an answer or a stream's push), or null when it closed the
+     * connection; an error becomes a {@link KhloneException}. One reader thread at a time.
+     */
+    Reply next() {
         try {
-            ByteBuffer frame = ByteBuffer.wrap(Codec.encode(request));
-            while (frame.hasRemaining()) {
-                channel.write(frame);
+            byte[] bytes = frames.next();
+            if (bytes == null) {
+                return null;
             }
-            while (true) {
-                byte[] bytes = frames.next();
-                if (bytes == null) {
-                    throw new KhloneException(ExitCode.UNREACHABLE,
-                            "the zone daemon closed the connection without answering", "see the daemon's log");
-                }
-                Message m = Codec.decode(bytes);
-                if (m instanceof ErrorReply) {
-                    throw failure((ErrorReply) m);
-                }
-                if (m instanceof Reply && request.id().equals(((Reply) m).re())) {
-                    return (Reply) m;
-                }
+            Message m = Codec.decode(bytes);
+            if (m instanceof ErrorReply) {
+                throw failure((ErrorReply) m);
             }
+            if (!(m instanceof Reply)) {
+                throw new ProtocolException(dev.khlone.protocol.wire.ErrorCode.BAD_REQUEST, "'" + m.type() + "' is not a reply");
+            }
+            return (Reply) m;
         } catch (IOException e) {
             throw new KhloneException(ExitCode.UNREACHABLE, "lost the connection to the zone daemon: " + e.getMessage(),
                     "see the daemon's log", e);

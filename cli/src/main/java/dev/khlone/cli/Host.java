@@ -2,6 +2,7 @@ package dev.khlone.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -10,15 +11,16 @@ import java.util.function.LongSupplier;
 
 /**
  * What a command sees of the world besides its arguments and writers: the environment, stdin,
- * whether stdin and stderr are terminals, the clock and the time zone. {@link Main#main} passes
+ * whether stdin, stdout and stderr are terminals, the clock and the time zone, and stdout as
+ * bytes (a clone's screen is bytes, not text). {@link Main#main} passes
  * the real ones; tests pass their own, so a test decides where the socket and the state dir are.
  */
 record Host(Map<String, String> env, InputStream stdin, boolean stdinIsTerminal, boolean stderrIsTerminal,
-            LongSupplier clock, ZoneId timeZone) {
+            LongSupplier clock, ZoneId timeZone, OutputStream stdout, boolean stdoutIsTerminal) {
 
     static Host system() {
         return new Host(System.getenv(), System.in, isTerminal(0), isTerminal(2), System::currentTimeMillis,
-                ZoneId.systemDefault());
+                ZoneId.systemDefault(), System.out, isTerminal(1));
     }
 
     long nowMs() {

@@ -5,6 +5,8 @@ import dev.khlone.protocol.wire.Accepted;
 import dev.khlone.protocol.wire.AwaitRequest;
 import dev.khlone.protocol.wire.Codec;
 import dev.khlone.protocol.wire.Protocol;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.WatchRequest;
 import dev.khlone.protocol.wire.SubmitRequest;
 import dev.khlone.protocol.wire.TaskEnded;
 import dev.khlone.protocol.wire.TaskInfo;
@@ -39,6 +41,15 @@ final class SubmitOptions {
             description = "queue (default): after the queued tasks; disrupt: interrupt the running task, run this one, then resume the interrupted one.")
     When when = When.queue;
 
+    @Option(names = "--watch", description = "After queueing, show the clone's work live until the task ends.")
+    boolean watch;
+
+    @Option(names = "--talk", description = "After queueing, attach to the clone's TUI (once the task is done, unless --now).")
+    boolean talk;
+
+    @Option(names = "--now", description = "With --talk: interrupt the running task rather than wait for it.")
+    boolean now;
+
     @Option(names = "--await",
             description = "Wait until the task ends and print its result on stdout; exit 1 if it failed or was cancelled. ctrl-c stops the waiting, not the task.")
     boolean await;
@@ -49,6 +60,13 @@ final class SubmitOptions {
 
     /** Validates everything it can before any daemon is involved, then submits. */
     int submit(TaskInfo.Mode mode, ZoneOption zoneOption, PrintWriter out, PrintWriter err) {
+        if ((await ? 1 : 0) + (watch ? 1 : 0) + (talk ? 1 : 0) > 1) {
+            throw new KhloneException(ExitCode.USAGE, "--await, --watch and --talk each say how to follow the task; pick one",
+                    "--await prints the result, --watch shows the work live, --talk opens the clone's TUI");
+        }
+        if (now && !talk) {
+            throw new KhloneException(ExitCode.USAGE, "--now goes with --talk", "khlone act --talk --now \"...\"");
+        }
         String command = "khlone " + mode.wire();
         String prompt = prompt(command);
         if (prompt.isBlank()) {
@@ -75,6 +93,15 @@ final class SubmitOptions {
             TaskInfo task = ((Accepted) c.call(new SubmitRequest(c.id(), mode, prompt, whoText, prioritize,
                     when == When.disrupt))).task();
             String accepted = "✓ " + task.id() + " → " + task.cloneSlug();
+            if (talk) {
+                err.println(accepted);
+                c.close();
+                return TalkCommand.talk(host, zoneOption, task.cloneSlug(), now, null, err);
+            }
+            if (watch) {
+                err.println(accepted);
+                return watch(c, task, out);
+            }
             if (!await) {
                 out.println(accepted);
                 return ExitCode.OK;
@@ -87,6 +114,29 @@ final class SubmitOptions {
             }
             return ended(ended, out);
         }
+    }
+
+    /** Streams the clone's work until this task ends; ctrl-c leaves the task running. */
+    private int watch(Connection c, TaskInfo task, PrintWriter out) {
+        String watchId = c.id();
+        String awaitId = c.id();
+        c.send(new WatchRequest(watchId, task.cloneSlug(), false));
+        c.send(new AwaitRequest(awaitId, task.id()));
+        WatchView view = new WatchView(WatchView.Style.RENDERED, out, host.stdout());
+        Reply r;
+        while ((r = c.next()) != null) {
+            if (watchId.equals(r.re())) {
+                view.show(r);
+            } else if (awaitId.equals(r.re()) && r instanceof TaskEnded) {
+                TaskInfo end = ((TaskEnded) r).task();
+                if (end.status() == TaskInfo.Status.DONE) {
+                    return ExitCode.OK;
+                }
+                return ended(end, out);
+            }
+        }
+        throw new KhloneException(ExitCode.UNREACHABLE, "the zone daemon went away while " + task.id() + " ran",
+                "khlone status starts it again; the task is kept");
     }
 
     private static int ended(TaskInfo task, PrintWriter out) {

@@ -61,10 +61,17 @@ final class Cli {
         return nowMs;
     }
 
+    private final java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+
     Host host() {
         return new Host(Map.of("KHLONE_HOME", home.toString(), "KHLONE_SOCKET_DIR", sockets.toString()),
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), stdinIsTerminal, stderrIsTerminal,
-                () -> nowMs, UTC);
+                () -> nowMs, UTC, stdout, false);
+    }
+
+    /** What commands wrote to stdout as bytes (a clone's screen, in watch). */
+    String stdoutBytes() {
+        return stdout.toString(StandardCharsets.UTF_8);
     }
 
     /** Runs in the zone of {@link #zoneRoot} (unless the arguments name a zone themselves). */

@@ -1,0 +1,81 @@
+package dev.khlone.cli;
+
+import dev.khlone.protocol.store.TranscriptEntry;
+import dev.khlone.protocol.wire.Codec;
+import dev.khlone.protocol.wire.Notice;
+import dev.khlone.protocol.wire.Output;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.WatchEvent;
+import dev.khlone.protocol.wire.Watching;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How a watch stream reaches the user: events rendered for people ({@code ● foreman.1 │ …}, task
+ * boundaries marked), one JSON object per line for scripts ({@code --events}), or the terminal's
+ * bytes as they are (a TUI's screen, or {@code --raw}).
+ */
+final class WatchView {
+    enum Style { RENDERED, EVENTS, RAW }
+
+    private final Style style;
+    private final PrintWriter out;
+    private final OutputStream bytes;
+    private String lastTask;
+
+    WatchView(Style style, PrintWriter out, OutputStream bytes) {
+        this.style = style;
+        this.out = out;
+        this.bytes = bytes;
+    }
+
+    /** Shows one frame of the stream; false for frames that are not part of it. */
+    boolean show(Reply reply) {
+        if (reply instanceof Output) {
+            out.flush();
+            try {
+                bytes.write(((Output) reply).data());
+                bytes.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else if (reply instanceof WatchEvent) {
+            WatchEvent e = (WatchEvent) reply;
+            if (style == Style.EVENTS) {
+                out.println(new String(Codec.line(w -> {
+                    w.string("clone", e.slug());
+                    e.entry().write(w);
+                }), StandardCharsets.UTF_8).stripTrailing());
+            } else {
+                render(e.slug(), e.entry());
+            }
+        } else if (reply instanceof Notice) {
+            String text = ((Notice) reply).text();
+            if (style == Style.EVENTS) {
+                out.println(new String(Codec.line(w -> w.string("notice", text)), StandardCharsets.UTF_8).stripTrailing());
+            } else {
+                out.println("· " + text);
+            }
+        } else if (reply instanceof Watching) {
+            return true;
+        } else {
+            return false;
+        }
+        out.flush();
+        return true;
+    }
+
+    private void render(String slug, TranscriptEntry e) {
+        if (e.kind() == TranscriptEntry.Kind.PROMPT && e.task() != null && !e.task().equals(lastTask)) {
+            out.println("── " + e.task() + " ──");
+        }
+        if (e.task() != null) {
+            lastTask = e.task();
+        }
+        String head = "● " + slug + " │ ";
+        out.println(head + LogCommand.body(e).replace("\n", "\n" + " ".repeat(slug.length() + 2) + "│ "));
+    }
+}
