@@ -37,6 +37,8 @@ final class DaemonProcess {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:+UseSerialGC");
+        // A bound the daemon lives within whatever its clones write; also what keeps it small on a laptop.
+        cmd.add("-Xmx512m");
         cmd.add("-Xlog:disable");
         cmd.add("-Xlog:all=warning:stderr");
         cmd.add("-cp");

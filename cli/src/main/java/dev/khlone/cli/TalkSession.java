@@ -9,23 +9,26 @@ import dev.khlone.protocol.wire.ResizeRequest;
 import dev.khlone.protocol.wire.TalkEnded;
 import dev.khlone.protocol.wire.TalkRequest;
 import dev.khlone.protocol.wire.Talking;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
-import org.jline.terminal.Attributes;
-import org.jline.terminal.Size;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
+import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 
 /**
  * The user's terminal attached to a clone's TUI: raw mode both ways, the size sent on attach and
- * on every resize, the detach key watched for, and the terminal put back exactly as it was (line
- * discipline, cursor, alternate screen, paste and mouse modes) however the talk ends.
+ * on every resize, the detach key watched for, and the terminal put back exactly as it was however
+ * the talk ends. The terminal's state is saved and restored with {@code stty -g}, which keeps
+ * every setting, the line discipline included (JLine's termios round trip did not).
  */
 final class TalkSession {
     /**
@@ -53,22 +56,15 @@ final class TalkSession {
 
     /** Talks until the talk ends; returns the exit code. */
     static int run(Connection c, String who, boolean now, byte detachKey, String detachName, PrintWriter err) {
-        Terminal terminal;
-        try {
-            terminal = TerminalBuilder.builder().system(true).build();
-        } catch (IOException e) {
-            throw new KhloneException(ExitCode.USAGE, "khlone talk needs a terminal: " + e.getMessage(),
-                    "run it in a terminal; scripts can use khlone watch or khlone act --await");
-        }
-        Attributes saved = terminal.getAttributes();
-        Size size = terminal.getSize();
+        String saved = stty("-g");
+        int[] size = size();
         String id = c.id();
-        c.send(new TalkRequest(id, who, Math.max(size.getColumns(), 20), Math.max(size.getRows(), 5), now));
+        c.send(new TalkRequest(id, who, size[1], size[0], now));
         Talking talking = null;
         while (talking == null) {
             Reply r = c.next();
             if (r == null) {
-                return gone(terminal, err);
+                return gone(err);
             }
             if (r instanceof Notice && id.equals(r.re())) {
                 err.println("khlone: " + ((Notice) r).text());
@@ -82,30 +78,34 @@ final class TalkSession {
         err.println("talking to " + talking.slug() + " — leave with its /exit or " + detachName
                 + "; either way it goes back to its queue");
         err.flush();
+        OutputStream screen = new FileOutputStream(FileDescriptor.out);
         boolean[] restored = {false};
         Runnable restore = () -> {
             synchronized (restored) {
                 if (!restored[0]) {
                     restored[0] = true;
-                    terminal.setAttributes(saved);
-                    terminal.writer().write(RESET);
-                    terminal.writer().flush();
+                    stty(saved);
+                    try {
+                        screen.write(RESET.getBytes(StandardCharsets.US_ASCII));
+                        screen.flush();
+                    } catch (IOException ignored) {
+                        // the terminal is gone; nothing to restore on it
+                    }
                 }
             }
         };
         Thread onExit = new Thread(restore);
         Runtime.getRuntime().addShutdownHook(onExit);
-        terminal.setAttributes(raw(saved));
-        terminal.handle(Terminal.Signal.WINCH, s -> {
-            Size resized = terminal.getSize();
-            c.send(new ResizeRequest(c.id(), resized.getColumns(), resized.getRows()));
+        stty("raw", "-echo");
+        Signal.handle(new Signal("WINCH"), s -> {
+            int[] resized = size();
+            c.send(new ResizeRequest(c.id(), resized[1], resized[0]));
         });
-        Thread keys = new Thread(() -> forward(terminal.input(), c, detachKey), "talk-keys");
+        Thread keys = new Thread(() -> forward(new FileInputStream(FileDescriptor.in), c, detachKey), "talk-keys");
         keys.setDaemon(true);
         keys.start();
         String reason = null;
         try {
-            OutputStream screen = terminal.output();
             Reply r;
             while ((r = c.next()) != null) {
                 if (!id.equals(r.re())) {
@@ -120,15 +120,15 @@ final class TalkSession {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            reason = "the terminal failed: " + e.getMessage();
         } finally {
             restore.run();
             Runtime.getRuntime().removeShutdownHook(onExit);
         }
         if (reason == null) {
-            return gone(terminal, err);
+            return gone(err);
         }
-        err.println("\r\nback from " + talking.slug() + " (" + reason + "); it is back on its queue");
+        err.println("back from " + talking.slug() + " (" + reason + "); it is back on its queue");
         return ExitCode.OK;
     }
 
@@ -138,9 +138,6 @@ final class TalkSession {
         try {
             int n;
             while ((n = keys.read(buf)) >= 0) {
-                if (n == 0) {
-                    continue;
-                }
                 int at = indexOf(buf, n, detachKey);
                 if (at >= 0) {
                     if (at > 0) {
@@ -149,7 +146,9 @@ final class TalkSession {
                     c.send(new DetachRequest(c.id()));
                     return;
                 }
-                c.send(new InputRequest(c.id(), Arrays.copyOf(buf, n)));
+                if (n > 0) {
+                    c.send(new InputRequest(c.id(), Arrays.copyOf(buf, n)));
+                }
             }
         } catch (IOException | KhloneException e) {
             // the talk is over: the main thread restores the terminal
@@ -165,21 +164,35 @@ final class TalkSession {
         return -1;
     }
 
-    /** Like cfmakeraw: every byte goes to the brain, ctrl-c and ctrl-z included, and its output is written as it is. */
-    private static Attributes raw(Attributes saved) {
-        Attributes raw = new Attributes(saved);
-        raw.setLocalFlags(EnumSet.of(Attributes.LocalFlag.ICANON, Attributes.LocalFlag.ECHO,
-                Attributes.LocalFlag.ECHONL, Attributes.LocalFlag.ISIG, Attributes.LocalFlag.IEXTEN), false);
-        raw.setInputFlags(EnumSet.of(Attributes.InputFlag.IGNBRK, Attributes.InputFlag.BRKINT,
-                Attributes.InputFlag.PARMRK, Attributes.InputFlag.ISTRIP, Attributes.InputFlag.INLCR,
-                Attributes.InputFlag.IGNCR, Attributes.InputFlag.ICRNL, Attributes.InputFlag.IXON), false);
-        raw.setOutputFlag(Attributes.OutputFlag.OPOST, false);
-        raw.setControlChar(Attributes.ControlChar.VMIN, 1);
-        raw.setControlChar(Attributes.ControlChar.VTIME, 0);
-        return raw;
+    /** Rows and columns of the terminal. */
+    private static int[] size() {
+        String[] rc = stty("size").trim().split("\\s+");
+        return new int[] {Math.max(5, Integer.parseInt(rc[0])), Math.max(20, Integer.parseInt(rc[1]))};
     }
 
-    private static int gone(Terminal terminal, PrintWriter err) {
+    /** Runs stty on the terminal (stdin); its output. */
+    private static String stty(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("stty"));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new KhloneException(ExitCode.FAILED, "stty " + String.join(" ", args) + " failed",
+                        "khlone talk needs a terminal and the stty command");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.FAILED, "cannot run stty: " + e.getMessage(),
+                    "khlone talk needs the stty command (coreutils)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KhloneException(ExitCode.FAILED, "interrupted", null);
+        }
+    }
+
+    private static int gone(PrintWriter err) {
         err.println("\r\nkhlone: the zone daemon went away during the talk");
         err.println("  hint: khlone status starts it again; the clone's conversation is kept");
         return ExitCode.UNREACHABLE;

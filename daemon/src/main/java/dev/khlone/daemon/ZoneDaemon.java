@@ -11,6 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.io.File;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -101,10 +106,26 @@ public final class ZoneDaemon {
         }
     }
 
-    /** The brains this khlone has, by name: every {@link Brain} on the class path. */
-    private static Map<String, Brain> brains() {
+    /**
+     * The brains this khlone has, by name: every {@link Brain} on the class path, and in the jars
+     * (or class directories) that {@code KHLONE_BRAIN_PATH} lists: a new brain is one jar.
+     */
+    private static Map<String, Brain> brains() throws IOException {
+        List<URL> extra = new ArrayList<>();
+        String path = System.getenv("KHLONE_BRAIN_PATH");
+        if (path != null && !path.isBlank()) {
+            for (String entry : path.split(File.pathSeparator)) {
+                Path p = Path.of(entry);
+                if (!Files.exists(p)) {
+                    throw new IOException("KHLONE_BRAIN_PATH names " + p + ", which does not exist");
+                }
+                extra.add(p.toUri().toURL());
+            }
+        }
+        ClassLoader loader = new URLClassLoader(extra.toArray(new URL[0]), ZoneDaemon.class.getClassLoader());
         Map<String, Brain> brains = new TreeMap<>();
-        ServiceLoader.load(Brain.class).forEach(b -> brains.put(b.name(), b));
+        ServiceLoader.load(Brain.class, loader).forEach(b -> brains.put(b.name(), b));
+        LOG.info("brains: " + String.join(", ", brains.keySet()));
         return brains;
     }
 

@@ -34,6 +34,15 @@ final class ClaudeZone implements AutoCloseable {
         khlone.env().put("KHLONE_CLAUDE_BIN", Brains.claude().toString());
     }
 
+    /** The environment of a terminal where a user has khlone on the PATH. */
+    Map<String, String> shellEnv() {
+        Map<String, String> env = new java.util.HashMap<>(khlone.env());
+        env.put("PATH", khlone.launcher().getParent() + ":" + env.getOrDefault("PATH", System.getenv("PATH")));
+        env.put("TERM", "xterm-256color");
+        env.put("LANG", "C.UTF-8");
+        return env;
+    }
+
     Result run(String... args) {
         return khlone.run(dir, args);
     }

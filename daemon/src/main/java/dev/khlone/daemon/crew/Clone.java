@@ -445,6 +445,7 @@ final class Clone {
             endTalk(t, profile.brain() + "'s TUI did not start: " + e.getMessage());
             return;
         }
+        publish();
         owner.transcript(slug, note(null, "a person is talking to the brain"));
         t.client.send(new Talking(t.re, slug));
         owner.crewChanged();

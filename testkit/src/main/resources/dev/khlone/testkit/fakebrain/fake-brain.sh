@@ -10,7 +10,8 @@
 #
 # Prompt commands: "sleep S <text>" (slow turn), "crash" (exit 3 mid-turn), "fail <msg>"
 # (an error event), "error <msg>" (a turn that ends with is_error), "orphan" (leaves a setsid'd
-# child), "write <file>" (writes a file, refused in ask mode), "big N" (N bytes of text);
+# child), "write <file>" (writes a file, refused in ask mode), "big N" (N bytes of text),
+# "flood N" (about N bytes of output in 1 KB text events);
 # anything else is echoed.
 set -u
 home=${FAKE_BRAIN_HOME:?FAKE_BRAIN_HOME must name a directory}
@@ -70,6 +71,12 @@ turn() { # one prompt in, events out
       fi ;;
     "big "*)
       result=$(head -c "${prompt#big }" /dev/zero | tr '\0' 'x') ;;
+    "flood "*)
+      # N bytes of output as text events of about 1 KB each: a brain that writes a lot, fast.
+      local line; line=$(head -c 1000 /dev/zero | tr '\0' 'y')
+      local events=$(( ${prompt#flood } / 1024 ))
+      yes '{"type":"text","text":"'"$line"'"}' | head -n "$events"
+      result="flooded $events events" ;;
     *)
       result="echo: $prompt" ;;
   esac

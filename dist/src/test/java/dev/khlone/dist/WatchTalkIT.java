@@ -1,0 +1,136 @@
+package dev.khlone.dist;
+
+import static dev.khlone.dist.ClaudeZone.WAIT;
+import static dev.khlone.dist.ClaudeZone.number;
+import static dev.khlone.dist.ClaudeZone.slow;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.khlone.testkit.Tmux;
+import dev.khlone.testkit.fakemodel.RecordedRequest;
+import dev.khlone.testkit.fakemodel.Reply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** watch and talk in real terminals (tmux), with the real claude behind the daemon. */
+class WatchTalkIT {
+    ClaudeZone zone;
+    Tmux tmux;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        zone = new ClaudeZone();
+        tmux = new Tmux(zone.khlone.root());
+    }
+
+    @AfterEach
+    void tearDown() {
+        tmux.close();
+        zone.close();
+    }
+
+    @Test
+    void twoWatchPanesBothShowTheReplyOfAnActStartedElsewhereAndCtrlCLeavesTheCloneWorking() {
+        zone.ok("act", "--await", "warm up");
+        tmux.open("one", 100, 30, zone.dir, zone.shellEnv());
+        tmux.open("two", 100, 30, zone.dir, zone.shellEnv());
+        tmux.run("one", "khlone watch");
+        tmux.run("two", "khlone watch");
+        tmux.awaitScreen("one", "● foreman.1 │ › warm up", WAIT);
+        tmux.awaitScreen("two", "● foreman.1 │ › warm up", WAIT);
+
+        zone.model.enqueue(Reply.text("a reply both watchers see"));
+        zone.ok("act", "from another terminal");
+        tmux.awaitScreen("one", "● foreman.1 │ ✓ a reply both watchers see", WAIT);
+        tmux.awaitScreen("two", "● foreman.1 │ ✓ a reply both watchers see", WAIT);
+
+        tmux.keys("one", "C-c");
+        tmux.awaitScreen("one", "$ ", WAIT);
+        assertThat(zone.ok("act", "--await", "still working?").out()).isEqualTo("echo: still working?\n");
+        tmux.awaitScreen("two", "echo: still working?", WAIT);
+    }
+
+    @Test
+    void talkShowsTheTuiWithTheConversationTakesATypedPromptAndCtrlBracketRestoresTheTerminal() throws Exception {
+        zone.model.enqueue(Reply.text("reply before the talk"));
+        zone.ok("act", "--await", "prompt before the talk");
+        tmux.open("talk", 120, 40, zone.dir, zone.shellEnv());
+        Path before = zone.khlone.root().resolve("stty-before");
+        Path after = zone.khlone.root().resolve("stty-after");
+        tmux.run("talk", "stty -a > " + before + "; khlone talk; stty -a > " + after + "; echo TALK-OVER-$((40+2))");
+        tmux.awaitScreen("talk", "reply before the talk", WAIT);
+        tmux.awaitScreen("talk", "❯", WAIT);
+        assertThat(tmux.screen("talk")).contains("prompt before the talk");
+
+        zone.model.enqueue(Reply.text("reply typed in the talk"));
+        tmux.type("talk", "typed in the talk");
+        tmux.keys("talk", "Enter");
+        tmux.awaitScreen("talk", "reply typed in the talk", WAIT);
+
+        tmux.resize("talk", 100, 30);
+        long pid = number(zone.clones().get(0), "pid");
+        awaitBrainTerminalSize(pid, "30 100");
+
+        tmux.keys("talk", "C-]");
+        tmux.awaitScreen("talk", "TALK-OVER-42", WAIT);
+        assertThat(tmux.screen("talk")).contains("back from foreman.1 (detached)");
+        // Everything but the size, which the resize above changed on purpose.
+        String size = "rows \\d+; columns \\d+;";
+        assertThat(Files.readString(after).replaceAll(size, "")).isEqualTo(Files.readString(before).replaceAll(size, ""));
+        assertThat(Files.readString(after)).contains("rows 30; columns 100;");
+
+        zone.model.enqueue(Reply.text("reply after the talk"));
+        assertThat(zone.ok("act", "--await", "prompt after the talk").out()).isEqualTo("reply after the talk\n");
+        List<RecordedRequest> turns = zone.model.turns();
+        assertThat(turns.get(turns.size() - 1).conversation().stream().map(RecordedRequest.Message::text))
+                .containsSubsequence("prompt before the talk", "reply before the talk", "typed in the talk",
+                        "reply typed in the talk", "prompt after the talk");
+    }
+
+    @Test
+    void actWatchStreamsTheTaskAndReturnsWhenItEndsAndCtrlCInAWatchLeavesTheTaskRunning() throws Exception {
+        tmux.open("act", 100, 30, zone.dir, zone.shellEnv());
+        zone.model.enqueue(slow("streamed to the terminal", Duration.ofSeconds(1)));
+        tmux.run("act", "khlone act --watch 'watch me work'; echo EXIT=$?");
+        tmux.awaitScreen("act", "● foreman.1 │ › watch me work", WAIT);
+        tmux.awaitScreen("act", "EXIT=0", WAIT);
+        assertThat(tmux.screen("act")).contains("✓ streamed to the terminal");
+
+        zone.model.enqueue(slow("finishes without a watcher", Duration.ofSeconds(4)));
+        tmux.run("act", "khlone act --watch 'long one'; echo EXIT=$?");
+        tmux.awaitScreen("act", "› long one", WAIT);
+        tmux.keys("act", "C-c");
+        tmux.awaitScreen("act", "EXIT=130", WAIT);
+        String id = zone.clones().get(0).get("task").toString();
+        assertThat(zone.awaitStatus(id, "done").get("result").toString()).startsWith("finishes without a watcher");
+    }
+
+    @Test
+    void talkRefusesAnythingButATerminal() {
+        zone.ok("act", "--await", "hi");
+        var r = zone.run("talk");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("khlone talk needs a terminal: its stdin is not one");
+    }
+
+    private static void awaitBrainTerminalSize(long pid, String size) throws Exception {
+        Path tty = Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/0"));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String seen = "";
+        while (System.nanoTime() < deadline) {
+            Process p = new ProcessBuilder("stty", "-F", tty.toString(), "size").redirectErrorStream(true).start();
+            seen = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor(5, TimeUnit.SECONDS);
+            if (seen.equals(size)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the brain's terminal is " + seen + ", not " + size);
+    }
+}

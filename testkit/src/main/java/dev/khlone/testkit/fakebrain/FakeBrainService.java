@@ -1,0 +1,50 @@
+package dev.khlone.testkit.fakebrain;
+
+import dev.khlone.protocol.brain.Brain;
+import dev.khlone.protocol.brain.Dialogue;
+import dev.khlone.protocol.brain.LaunchSpec;
+import dev.khlone.protocol.brain.Options;
+import dev.khlone.protocol.brain.Preflight;
+import dev.khlone.protocol.brain.Series;
+import dev.khlone.protocol.brain.TaskMode;
+import java.nio.file.Path;
+
+/**
+ * The fake brain as a plugin for an installed daemon ({@code KHLONE_BRAIN_PATH} naming the
+ * testkit): end-to-end tests that need a brain to do something the real ones cannot be made to
+ * (write 50 MB at once) use it. Its files live in {@code FAKE_BRAIN_HOME} of the daemon.
+ */
+public final class FakeBrainService implements Brain {
+    private final FakeBrain brain = FakeBrain.persistent(Path.of(System.getenv().getOrDefault("FAKE_BRAIN_HOME",
+            System.getProperty("java.io.tmpdir") + "/khlone-fake-brain")));
+
+    @Override
+    public String name() {
+        return brain.name();
+    }
+
+    @Override
+    public Series newSeries() {
+        return brain.newSeries();
+    }
+
+    @Override
+    public LaunchSpec dispatch(Series series, TaskMode mode, Options options) {
+        return brain.dispatch(series, mode, options);
+    }
+
+    @Override
+    public LaunchSpec interact(Series series, Options options) {
+        return brain.interact(series, options);
+    }
+
+    @Override
+    public Dialogue dialogue(Series series) {
+        return brain.dialogue(series);
+    }
+
+    @Override
+    public Preflight check(Options options) {
+        return brain.check(options);
+    }
+}
