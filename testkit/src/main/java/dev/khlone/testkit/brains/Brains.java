@@ -21,6 +21,16 @@ public final class Brains {
         return locate("claude", System.getenv(), Path.of("").toAbsolutePath());
     }
 
+    /**
+     * The {@code codex} binary: {@code $KHLONE_CODEX_BIN} if set, else
+     * {@code <repo>/.brains/node_modules/.bin/codex}.
+     *
+     * @throws IllegalStateException if it is not there, saying how to install it
+     */
+    public static Path codex() {
+        return locate("codex", System.getenv(), Path.of("").toAbsolutePath());
+    }
+
     static Path locate(String name, Map<String, String> env, Path workingDir) {
         String variable = "KHLONE_" + name.toUpperCase(Locale.ROOT) + "_BIN";
         String override = env.get(variable);

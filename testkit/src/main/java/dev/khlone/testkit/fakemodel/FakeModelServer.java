@@ -64,13 +64,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rewords); a {@link Reply.Hang} keeps the turn open (claude's own timeout is 600 s) until the
  * server closes, after which the turn fails at once as a connection error.
  *
+ * <p>Also speaks the OpenAI Responses API ({@code POST /v1/responses}, see {@link OpenAIResponses}):
+ * codex 0.169.0 sends nothing else, in {@code exec} and in its TUI, with the settings
+ * {@code CodexHome} writes; its TUI's one side request, a thread title after a thread's first turn,
+ * gets {@code {"title":"Fake title"}} and never a scripted reply. codex takes a 401 or 500 at once
+ * ({@code request_max_retries = 0}), reporting the 401's message and, for a 500, its own words.
+ *
  * <p>Not thread-confined: tests enqueue and await from their own thread while the server's
  * threads answer; one lock guards the script and the log, and no lock is held while writing.
  */
 public final class FakeModelServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
-    private final List<Dialect> dialects = List.of(new AnthropicMessages());
+    private final List<Dialect> dialects = List.of(new AnthropicMessages(), new OpenAIResponses());
     private final Deque<Reply> script = new ArrayDeque<>();
     private final List<RecordedRequest> log = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);

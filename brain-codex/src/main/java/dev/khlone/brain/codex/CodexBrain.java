@@ -1,0 +1,152 @@
+package dev.khlone.brain.codex;
+
+import dev.khlone.protocol.brain.Brain;
+import dev.khlone.protocol.brain.Dialogue;
+import dev.khlone.protocol.brain.Environment;
+import dev.khlone.protocol.brain.LaunchSpec;
+import dev.khlone.protocol.brain.Options;
+import dev.khlone.protocol.brain.Preflight;
+import dev.khlone.protocol.brain.Series;
+import dev.khlone.protocol.brain.TaskMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Codex CLI ({@code codex}, pinned at {@value #PINNED_VERSION}).
+ *
+ * <p>Dispatch is one {@code codex exec --json} per task: the prompt is all of stdin ({@code -}),
+ * read to its end, and the process exits after the turn (see {@link CodexDialogue}). codex names
+ * the thread itself, in its first line ({@code thread.started}), so a new series has no id; later
+ * tasks run {@code codex exec ... resume <thread id> -}, and so does the TUI
+ * ({@code codex --no-daemon resume <thread id>}), which goes on writing to the same thread: a
+ * later {@code exec resume} sends the TUI's turns to the model. {@code --no-daemon}, because
+ * otherwise the TUI starts a shared background app-server that outlives it.
+ *
+ * <p>Ask runs in codex's {@code read-only} sandbox, act in {@code workspace-write} (the working
+ * directory and temp dirs writable, the network off). {@code exec} never asks for approvals (its
+ * policy is {@code never} whatever the config says): a command the sandbox refuses fails and the
+ * model is told. {@code -s} goes before {@code resume}, which has no such option of its own but
+ * keeps the one given to {@code exec}.
+ *
+ * <p>Not yet right: codex reports a resumed thread's tokens as the thread's total so far, not the
+ * turn's (observed: 100, then 200, then 300 input tokens for three equal turns), so the usage of
+ * a task after the first on a series is too high. The turn's own share is in the rollout file
+ * ({@code token_count.last_token_usage}), which the dialogue cannot find without the options.
+ */
+public final class CodexBrain implements Brain {
+    static final String NAME = "codex";
+    static final String PACKAGE = "@openai/codex";
+    /** The version the flags, the sandboxes and the output format were established on. */
+    static final String PINNED_VERSION = "0.169.0";
+    /** Names the binary to run instead of {@code codex} on the PATH. */
+    static final String BINARY_VARIABLE = "KHLONE_CODEX_BIN";
+
+    private final Login login = new Login();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** codex names its thread in its first output; nothing can be chosen up front. */
+    @Override
+    public Series newSeries() {
+        return Series.fresh(null);
+    }
+
+    @Override
+    public LaunchSpec dispatch(Series series, TaskMode mode, Options options) {
+        List<String> argv = new ArrayList<>(List.of(binary(options.environment()), "exec", "--json",
+                "--skip-git-repo-check", "-s", mode == TaskMode.ASK ? "read-only" : "workspace-write"));
+        argv.addAll(modelArgs(options));
+        argv.addAll(options.args());
+        argv.addAll(resumeArgs(series));
+        argv.add("-"); // the prompt is stdin, to its end
+        return new LaunchSpec(argv, options.environment().vars(), options.workdir(), false);
+    }
+
+    /** The TUI gets no sandbox of khlone's: the person at it answers codex's own approvals. */
+    @Override
+    public LaunchSpec interact(Series series, Options options) {
+        List<String> argv = new ArrayList<>(List.of(binary(options.environment()), "--no-daemon"));
+        argv.addAll(modelArgs(options));
+        argv.addAll(options.args());
+        argv.addAll(resumeArgs(series));
+        return new LaunchSpec(argv, options.environment().vars(), options.workdir(), false);
+    }
+
+    /** codex keeps a thread as {@code $CODEX_HOME/sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl}. */
+    @Override
+    public boolean stored(Series series, Options options) {
+        if (series.started()) {
+            return true;
+        }
+        if (series.id() == null) {
+            return false;
+        }
+        String suffix = "-" + series.id() + ".jsonl";
+        try (Stream<Path> files = Files.walk(Login.codexHome(options.environment()).resolve("sessions"), 4)) {
+            return files.anyMatch(f -> {
+                String name = f.getFileName().toString();
+                return name.startsWith("rollout-") && name.endsWith(suffix);
+            });
+        } catch (IOException e) {
+            return false; // no sessions yet: nothing stored
+        }
+    }
+
+    @Override
+    public Dialogue dialogue(Series series) {
+        return new CodexDialogue();
+    }
+
+    @Override
+    public Preflight check(Options options) {
+        Environment env = options.environment();
+        String override = env.get(BINARY_VARIABLE);
+        if (override != null && !override.isBlank()) {
+            Path path = Path.of(override);
+            if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
+                return Preflight.problem(BINARY_VARIABLE + " is set to " + override + ", which "
+                                + (Files.exists(path) ? "is not an executable file" : "does not exist"),
+                        "point " + BINARY_VARIABLE + " at the codex binary, or unset it to use codex on the PATH");
+            }
+        } else if (env.which(NAME).isEmpty()) {
+            String path = env.get("PATH");
+            return Preflight.problem("codex (Codex CLI) is not installed: no codex on the PATH ("
+                            + (path == null ? "PATH is not set" : path) + ")",
+                    "install it with `npm install -g " + PACKAGE + "@" + PINNED_VERSION + "`, or set "
+                            + BINARY_VARIABLE + " to its binary");
+        }
+        if (login.source(env).isEmpty()) {
+            return Preflight.problem("codex is not logged in",
+                    "run `codex login`, or set OPENAI_API_KEY (or CODEX_API_KEY)");
+        }
+        return Preflight.OK;
+    }
+
+    /**
+     * The override if set, else {@code codex} as the process's own PATH finds it. When there is
+     * none, the bare name: the spawn then fails naming it, and {@link #check} says why.
+     */
+    private static String binary(Environment env) {
+        String override = env.get(BINARY_VARIABLE);
+        if (override != null && !override.isBlank()) {
+            return override;
+        }
+        return env.which(NAME).map(Path::toString).orElse(NAME);
+    }
+
+    /** A series with an id is one codex named, so it has it: it is resumed. */
+    private static List<String> resumeArgs(Series series) {
+        return series.id() == null ? List.of() : List.of("resume", series.id());
+    }
+
+    private static List<String> modelArgs(Options options) {
+        return options.model() == null || options.model().isBlank() ? List.of() : List.of("-m", options.model());
+    }
+}
