@@ -55,9 +55,16 @@ final class Spawned {
         this.writer = Executors.newSingleThreadExecutor(r -> daemonThread(r, name + "-" + pid + "-writer"));
     }
 
-    /** Headless: stdin a pipe, stdout to {@code output}, stderr kept apart (logged, its tail kept for messages). */
+    /**
+     * Headless: stdin a pipe, stdout to {@code output}, stderr kept apart (logged, its tail kept
+     * for messages). In a session of its own, like a TUI in its PTY: the brain and its helpers form
+     * one process group, which is ended as a whole however the brain dies.
+     */
     static Spawned pipes(String name, LaunchSpec spec, Output output) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(spec.argv()).directory(spec.cwd().toFile());
+        List<String> argv = new ArrayList<>();
+        argv.add("setsid");
+        argv.addAll(spec.argv());
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.cwd().toFile());
         pb.environment().clear();
         pb.environment().putAll(spec.env());
         Spawned s = new Spawned(name, pb.start(), false);
@@ -164,8 +171,25 @@ final class Spawned {
     /** Waits for the exit and for the output to be read to its end (a little while at most: an orphan may hold it open). */
     int awaitExit() throws InterruptedException {
         int code = process.waitFor();
+        killGroup();
         outputDone.await(2, TimeUnit.SECONDS);
         return code;
+    }
+
+    /**
+     * Ends what is left of the brain's process group once the brain is gone: a wrapper killed
+     * with -9 (npm's node launcher of codex) leaves its real program running, holding the
+     * conversation's lock, otherwise.
+     */
+    private void killGroup() {
+        try {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + pid).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, name + ": could not end the process group " + pid, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
