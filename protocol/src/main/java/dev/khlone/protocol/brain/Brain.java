@@ -22,6 +22,16 @@ public interface Brain {
     Dialogue dialogue(Series series);
 
     /**
+     * A fresh dialogue for one dispatch process on {@code series}, launched with {@code options}:
+     * what the daemon calls. For dialects whose protocol names the working directory again (ACP's
+     * {@code session/new} and {@code session/load} carry an absolute {@code cwd}); the others need
+     * only the series.
+     */
+    default Dialogue dialogue(Series series, Options options) {
+        return dialogue(series);
+    }
+
+    /**
      * Whether the CLI has {@code series} in its own store, so that a launch must resume it rather
      * than begin it. Asked after a person's TUI session on a series that had not started: only the
      * CLI knows whether they typed a turn. The default trusts what the events said.
