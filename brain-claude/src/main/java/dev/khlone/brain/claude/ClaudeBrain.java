@@ -129,7 +129,7 @@ public final class ClaudeBrain implements Brain {
     }
 
     @Override
-    public Dialogue dialogue(Series series) {
+    public Dialogue dialogue(Series series, Options options) {
         return new ClaudeDialogue();
     }
 

@@ -203,7 +203,7 @@ class RealClaudeTest {
 
     private Dispatched dispatch(Series series, TaskMode mode) throws IOException {
         Path stderr = Files.createTempFile(dir, "claude-stderr", ".txt");
-        Dispatched process = Dispatched.start(brain.dispatch(series, mode, options), brain.dialogue(series), stderr);
+        Dispatched process = Dispatched.start(brain.dispatch(series, mode, options), brain.dialogue(series, options), stderr);
         processes.add(process);
         return process;
     }

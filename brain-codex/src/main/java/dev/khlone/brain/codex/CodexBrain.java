@@ -100,7 +100,7 @@ public final class CodexBrain implements Brain {
     }
 
     @Override
-    public Dialogue dialogue(Series series) {
+    public Dialogue dialogue(Series series, Options options) {
         return new CodexDialogue();
     }
 

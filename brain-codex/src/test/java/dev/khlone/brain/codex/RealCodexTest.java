@@ -163,7 +163,7 @@ class RealCodexTest {
 
     private Dispatched dispatch(Series series, TaskMode mode, String prompt) throws IOException {
         Path stderr = Files.createTempFile(dir, "codex-stderr", ".txt");
-        Dispatched process = Dispatched.run(brain.dispatch(series, mode, options), brain.dialogue(series), stderr,
+        Dispatched process = Dispatched.run(brain.dispatch(series, mode, options), brain.dialogue(series, options), stderr,
                 prompt, mode);
         processes.add(process);
         return process;

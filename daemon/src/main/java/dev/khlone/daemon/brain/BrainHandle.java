@@ -249,7 +249,7 @@ public final class BrainHandle implements BrainCli {
 
     private void spawnDispatch() throws IOException {
         LaunchSpec spec = brain.dispatch(series, permissions, options);
-        Dialogue d = brain.dialogue(series);
+        Dialogue d = brain.dialogue(series, options);
         Spawned[] self = new Spawned[1];
         Dialogue.Sink sink = new Dialogue.Sink() {
             @Override

@@ -18,8 +18,13 @@ public interface Brain {
     /** The CLI's own TUI, in a PTY, resuming {@code series}. */
     LaunchSpec interact(Series series, Options options);
 
-    /** A fresh dialogue for one dispatch process on {@code series}. */
-    Dialogue dialogue(Series series);
+    /**
+     * A fresh dialogue for one dispatch process on {@code series}, launched with {@code options}
+     * (ACP's {@code session/new} and {@code session/load} name the working directory again). The
+     * dialogue may hold back a request until an answer it needs has come (ACP's session id), and
+     * send it then through {@link Dialogue.Sink#reply}; {@link Dialogue#encode} is empty then.
+     */
+    Dialogue dialogue(Series series, Options options);
 
     /**
      * Whether the CLI has {@code series} in its own store, so that a launch must resume it rather

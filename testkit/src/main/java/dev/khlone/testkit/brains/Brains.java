@@ -31,6 +31,16 @@ public final class Brains {
         return locate("codex", System.getenv(), Path.of("").toAbsolutePath());
     }
 
+    /**
+     * The {@code opencode} binary: {@code $KHLONE_OPENCODE_BIN} if set, else
+     * {@code <repo>/.brains/node_modules/.bin/opencode}.
+     *
+     * @throws IllegalStateException if it is not there, saying how to install it
+     */
+    public static Path opencode() {
+        return locate("opencode", System.getenv(), Path.of("").toAbsolutePath());
+    }
+
     static Path locate(String name, Map<String, String> env, Path workingDir) {
         String variable = "KHLONE_" + name.toUpperCase(Locale.ROOT) + "_BIN";
         String override = env.get(variable);

@@ -122,7 +122,7 @@ public final class FakeBrain implements Brain {
     }
 
     @Override
-    public Dialogue dialogue(Series series) {
+    public Dialogue dialogue(Series series, Options options) {
         JsonLines lines = new JsonLines();
         return new Dialogue() {
             @Override

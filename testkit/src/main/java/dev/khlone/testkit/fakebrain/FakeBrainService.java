@@ -39,8 +39,8 @@ public final class FakeBrainService implements Brain {
     }
 
     @Override
-    public Dialogue dialogue(Series series) {
-        return brain.dialogue(series);
+    public Dialogue dialogue(Series series, Options options) {
+        return brain.dialogue(series, options);
     }
 
     @Override

@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * streamed as server-sent events exactly as the real API streams them (message_start,
  * content_block_start/delta/stop for text and tool_use blocks, message_delta with the stop reason
  * and usage, message_stop), or as one JSON message when the client does not ask for a stream.
+ * Also OpenAI Chat Completions ({@code POST /v1/chat/completions}) for opencode; see
+ * {@link ChatCompletions}, which says what opencode sends besides its turns.
  *
  * <p>Every turn request takes the next {@link Reply} from the queue filled by {@link #enqueue};
  * when the queue is empty the model echoes the last thing the user wrote as {@code echo: <text>},
@@ -76,7 +78,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeModelServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
-    private final List<Dialect> dialects = List.of(new AnthropicMessages(), new OpenAIResponses());
+    private final List<Dialect> dialects = List.of(new AnthropicMessages(), new OpenAIResponses(),
+            new ChatCompletions());
     private final Deque<Reply> script = new ArrayDeque<>();
     private final List<RecordedRequest> log = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);

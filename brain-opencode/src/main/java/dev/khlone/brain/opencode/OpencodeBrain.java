@@ -1,0 +1,193 @@
+package dev.khlone.brain.opencode;
+
+import dev.khlone.protocol.brain.Brain;
+import dev.khlone.protocol.brain.Dialogue;
+import dev.khlone.protocol.brain.Environment;
+import dev.khlone.protocol.brain.LaunchSpec;
+import dev.khlone.protocol.brain.Options;
+import dev.khlone.protocol.brain.Preflight;
+import dev.khlone.protocol.brain.Series;
+import dev.khlone.protocol.brain.TaskMode;
+import dev.khlone.protocol.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * opencode ({@code opencode}, pinned at {@value #PINNED_VERSION}).
+ *
+ * <p>Dispatch is one persistent {@code opencode acp}, spoken to over the Agent Client Protocol
+ * (see {@link AcpDialogue}). The series is opencode's session id, which opencode names: the
+ * dialogue's {@code session/new} creates and stores the session as soon as the process is up,
+ * before any prompt, and a later process continues it with {@code session/load}; the TUI with
+ * {@code opencode -s ID} goes on writing to the same session, and a later {@code session/load}
+ * sends its turns to the model (observed on 1.18.33).
+ *
+ * <p>Ask and act are opencode session modes (its primary agents), switched per prompt with
+ * {@code session/set_mode} on the same process, so both launch alike. Act is the built-in
+ * {@code build} agent. Ask cannot be a built-in one: {@code plan} denies edits but lets
+ * {@code bash} run anything (its base rule is {@code "*": "allow"}), and may write plan files
+ * under {@code .opencode/plans}. So dispatch defines an agent of its own, {@value #ASK_AGENT},
+ * through {@code OPENCODE_CONFIG_CONTENT} (merged over the user's configuration files): every
+ * tool denied but those that only read. opencode does not even offer denied tools to the model;
+ * a call to one fails as "unavailable tool", and nothing runs. The TUI does not get that agent: a
+ * person there works with their own agents.
+ *
+ * <p>Credentials: opencode has no "not logged in" state. Its provider loader (1.18.33) takes a
+ * provider's key from the environment, {@code auth.json} under its data directory ({@code opencode
+ * auth login}) or the configuration; and with none at all it keeps OpenCode Zen's free models with
+ * the key {@code public}, so a model is always there. A key that the API refuses ends the turn
+ * with the API's message instead. Preflight therefore checks the binary only.
+ */
+public final class OpencodeBrain implements Brain {
+    static final String NAME = "opencode";
+    static final String PACKAGE = "opencode-ai";
+    /** The version the ACP exchange, the agents and the flags were established on. */
+    static final String PINNED_VERSION = "1.18.33";
+    /** Names the binary to run instead of {@code opencode} on the PATH. */
+    static final String BINARY_VARIABLE = "KHLONE_OPENCODE_BIN";
+    /** opencode reads configuration from this variable, over its files. */
+    static final String CONFIG_VARIABLE = "OPENCODE_CONFIG_CONTENT";
+    static final String ASK_AGENT = "khlone-ask";
+    static final String ACT_AGENT = "build";
+
+    /**
+     * The ask agent's permissions: {@code "*": "deny"} first, so that every tool opencode has or
+     * will add is denied, then the tools that only read. {@code read} keeps opencode's own care
+     * with {@code .env} files ("ask"), which the dialogue answers with a rejection in ask.
+     */
+    static final Map<String, Object> ASK_PERMISSIONS = askPermissions();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** opencode names its sessions itself, in the answer to {@code session/new}. */
+    @Override
+    public Series newSeries() {
+        return Series.fresh(null);
+    }
+
+    /** The same launch for ask and act: the dialogue switches modes per prompt. */
+    @Override
+    public LaunchSpec dispatch(Series series, TaskMode mode, Options options) {
+        List<String> argv = new ArrayList<>(List.of(binary(options.environment()), "acp"));
+        argv.addAll(options.args());
+        Map<String, String> env = new LinkedHashMap<>(options.environment().vars());
+        env.put(CONFIG_VARIABLE, Json.write(config(options.environment().get(CONFIG_VARIABLE), options.model())));
+        return new LaunchSpec(argv, env, options.workdir(), true);
+    }
+
+    /** The TUI asks for permissions itself, so it gets no permission set: the person at it answers. */
+    @Override
+    public LaunchSpec interact(Series series, Options options) {
+        List<String> argv = new ArrayList<>(List.of(binary(options.environment())));
+        if (series.started()) {
+            argv.addAll(List.of("-s", series.id()));
+        }
+        if (options.model() != null && !options.model().isBlank()) {
+            argv.addAll(List.of("-m", options.model()));
+        }
+        argv.addAll(options.args());
+        return new LaunchSpec(argv, options.environment().vars(), options.workdir(), false);
+    }
+
+    /** ACP names the working directory in {@code session/new} and {@code session/load}: see the overload. */
+    @Override
+    public Dialogue dialogue(Series series, Options options) {
+        return new AcpDialogue(series, options.workdir().toAbsolutePath(), new AcpDialogue.Modes(ASK_AGENT, ACT_AGENT));
+    }
+
+    /**
+     * opencode keeps sessions in a SQLite database, {@code opencode.db} under its data directory
+     * ({@code $XDG_DATA_HOME/opencode}, or {@code $OPENCODE_DB}), table {@code session}. A series
+     * only ever has an id once {@code session/new} has stored it, so a series with an id is stored
+     * and the contract's default, {@code started}, already says so.
+     */
+    @Override
+    public boolean stored(Series series, Options options) {
+        return series.started();
+    }
+
+    @Override
+    public Preflight check(Options options) {
+        Environment env = options.environment();
+        String override = env.get(BINARY_VARIABLE);
+        if (override != null && !override.isBlank()) {
+            Path path = Path.of(override);
+            if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
+                return Preflight.problem(BINARY_VARIABLE + " is set to " + override + ", which "
+                                + (Files.exists(path) ? "is not an executable file" : "does not exist"),
+                        "point " + BINARY_VARIABLE + " at the opencode binary, or unset it to use opencode on the PATH");
+            }
+        } else if (env.which(NAME).isEmpty()) {
+            String path = env.get("PATH");
+            return Preflight.problem("opencode is not installed: no opencode on the PATH ("
+                            + (path == null ? "PATH is not set" : path) + ")",
+                    "install it with `npm install -g " + PACKAGE + "@" + PINNED_VERSION + "`, or set "
+                            + BINARY_VARIABLE + " to its binary");
+        }
+        return Preflight.OK;
+    }
+
+    /**
+     * The configuration dispatch adds: the ask agent and, if the clone has one, the model, over
+     * what the user's own {@code OPENCODE_CONFIG_CONTENT} says (kept when it is a JSON object).
+     */
+    static Map<String, Object> config(String userContent, String model) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        if (userContent != null && !userContent.isBlank()) {
+            try {
+                config.putAll(Json.parseObject(userContent));
+            } catch (IllegalArgumentException notAnObject) {
+                // opencode would refuse it too; the ask agent matters more than the user's broken text
+            }
+        }
+        Map<String, Object> agents = new LinkedHashMap<>();
+        if (config.get("agent") instanceof Map<?, ?> userAgents) {
+            userAgents.forEach((name, agent) -> agents.put(String.valueOf(name), agent));
+        }
+        Map<String, Object> ask = new LinkedHashMap<>();
+        ask.put("mode", "primary");
+        ask.put("description", "khlone ask: reads and answers, changes nothing");
+        ask.put("permission", ASK_PERMISSIONS);
+        agents.put(ASK_AGENT, ask);
+        config.put("agent", agents);
+        if (model != null && !model.isBlank()) {
+            config.put("model", model);
+        }
+        return config;
+    }
+
+    private static Map<String, Object> askPermissions() {
+        Map<String, Object> read = new LinkedHashMap<>();
+        read.put("*", "allow");
+        read.put("*.env", "ask");
+        read.put("*.env.*", "ask");
+        read.put("*.env.example", "allow");
+        Map<String, Object> permissions = new LinkedHashMap<>();
+        permissions.put("*", "deny");
+        permissions.put("read", read);
+        for (String tool : List.of("glob", "grep", "list", "webfetch", "websearch", "codesearch", "todowrite",
+                "todoread", "skill")) {
+            permissions.put(tool, "allow");
+        }
+        return Map.copyOf(permissions);
+    }
+
+    /**
+     * The override if set, else {@code opencode} as the process's own PATH finds it. When there
+     * is none, the bare name: the spawn then fails naming it, and {@link #check} says why.
+     */
+    private static String binary(Environment env) {
+        String override = env.get(BINARY_VARIABLE);
+        if (override != null && !override.isBlank()) {
+            return override;
+        }
+        return env.which(NAME).map(Path::toString).orElse(NAME);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.khlone.brain.opencode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.khlone.protocol.brain.Brain;
+import dev.khlone.protocol.brain.Environment;
+import dev.khlone.protocol.brain.LaunchSpec;
+import dev.khlone.protocol.brain.Options;
+import dev.khlone.protocol.brain.Preflight;
+import dev.khlone.protocol.brain.Series;
+import dev.khlone.protocol.brain.TaskMode;
+import dev.khlone.protocol.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpencodeBrainTest {
+    private static final String BIN = "/opt/opencode/bin/opencode";
+
+    @TempDir
+    Path dir;
+    private final OpencodeBrain brain = new OpencodeBrain();
+
+    private Options options(String model, List<String> args, Map<String, String> env) {
+        return new Options(dir, model, args, new Environment(env));
+    }
+
+    @Test
+    void theDaemonFindsItByName() {
+        assertThat(ServiceLoader.load(Brain.class).stream().map(p -> p.get().name())).contains("opencode");
+    }
+
+    @Test
+    void dispatchIsOnePersistentAcpProcessAlikeForAskAndAct() {
+        Options options = options(null, List.of("--log-level", "WARN"),
+                Map.of(OpencodeBrain.BINARY_VARIABLE, BIN, "HOME", "/home/u"));
+
+        LaunchSpec ask = brain.dispatch(brain.newSeries(), TaskMode.ASK, options);
+
+        assertThat(ask.argv()).containsExactly(BIN, "acp", "--log-level", "WARN");
+        assertThat(ask.persistent()).isTrue();
+        assertThat(ask.cwd()).isEqualTo(dir);
+        assertThat(ask.env()).containsEntry("HOME", "/home/u");
+        assertThat(brain.dispatch(Series.started("ses_1"), TaskMode.ACT, options)).isEqualTo(ask);
+    }
+
+    @Test
+    void dispatchDefinesTheAskAgentOverTheUsersOwnConfigContentAndSetsTheModel() {
+        String users = "{\"agent\":{\"reviewer\":{\"mode\":\"primary\"}},\"theme\":\"dark\"}";
+        Options options = options("fake/other-model", List.of(),
+                Map.of(OpencodeBrain.BINARY_VARIABLE, BIN, OpencodeBrain.CONFIG_VARIABLE, users));
+
+        Map<String, Object> config = Json.parseObject(
+                brain.dispatch(brain.newSeries(), TaskMode.ASK, options).env().get(OpencodeBrain.CONFIG_VARIABLE));
+
+        assertThat(config).containsEntry("theme", "dark").containsEntry("model", "fake/other-model");
+        Map<?, ?> agents = (Map<?, ?>) config.get("agent");
+        assertThat(agents.keySet().stream().map(String::valueOf)).containsExactly("reviewer", "khlone-ask");
+        Map<?, ?> permission = (Map<?, ?>) ((Map<?, ?>) agents.get("khlone-ask")).get("permission");
+        assertThat(permission.get("*")).isEqualTo("deny");
+        assertThat(permission.keySet().stream().map(String::valueOf)).doesNotContain("bash", "edit", "write", "task");
+    }
+
+    @Test
+    void theTuiResumesTheSessionWithTheModelAndNoAskAgent() {
+        Options options = options("fake/fake-model", List.of("--pure"), Map.of(OpencodeBrain.BINARY_VARIABLE, BIN));
+
+        LaunchSpec resumed = brain.interact(Series.started("ses_1"), options);
+        LaunchSpec fresh = brain.interact(brain.newSeries(), options);
+
+        assertThat(resumed.argv()).containsExactly(BIN, "-s", "ses_1", "-m", "fake/fake-model", "--pure");
+        assertThat(resumed.env()).doesNotContainKey(OpencodeBrain.CONFIG_VARIABLE);
+        assertThat(fresh.argv()).containsExactly(BIN, "-m", "fake/fake-model", "--pure");
+    }
+
+    @Test
+    void theBinaryIsTheOneOnTheOptionsPath() throws IOException {
+        Path bin = executable(dir.resolve("bin/opencode"));
+
+        LaunchSpec spec = brain.dispatch(brain.newSeries(), TaskMode.ACT,
+                options(null, List.of(), Map.of("PATH", "/nowhere:" + bin.getParent())));
+
+        assertThat(spec.argv().get(0)).isEqualTo(bin.toString());
+    }
+
+    @Test
+    void preflightNamesThePinnedPackageWhenOpencodeIsMissing() {
+        Preflight check = brain.check(options(null, List.of(), Map.of("PATH", "/nowhere")));
+
+        assertThat(check.ok()).isFalse();
+        assertThat(check.problem()).isEqualTo("opencode is not installed: no opencode on the PATH (/nowhere)");
+        assertThat(check.hint()).contains("npm install -g opencode-ai@1.18.33").contains("KHLONE_OPENCODE_BIN");
+    }
+
+    @Test
+    void preflightSaysWhatIsWrongWithTheOverride() {
+        Preflight check = brain.check(options(null, List.of(),
+                Map.of(OpencodeBrain.BINARY_VARIABLE, dir.resolve("missing").toString())));
+
+        assertThat(check.ok()).isFalse();
+        assertThat(check.problem()).isEqualTo("KHLONE_OPENCODE_BIN is set to " + dir.resolve("missing") + ", which does not exist");
+    }
+
+    @Test
+    void preflightPassesWithTheBinaryAndNoCredentialsSinceOpencodeAlwaysHasAModel() throws IOException {
+        Path bin = executable(dir.resolve("bin/opencode"));
+
+        assertThat(brain.check(options(null, List.of(), Map.of("PATH", bin.getParent().toString(), "HOME",
+                dir.resolve("empty-home").toString())))).isEqualTo(Preflight.OK);
+    }
+
+    @Test
+    void aSeriesIsStoredOnceItHasAnId() {
+        Options options = options(null, List.of(), Map.of());
+
+        assertThat(brain.stored(brain.newSeries(), options)).isFalse();
+        assertThat(brain.stored(Series.started("ses_1"), options)).isTrue();
+    }
+
+    private static Path executable(Path path) throws IOException {
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return path;
+    }
+}
