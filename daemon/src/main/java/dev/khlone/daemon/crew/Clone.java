@@ -63,6 +63,9 @@ final class Clone {
     private final BrainHandle handle;
     private final Owner owner;
     private final ScheduledExecutorService timers;
+    /** A turn with no output from the brain for this long is stopped: opencode retries a 5xx forever, silently. */
+    private final Duration turnTimeout;
+    private volatile long lastOutputNanos;
     private final ExecutorService thread;
 
     // Owned by the owner thread.
@@ -100,7 +103,7 @@ final class Clone {
     private volatile String currentTask;
 
     Clone(String slug, String role, int index, ZoneConfig.Profile profile, BrainHandle handle, Owner owner,
-          ScheduledExecutorService timers) {
+          ScheduledExecutorService timers, Duration turnTimeout) {
         this.slug = slug;
         this.role = role;
         this.index = index;
@@ -108,6 +111,7 @@ final class Clone {
         this.handle = handle;
         this.owner = owner;
         this.timers = timers;
+        this.turnTimeout = turnTimeout;
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "clone-" + slug);
             t.setDaemon(true);
@@ -115,7 +119,10 @@ final class Clone {
         });
         this.audience = new Audience(slug);
         handle.onEvent(this::transcribe);
-        handle.onData(audience::bytes);
+        handle.onData((bytes, offset, length) -> {
+            lastOutputNanos = System.nanoTime();
+            audience.bytes(bytes, offset, length);
+        });
         handle.onExit((pid, code, expected) -> {
             if (!expected) {
                 post(() -> {
@@ -395,6 +402,30 @@ final class Clone {
         }
         String id = next.id();
         turn.whenComplete((done, error) -> post(() -> turnEnded(id, done, error)));
+        lastOutputNanos = System.nanoTime();
+        checkSilence(id, turnTimeout.toNanos());
+    }
+
+    /** In {@code delayNanos}, fails the turn of {@code id} if the brain has said nothing for the turn timeout. */
+    private void checkSilence(String id, long delayNanos) {
+        timers.schedule(() -> post(() -> {
+            if (current == null || !current.id().equals(id) || state != State.ACTIVE) {
+                return;
+            }
+            long quiet = System.nanoTime() - lastOutputNanos;
+            if (quiet < turnTimeout.toNanos()) {
+                checkSilence(id, turnTimeout.toNanos() - quiet);
+                return;
+            }
+            String why = "no word from " + profile.brain() + " for " + turnTimeout.toSeconds()
+                    + " s; the turn was stopped and the brain restarted (the limit is KHLONE_TURN_TIMEOUT)";
+            TaskInfo failed = current.ended(Status.FAILED, null, why, now());
+            current = null;
+            settle(failed);
+            owner.transcript(slug, new TranscriptEntry(now(), id, Kind.ERROR, why, null, true));
+            LOG.warning(slug + ": " + why);
+            restart();
+        }), delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void turnEnded(String id, BrainEvent.TurnCompleted done, Throwable error) {

@@ -18,6 +18,7 @@ import dev.khlone.protocol.wire.TaskInfo.Status;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -52,6 +53,7 @@ public final class Crew implements Clone.Owner {
     private final Store store;
     private final Map<String, Brain> brains;
     private final Map<String, String> env;
+    private final Duration turnTimeout;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "crew-timers");
         t.setDaemon(true);
@@ -68,7 +70,8 @@ public final class Crew implements Clone.Owner {
     private volatile boolean closed;
     private final Map<String, List<Consumer<TaskInfo>>> awaiters = new HashMap<>();
 
-    private Crew(Zone zone, Store store, Map<String, Brain> brains, Map<String, String> env) {
+    private Crew(Zone zone, Store store, Map<String, Brain> brains, Map<String, String> env) throws IOException {
+        this.turnTimeout = turnTimeout(env);
         this.zone = zone;
         this.store = store;
         this.brains = brains;
@@ -459,7 +462,22 @@ public final class Crew implements Clone.Owner {
 
     private Clone clone(String slug, String role, int index, Brain brain, ZoneConfig.Profile profile, Series series) {
         BrainHandle handle = new BrainHandle(slug, brain, series, options(profile));
-        return new Clone(slug, role, index, profile, handle, this, timers);
+        return new Clone(slug, role, index, profile, handle, this, timers, turnTimeout);
+    }
+
+    /** {@code KHLONE_TURN_TIMEOUT} seconds of silence end a turn; 10 minutes unless set. */
+    private static Duration turnTimeout(Map<String, String> env) throws IOException {
+        String value = env.get("KHLONE_TURN_TIMEOUT");
+        try {
+            long seconds = value == null || value.isBlank() ? 600 : Long.parseLong(value.trim());
+            if (seconds > 0) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IOException("KHLONE_TURN_TIMEOUT=" + value + " is not a positive number of seconds;"
+                + " unset it or give whole seconds, e.g. KHLONE_TURN_TIMEOUT=900");
     }
 
     private Options options(ZoneConfig.Profile profile) {

@@ -278,6 +278,26 @@ class CrewTest {
         }
     }
 
+    @Test
+    void aTurnThatSaysNothingForTheTimeoutFailsWithTheReasonAndTheBrainIsRestarted() throws Exception {
+        crew.shutdown();
+        store.close();
+        store = Store.open(tmp.resolve("state/zone.json"), tmp.resolve("state/tasks.jsonl"), tmp.resolve("state/transcripts"));
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("KHLONE_TURN_TIMEOUT", "1");
+        crew = Crew.restore(zone, store, Map.of("fake", brain), env);
+        TaskInfo silent = act("sleep 30 hung, like opencode retrying a 500");
+        TaskInfo next = act("next");
+        TaskInfo failed = ended(silent);
+        assertThat(failed.status()).isEqualTo(Status.FAILED);
+        assertThat(failed.error()).startsWith("no word from fake for 1 s; the turn was stopped and the brain restarted");
+        assertThat(ended(next).result()).isEqualTo("echo: next");
+
+        env.put("KHLONE_TURN_TIMEOUT", "soon");
+        assertThatThrownBy(() -> Crew.restore(zone, store, Map.of("fake", brain), env))
+                .hasMessageContaining("KHLONE_TURN_TIMEOUT=soon is not a positive number of seconds");
+    }
+
     private void awaitActive(TaskInfo task) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (crew.task(task.id()).orElseThrow().status() != Status.ACTIVE) {
