@@ -2,6 +2,7 @@ package dev.khlone.daemon.crew;
 
 import dev.khlone.daemon.brain.BrainHandle;
 import dev.khlone.daemon.brain.BrainHandle.TurnFailed;
+import dev.khlone.daemon.brain.Orphans;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.daemon.store.CloneRecord;
 import dev.khlone.daemon.watch.Audience;
@@ -578,8 +579,9 @@ final class Clone {
         currentTask = current == null ? null : current.id();
         info = new CloneInfo(slug, profile.brain(), state, currentTask, current == null ? 0 : current.startedMs(), ids,
                 inputTokens, outputTokens, costUsd, handle.series().id(), handle.pid().orElse(0), failure);
+        long pid = handle.pid().orElse(0);
         record = new CloneRecord(slug, role, index, profile.brain(), profile.model(), profile.args(), profile.env(),
-                handle.series().id(), handle.series().started(), currentTask, ids, failure);
+                handle.series().id(), handle.series().started(), currentTask, ids, failure, pid, Orphans.startMs(pid));
     }
 
     /** Runs on the owner thread, unless the clone is gone. */

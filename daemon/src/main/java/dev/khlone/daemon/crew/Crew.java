@@ -1,6 +1,7 @@
 package dev.khlone.daemon.crew;
 
 import dev.khlone.daemon.brain.BrainHandle;
+import dev.khlone.daemon.brain.Orphans;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.daemon.store.CloneRecord;
 import dev.khlone.daemon.store.Store;
@@ -94,6 +95,7 @@ public final class Crew implements Clone.Owner {
         indexes.putAll(loaded.indexes());
         Set<String> placed = new HashSet<>();
         for (CloneRecord r : loaded.clones()) {
+            Orphans.end(r.pid(), r.pidStartMs());
             Brain brain = brains.get(r.brain());
             if (brain == null) {
                 LOG.severe(r.slug() + " runs " + r.brain() + ", which this khlone does not have; its tasks fail");
@@ -335,6 +337,12 @@ public final class Crew implements Clone.Owner {
             return null;
         }
         return clones.values().stream().filter(c -> c.role.equals(role)).map(c -> c.slug).findFirst().orElse(null);
+    }
+
+    /** Stops recording and drops the clones without ending their brains, as a daemon killed with -9 would (for tests). */
+    synchronized void abandon() {
+        closed = true;
+        timers.shutdownNow();
     }
 
     /** Ends every brain; the journal keeps the work for the next daemon. */

@@ -24,7 +24,7 @@ class StoreTest {
     void theLatestRecordOfEachTaskAndTheCrewFileSurviveAReopen() throws Exception {
         TaskInfo queued = TaskInfo.queued("t-1", "foreman.1", TaskInfo.Mode.ACT, "do it", 1000);
         CloneRecord clone = new CloneRecord("foreman.1", "foreman", 1, "claude", "m", List.of("--x"), Map.of("K", "V"),
-                "uuid-1", true, "t-1", List.of("t-2"), null);
+                "uuid-1", true, "t-1", List.of("t-2"), null, 4242, 1_700_000_000_000L);
         try (Store store = open()) {
             store.journal(queued);
             store.journal(queued.started(2000));
