@@ -1,8 +1,8 @@
 package dev.khlone.dist;
 
-import static dev.khlone.dist.ClaudeZone.WAIT;
-import static dev.khlone.dist.ClaudeZone.number;
-import static dev.khlone.dist.ClaudeZone.slow;
+import static dev.khlone.dist.BrainZone.WAIT;
+import static dev.khlone.dist.BrainZone.number;
+import static dev.khlone.dist.BrainZone.slow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.khlone.testkit.Tmux;
@@ -16,15 +16,23 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** watch and talk in real terminals (tmux), with the real claude behind the daemon. */
+/** watch and talk in real terminals (tmux), with each real brain behind the daemon. */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"claude", "codex", "opencode"})
 class WatchTalkIT {
-    ClaudeZone zone;
+    @Parameter
+    String brain;
+
+    BrainZone zone;
     Tmux tmux;
 
     @BeforeEach
     void setUp() throws Exception {
-        zone = new ClaudeZone();
+        zone = new BrainZone(brain);
         tmux = new Tmux(zone.khlone.root());
     }
 
@@ -64,11 +72,10 @@ class WatchTalkIT {
         Path after = zone.khlone.root().resolve("stty-after");
         tmux.run("talk", "stty -a > " + before + "; khlone talk; stty -a > " + after + "; echo TALK-OVER-$((40+2))");
         tmux.awaitScreen("talk", "reply before the talk", WAIT);
-        tmux.awaitScreen("talk", "❯", WAIT);
         assertThat(tmux.screen("talk")).contains("prompt before the talk");
 
         zone.model.enqueue(Reply.text("reply typed in the talk"));
-        tmux.type("talk", "typed in the talk");
+        typeUntilShown("typed in the talk");
         tmux.keys("talk", "Enter");
         tmux.awaitScreen("talk", "reply typed in the talk", WAIT);
 
@@ -116,6 +123,23 @@ class WatchTalkIT {
         var r = zone.run("talk");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("khlone talk needs a terminal: its stdin is not one");
+    }
+
+    /** Types into the TUI once it takes keys: a TUI still starting up may drop them (opencode does, for seconds). */
+    private void typeUntilShown(String text) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            tmux.type("talk", text);
+            try {
+                tmux.awaitScreen("talk", text, Duration.ofSeconds(2));
+                return;
+            } catch (AssertionError notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+                tmux.keys("talk", "C-u");
+            }
+        }
     }
 
     private static void awaitBrainTerminalSize(long pid, String size) throws Exception {

@@ -419,7 +419,7 @@ public final class Crew implements Clone.Owner {
                             + (config.brainAliases().isEmpty() ? "" : "; aliases in khlone.yml: "
                             + String.join(", ", config.brainAliases().keySet())));
         }
-        ZoneConfig.Profile profile = asked != null ? asked : ZoneConfig.Profile.plain(config.heroBrain());
+        ZoneConfig.Profile profile = asked != null ? asked : config.profile(config.heroBrain());
         if (w.exact()) {
             Clone c = clones.get(role + "." + w.index());
             if (c == null) {
