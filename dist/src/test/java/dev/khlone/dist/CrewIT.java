@@ -197,6 +197,16 @@ class CrewIT {
     }
 
     @Test
+    void aTurnThatNeverEndsIsFailedAfterTheTimeoutAndTheBrainRestarted() throws Exception {
+        zone.khlone.env().put("KHLONE_TURN_TIMEOUT", "5");
+        zone.model.enqueue(Reply.hang());
+        Result hung = zone.run("act", "--await", "this turn never ends");
+        assertThat(hung.exitCode()).as(hung.toString()).isEqualTo(1);
+        assertThat(hung.err()).contains("failed: no word from " + brain + " for 5 s; the turn was stopped and the brain restarted");
+        assertThat(zone.ok("act", "--await", "and this one does").out()).isEqualTo("echo: and this one does\n");
+    }
+
+    @Test
     void askCannotWriteAndActCan() throws Exception {
         Path asked = zone.dir.resolve("asked.txt");
         Path acted = zone.dir.resolve("acted.txt");
