@@ -1,5 +1,6 @@
 package dev.khlone.brain.claude;
 
+import dev.khlone.testkit.brains.Recording;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.khlone.protocol.brain.BrainEvent;
@@ -23,7 +24,7 @@ class ClaudeDialogueTest {
 
     @Test
     void threeTurnsOnOneProcessGiveTheirTextsAndResultsInOrder() {
-        Recording sink = Recording.decode("transcript-claude-streamjson-multiturn.jsonl");
+        Recording sink = Recording.decode(new ClaudeDialogue(), "transcript-claude-streamjson-multiturn.jsonl");
 
         assertThat(sink.meaningful()).containsExactly(
                 new SessionStarted(SESSION),
@@ -45,7 +46,7 @@ class ClaudeDialogueTest {
     @Test
     void aChunkSplitAtAnyByteDecodesTheSame() {
         byte[] bytes = Recording.transcript("transcript-claude-tool-echo.jsonl");
-        List<BrainEvent> whole = Recording.decode("transcript-claude-tool-echo.jsonl").meaningful();
+        List<BrainEvent> whole = Recording.decode(new ClaudeDialogue(), "transcript-claude-tool-echo.jsonl").meaningful();
 
         for (int at = 0; at <= bytes.length; at++) {
             Recording sink = new Recording();
@@ -59,7 +60,7 @@ class ClaudeDialogueTest {
 
     @Test
     void aToolCallAndItsResultArePaired() {
-        Recording sink = Recording.decode("transcript-claude-tool-echo.jsonl");
+        Recording sink = Recording.decode(new ClaudeDialogue(), "transcript-claude-tool-echo.jsonl");
 
         String id = "toolu_fake_2979fc1ebb5e455d";
         assertThat(sink.meaningful()).containsExactly(
@@ -74,7 +75,7 @@ class ClaudeDialogueTest {
 
     @Test
     void aDeniedToolIsAnErrorResultAndBackgroundTaskChatterStaysRaw() {
-        Recording sink = Recording.decode("transcript-claude-ask-denied-subagent.jsonl");
+        Recording sink = Recording.decode(new ClaudeDialogue(), "transcript-claude-ask-denied-subagent.jsonl");
 
         List<BrainEvent> events = sink.meaningful();
         assertThat(events).contains(new ToolResult("toolu_fake_0007", "<tool_use_error>Error: No such tool available: "
@@ -91,7 +92,7 @@ class ClaudeDialogueTest {
 
     @Test
     void anApiErrorEndsTheTurnWithTheApisMessageSaidOnce() {
-        Recording sink = Recording.decode("transcript-claude-error401.jsonl");
+        Recording sink = Recording.decode(new ClaudeDialogue(), "transcript-claude-error401.jsonl");
 
         assertThat(sink.meaningful()).containsExactly(
                 new SessionStarted("6af8699f-6c6c-4292-bb66-6f278e0e4613"),
@@ -102,7 +103,7 @@ class ClaudeDialogueTest {
 
     @Test
     void aServerErrorEndsTheTurnWithClaudesAdvice() {
-        Recording sink = Recording.decode("transcript-claude-error500.jsonl");
+        Recording sink = Recording.decode(new ClaudeDialogue(), "transcript-claude-error500.jsonl");
 
         assertThat(sink.meaningful()).last().isInstanceOfSatisfying(TurnCompleted.class, done -> {
             assertThat(done.isError()).isTrue();
@@ -112,7 +113,7 @@ class ClaudeDialogueTest {
 
     @Test
     void anUnknownResumeIdEndsInAnErrorNamingIt() {
-        Recording sink = Recording.decode("transcript-claude-unknown-resume.jsonl");
+        Recording sink = Recording.decode(new ClaudeDialogue(), "transcript-claude-unknown-resume.jsonl");
 
         assertThat(sink.meaningful()).containsExactly(new TurnCompleted(
                 "No conversation found with session ID: 00000000-0000-4000-8000-000000000000", Usage.NONE, 0, 0, true));
@@ -120,7 +121,7 @@ class ClaudeDialogueTest {
 
     @Test
     void aResumedProcessConfirmsTheSeriesAndCountsTheWholeConversationsCost() {
-        Recording sink = Recording.decode("transcript-claude-resume.jsonl");
+        Recording sink = Recording.decode(new ClaudeDialogue(), "transcript-claude-resume.jsonl");
 
         assertThat(sink.meaningful()).first().isEqualTo(new SessionStarted(SESSION));
         assertThat(sink.meaningful()).last().isEqualTo(new TurnCompleted(

@@ -1,5 +1,6 @@
 package dev.khlone.brain.claude;
 
+import dev.khlone.testkit.brains.Dispatched;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.khlone.protocol.brain.BrainEvent;
@@ -81,9 +82,9 @@ class RealClaudeTest {
         Series series = brain.newSeries();
         Dispatched claude = dispatch(series, TaskMode.ASK);
 
-        claude.send("first prompt");
+        claude.send("first prompt", TaskMode.ASK);
         List<BrainEvent> first = claude.awaitTurn(TURN);
-        claude.send("second prompt");
+        claude.send("second prompt", TaskMode.ASK);
         List<BrainEvent> second = claude.awaitTurn(TURN);
 
         assertThat(first).first().isEqualTo(new SessionStarted(series.id()));
@@ -115,7 +116,7 @@ class RealClaudeTest {
                 Reply.text("done asking"));
         Dispatched claude = dispatch(brain.newSeries(), TaskMode.ASK);
 
-        claude.send("please only look");
+        claude.send("please only look", TaskMode.ASK);
         List<BrainEvent> turn = claude.awaitTurn(TURN);
 
         assertThat(completion(turn).result()).isEqualTo("done asking");
@@ -140,7 +141,7 @@ class RealClaudeTest {
                 Reply.text("done acting"));
         Dispatched claude = dispatch(brain.newSeries(), TaskMode.ACT);
 
-        claude.send("please act");
+        claude.send("please act", TaskMode.ACT);
         List<BrainEvent> turn = claude.awaitTurn(TURN);
 
         assertThat(completion(turn)).extracting(TurnCompleted::result, TurnCompleted::isError)
@@ -157,7 +158,7 @@ class RealClaudeTest {
         Dispatched claude = dispatch(brain.newSeries(), TaskMode.ASK);
 
         long start = System.nanoTime();
-        claude.send("this will fail");
+        claude.send("this will fail", TaskMode.ASK);
         List<BrainEvent> turn = claude.awaitTurn(TURN);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
@@ -173,7 +174,7 @@ class RealClaudeTest {
                 + "0123456789abcdef".repeat(12 * 1024 / 16) + "\nend";
         Dispatched claude = dispatch(brain.newSeries(), TaskMode.ACT);
 
-        claude.send(prompt);
+        claude.send(prompt, TaskMode.ACT);
         List<BrainEvent> turn = claude.awaitTurn(TURN);
 
         assertThat(server.awaitTurns(1, TURN).get(0).prompt()).isEqualTo(prompt);
@@ -184,12 +185,12 @@ class RealClaudeTest {
     void aNewProcessOnTheStartedSeriesResumesTheConversation() throws Exception {
         Series series = brain.newSeries();
         Dispatched before = dispatch(series, TaskMode.ASK);
-        before.send("remember the word zebra");
+        before.send("remember the word zebra", TaskMode.ASK);
         assertThat(before.awaitTurn(TURN)).contains(new SessionStarted(series.id()));
         assertThat(before.finish(TURN)).isZero();
 
         Dispatched after = dispatch(Series.started(series.id()), TaskMode.ACT);
-        after.send("which word?");
+        after.send("which word?", TaskMode.ACT);
         List<BrainEvent> turn = after.awaitTurn(TURN);
 
         assertThat(turn).first().isEqualTo(new SessionStarted(series.id())); // resumed, not forked

@@ -1,5 +1,6 @@
 package dev.khlone.brain.codex;
 
+import dev.khlone.testkit.brains.Recording;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.khlone.protocol.brain.BrainEvent;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class CodexDialogueTest {
     @Test
     void aTurnNamesTheThreadSaysItsTextAndEndsWithItAndTheUsage() {
-        Recording sink = Recording.decode("transcript-codex-exec-turn1.jsonl");
+        Recording sink = Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-exec-turn1.jsonl");
 
         String text = "FAKE-REPLY #24: I saw 4 message(s); you said: turn one for resume test";
         assertThat(sink.meaningful()).containsExactly(
@@ -32,13 +33,13 @@ class CodexDialogueTest {
 
     @Test
     void aResumedThreadIsTheSameSeries() {
-        assertThat(Recording.decode("transcript-codex-exec-resume.jsonl").meaningful()).first()
+        assertThat(Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-exec-resume.jsonl").meaningful()).first()
                 .isEqualTo(new SessionStarted("01a1fd76-10f2-7af1-a434-00b0f63fecfa"));
     }
 
     @Test
     void aShellCommandIsAToolUseWhenItStartsAndItsOutputWhenItEnds() {
-        Recording sink = Recording.decode("transcript-codex-tool.jsonl");
+        Recording sink = Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-tool.jsonl");
 
         assertThat(sink.meaningful()).containsExactly(
                 new SessionStarted("01a1fd7d-c57e-7120-9552-6846d4789bc8"),
@@ -52,7 +53,7 @@ class CodexDialogueTest {
 
     @Test
     void aPatchIsAFileChangeAndACommandThatExitsNonZeroIsAnError() {
-        Recording sink = Recording.decode("transcript-codex-act-patch-and-fail.jsonl");
+        Recording sink = Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-act-patch-and-fail.jsonl");
 
         assertThat(sink.meaningful()).containsSubsequence(
                 new ToolUse("item_0", "file_change", "{\"changes\":[{\"path\":\"/tmp/probe/proj/patched.txt\",\"kind\":\"add\"}]}"),
@@ -64,7 +65,7 @@ class CodexDialogueTest {
 
     @Test
     void whatTheSandboxRefusedInAskLeavesNoToolEvents() {
-        Recording sink = Recording.decode("transcript-codex-ask-denied.jsonl");
+        Recording sink = Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-ask-denied.jsonl");
 
         assertThat(sink.meaningful()).hasSize(3).last()
                 .isEqualTo(new TurnCompleted("nothing written", new Usage(300, 60, 0, 0), 0, 0, false));
@@ -72,17 +73,17 @@ class CodexDialogueTest {
 
     @Test
     void anApiErrorEndsTheTurnWithTheApisMessageOnce() {
-        Recording sink = Recording.decode("transcript-codex-error401-json.jsonl");
+        Recording sink = Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-error401-json.jsonl");
 
         assertThat(sink.meaningful()).containsExactly(
                 new SessionStarted("01a1fdc5-61e1-7a53-8e7a-fe3be5d418a7"),
                 new TurnCompleted("unexpected status 401 Unauthorized: key revoked by the fake server, "
                         + "url: http://127.0.0.1:33973/v1/responses, request id: req_fake_0019", Usage.NONE, 0, 0, true));
-        assertThat(Recording.decode("transcript-codex-error401.jsonl").meaningful()).last()
+        assertThat(Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-error401.jsonl").meaningful()).last()
                 .isEqualTo(new TurnCompleted("unexpected status 401 Unauthorized: fake injected 401, "
                         + "url: http://127.0.0.1:8765/v1/responses", Usage.NONE, 0, 0, true));
         // A 500 is said in codex's own words.
-        assertThat(Recording.decode("transcript-codex-error500.jsonl").meaningful()).last()
+        assertThat(Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-error500.jsonl").meaningful()).last()
                 .isEqualTo(new TurnCompleted("We’re currently experiencing high demand, which may cause temporary errors.",
                         Usage.NONE, 0, 0, true));
     }
@@ -103,7 +104,7 @@ class CodexDialogueTest {
     @Test
     void aChunkSplitAtAnyByteDecodesTheSame() {
         byte[] bytes = Recording.transcript("transcript-codex-act-patch-and-fail.jsonl");
-        List<BrainEvent> whole = Recording.decode("transcript-codex-act-patch-and-fail.jsonl").meaningful();
+        List<BrainEvent> whole = Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-act-patch-and-fail.jsonl").meaningful();
 
         for (int at = 0; at <= bytes.length; at++) {
             Recording sink = new Recording();

@@ -1,5 +1,6 @@
 package dev.khlone.brain.opencode;
 
+import dev.khlone.testkit.brains.Dispatched;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.khlone.protocol.brain.BrainEvent;

@@ -1,4 +1,4 @@
-package dev.khlone.brain.codex;
+package dev.khlone.testkit.brains;
 
 import dev.khlone.protocol.brain.BrainEvent;
 import dev.khlone.protocol.brain.Dialogue;
@@ -18,45 +18,59 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A per-task dispatch process started exactly from a {@link LaunchSpec}, as the daemon's handle
- * starts one: stdin a pipe that gets the dialogue's encoding of one prompt and is then closed,
- * stdout and stderr apart. stdout, read in whatever chunks the pipe gives, comes out through the
- * dialogue's decode.
+ * A dispatch process started exactly from a dialect's {@link LaunchSpec}, as the daemon's handle
+ * starts one: stdin a pipe, stdout and stderr apart. Prompts go in through the dialogue's encode,
+ * stdout (read in whatever chunks the pipe gives) comes out through its decode, and what the
+ * dialogue answers the process goes back in. For the brain modules' tests of their real CLI.
  */
-final class Dispatched implements AutoCloseable {
+public final class Dispatched implements AutoCloseable {
     private final Process process;
+    private final String name;
     private final OutputStream stdin;
     private final Dialogue dialogue;
     private final Path stderr;
     private final BlockingQueue<BrainEvent> events = new LinkedBlockingQueue<>();
     private final List<BrainEvent> seen = new ArrayList<>();
 
-    private Dispatched(Process process, Dialogue dialogue, Path stderr) {
+    private Dispatched(Process process, String name, Dialogue dialogue, Path stderr) {
         this.process = process;
+        this.name = name;
         this.stdin = process.getOutputStream();
         this.dialogue = dialogue;
         this.stderr = stderr;
-        Thread reader = new Thread(this::readStdout, "codex-stdout-" + process.pid());
+        Thread reader = new Thread(this::readStdout, name + "-stdout-" + process.pid());
         reader.setDaemon(true);
         reader.start();
     }
 
-    static Dispatched run(LaunchSpec spec, Dialogue dialogue, Path stderr, String prompt, TaskMode mode)
-            throws IOException {
+    /** Starts the process and writes the dialogue's opening. */
+    public static Dispatched start(LaunchSpec spec, Dialogue dialogue, Path stderr) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(spec.argv())
                 .directory(spec.cwd().toFile())
                 .redirectError(stderr.toFile());
         builder.environment().clear();
         builder.environment().putAll(spec.env());
-        Dispatched dispatched = new Dispatched(builder.start(), dialogue, stderr);
+        Dispatched dispatched = new Dispatched(builder.start(), Path.of(spec.argv().get(0)).getFileName().toString(),
+                dialogue, stderr);
         dispatched.write(dialogue.opening());
-        dispatched.write(dialogue.encode(new Prompt(prompt), mode));
+        return dispatched;
+    }
+
+    /** A per-task process: started, handed one prompt, its stdin closed. */
+    public static Dispatched run(LaunchSpec spec, Dialogue dialogue, Path stderr, String prompt, TaskMode mode)
+            throws IOException {
+        Dispatched dispatched = start(spec, dialogue, stderr);
+        dispatched.send(prompt, mode);
         dispatched.stdin.close();
         return dispatched;
     }
 
+    public void send(String prompt, TaskMode mode) throws IOException {
+        write(dialogue.encode(new Prompt(prompt), mode));
+    }
+
     /** The events of the next turn, up to and including its {@link BrainEvent.TurnCompleted}. */
-    List<BrainEvent> awaitTurn(Duration timeout) throws InterruptedException {
+    public List<BrainEvent> awaitTurn(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<BrainEvent> turn = new ArrayList<>();
         while (true) {
@@ -71,15 +85,22 @@ final class Dispatched implements AutoCloseable {
         }
     }
 
-    /** Waits for the exit code: codex exits once its turn is done. */
-    int finish(Duration timeout) throws InterruptedException {
+    /** Closes stdin (which ends a persistent brain once its turn is done) and waits for the exit code. */
+    public int finish(Duration timeout) throws IOException, InterruptedException {
+        synchronized (this) {
+            stdin.close();
+        }
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("codex did not exit within " + timeout + " after its turn; " + diagnostics());
+            throw new AssertionError(name + " did not exit within " + timeout + " after stdin closed; " + diagnostics());
         }
         return process.exitValue();
     }
 
-    /** Kills codex and whatever it started, so no test leaves processes behind. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Kills the brain and whatever it started, so no test leaves processes behind. */
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -91,7 +112,8 @@ final class Dispatched implements AutoCloseable {
         }
     }
 
-    private void write(byte[] bytes) throws IOException {
+    /** From the test's thread and, for the dialogue's replies, the reader's. */
+    private synchronized void write(byte[] bytes) throws IOException {
         if (bytes.length > 0) {
             stdin.write(bytes);
             stdin.flush();
@@ -110,7 +132,11 @@ final class Dispatched implements AutoCloseable {
 
             @Override
             public void reply(byte[] bytes) {
-                throw new AssertionError("codex's dialogue never answers the process");
+                try {
+                    write(bytes);
+                } catch (IOException gone) {
+                    // The process is gone; a waiting test times out and reports what it saw.
+                }
             }
         };
         byte[] buffer = new byte[8192];

@@ -1,4 +1,4 @@
-package dev.khlone.brain.codex;
+package dev.khlone.testkit.brains;
 
 import dev.khlone.protocol.brain.BrainEvent;
 import dev.khlone.protocol.brain.Dialogue;
@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A dialogue sink that keeps what it is given; codex never asks for replies. */
-final class Recording implements Dialogue.Sink {
-    final List<BrainEvent> events = new ArrayList<>();
-    final List<byte[]> replies = new ArrayList<>();
+/** A dialogue sink that keeps what it is given, for decoder tests against recorded transcripts. */
+public final class Recording implements Dialogue.Sink {
+    public final List<BrainEvent> events = new ArrayList<>();
+    public final List<byte[]> replies = new ArrayList<>();
 
     @Override
     public void event(BrainEvent event) {
@@ -25,25 +25,26 @@ final class Recording implements Dialogue.Sink {
     }
 
     /** The events that mean something; Raw ones compare by identity, so they are left out. */
-    List<BrainEvent> meaningful() {
+    public List<BrainEvent> meaningful() {
         return events.stream().filter(e -> !(e instanceof BrainEvent.Raw)).toList();
     }
 
-    List<String> raw() {
+    public List<String> raw() {
         return events.stream().filter(e -> e instanceof BrainEvent.Raw).map(e ->
                 new String(((BrainEvent.Raw) e).bytes(), StandardCharsets.UTF_8)).toList();
     }
 
     /** Decodes a whole transcript from the test resources in one chunk. */
-    static Recording decode(String transcript) {
+    public static Recording decode(Dialogue dialogue, String transcript) {
         byte[] bytes = transcript(transcript);
         Recording sink = new Recording();
-        new CodexDialogue(() -> 0).decode(bytes, 0, bytes.length, sink);
+        dialogue.decode(bytes, 0, bytes.length, sink);
         return sink;
     }
 
-    static byte[] transcript(String name) {
-        try (InputStream in = Recording.class.getResourceAsStream("/transcripts/" + name)) {
+    /** A transcript from the calling module's test resources ({@code /transcripts/NAME}). */
+    public static byte[] transcript(String name) {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream("transcripts/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no transcript " + name);
             }
