@@ -1,5 +1,7 @@
 package dev.khlone.testkit.fakemodel;
 
+import static dev.khlone.testkit.fakemodel.Shapes.*;
+
 import dev.khlone.protocol.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,14 +165,14 @@ final class AnthropicMessages implements Dialect {
         List<Map<String, Object>> deltas = new ArrayList<>();
         if ("text".equals(block.get("type"))) {
             start.put("text", "");
-            for (String chunk : chunks((String) block.get("text"))) {
+            for (String chunk : chunks((String) block.get("text"), CHUNK_CODE_POINTS)) {
                 deltas.add(Map.of("type", "text_delta", "text", chunk));
             }
         } else {
             start.put("input", Map.of());
             // The real API opens a tool's input with an empty delta, then sends the JSON in pieces.
             deltas.add(Map.of("type", "input_json_delta", "partial_json", ""));
-            for (String chunk : chunks(Json.write(block.get("input")))) {
+            for (String chunk : chunks(Json.write(block.get("input")), CHUNK_CODE_POINTS)) {
                 deltas.add(Map.of("type", "input_json_delta", "partial_json", chunk));
             }
         }
@@ -208,22 +210,6 @@ final class AnthropicMessages implements Dialect {
                 "cache_read_input_tokens", 0, "output_tokens", outputTokens);
     }
 
-    private static String event(String name, Map<String, Object> data) {
-        return "event: " + name + "\ndata: " + Json.write(data) + "\n\n";
-    }
-
-    private static List<String> chunks(String text) {
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        while (start < text.length()) {
-            int end = text.offsetByCodePoints(start, Math.min(CHUNK_CODE_POINTS, text.codePointCount(start,
-                    text.length())));
-            out.add(text.substring(start, end));
-            start = end;
-        }
-        return out;
-    }
-
     private static String errorType(int status) {
         return switch (status) {
             case 400 -> "invalid_request_error";
@@ -243,17 +229,6 @@ final class AnthropicMessages implements Dialect {
         return format == null ? null : map(map(format).get("schema"));
     }
 
-    /** A small object that satisfies a flat schema: every string property gets a fake value. */
-    private static Map<String, Object> sampleOf(Map<String, Object> schema) {
-        Map<String, Object> sample = new LinkedHashMap<>();
-        map(schema.get("properties")).forEach((name, property) -> {
-            if ("string".equals(map(property).get("type"))) {
-                sample.put(name, "Fake " + name);
-            }
-        });
-        return sample;
-    }
-
     /** The text blocks of a message's content, which is a string or a list of blocks. */
     private static List<String> texts(Object content) {
         if (content instanceof String s) {
@@ -269,21 +244,4 @@ final class AnthropicMessages implements Dialect {
         return out;
     }
 
-    private static Map<String, Object> ordered(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object value) {
-        return value instanceof List<?> l ? (List<Object>) l : List.of();
-    }
 }

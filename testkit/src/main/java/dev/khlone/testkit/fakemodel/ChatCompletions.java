@@ -1,9 +1,10 @@
 package dev.khlone.testkit.fakemodel;
 
+import static dev.khlone.testkit.fakemodel.Shapes.*;
+
 import dev.khlone.protocol.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -130,7 +131,7 @@ final class ChatCompletions implements Dialect {
         List<String> pieces = new ArrayList<>();
         pieces.add(data(chunk(id, model, ordered("role", "assistant", "content", ""), null)));
         if (call == null) {
-            for (String piece : chunks(text)) {
+            for (String piece : chunks(text, CHUNK_CODE_POINTS)) {
                 pieces.add(data(chunk(id, model, ordered("content", piece), null)));
             }
         } else {
@@ -138,7 +139,7 @@ final class ChatCompletions implements Dialect {
             Map<String, Object> opening = ordered("index", 0, "id", call.get("id"), "type", "function",
                     "function", ordered("name", function.get("name"), "arguments", ""));
             pieces.add(data(chunk(id, model, ordered("tool_calls", List.of(opening)), null)));
-            for (String piece : chunks((String) function.get("arguments"))) {
+            for (String piece : chunks((String) function.get("arguments"), CHUNK_CODE_POINTS)) {
                 pieces.add(data(chunk(id, model, ordered("tool_calls", List.of(ordered("index", 0,
                         "function", ordered("arguments", piece)))), null)));
             }
@@ -185,31 +186,11 @@ final class ChatCompletions implements Dialect {
         return "data: " + Json.write(json) + "\n\n";
     }
 
-    private static List<String> chunks(String text) {
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        while (start < text.length()) {
-            int end = text.offsetByCodePoints(start, Math.min(CHUNK_CODE_POINTS, text.codePointCount(start,
-                    text.length())));
-            out.add(text.substring(start, end));
-            start = end;
-        }
-        return out;
-    }
-
     private static String errorType(int status) {
         return switch (status) {
             case 401 -> "invalid_request_error";
             case 429 -> "requests";
             default -> status >= 500 ? "server_error" : "invalid_request_error";
-        };
-    }
-
-    private static String errorCode(int status) {
-        return switch (status) {
-            case 401 -> "invalid_api_key";
-            case 429 -> "rate_limit_exceeded";
-            default -> null;
         };
     }
 
@@ -228,21 +209,4 @@ final class ChatCompletions implements Dialect {
         return out;
     }
 
-    private static Map<String, Object> ordered(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object value) {
-        return value instanceof List<?> l ? (List<Object>) l : List.of();
-    }
 }

@@ -1,5 +1,7 @@
 package dev.khlone.testkit.fakemodel;
 
+import static dev.khlone.testkit.fakemodel.Shapes.*;
+
 import dev.khlone.protocol.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,7 +185,7 @@ final class OpenAIResponses implements Dialect {
                     "item_id", id, "output_index", 0, "content_index", 0,
                     "part", ordered("type", "output_text", "annotations", List.of(), "text", ""))));
         }
-        for (String chunk : chunks(whole)) {
+        for (String chunk : chunks(whole, CHUNK_CODE_POINTS)) {
             Map<String, Object> delta = ordered("type", deltaType, "item_id", id, "output_index", 0);
             if (item.get("type").equals("message")) {
                 delta.put("content_index", 0);
@@ -215,51 +217,16 @@ final class OpenAIResponses implements Dialect {
         return "json_schema".equals(format.get("type")) ? map(format.get("schema")) : null;
     }
 
-    /** A small object that satisfies a flat schema: every string property gets a fake value. */
-    private static Map<String, Object> sampleOf(Map<String, Object> schema) {
-        Map<String, Object> sample = new LinkedHashMap<>();
-        map(schema.get("properties")).forEach((name, property) -> {
-            if ("string".equals(map(property).get("type"))) {
-                sample.put(name, "Fake " + name);
-            }
-        });
-        return sample;
-    }
-
     /** Whether the request offers {@code name} as a free-form tool, which takes text rather than JSON. */
     private static boolean custom(Map<String, Object> body, String name) {
-        return list(body.get("tools")).stream().map(OpenAIResponses::map)
+        return list(body.get("tools")).stream().map(Shapes::map)
                 .anyMatch(tool -> "custom".equals(tool.get("type")) && name.equals(tool.get("name")));
-    }
-
-    private static String event(String name, Map<String, Object> data) {
-        return "event: " + name + "\ndata: " + Json.write(data) + "\n\n";
-    }
-
-    private static List<String> chunks(String text) {
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        while (start < text.length()) {
-            int end = text.offsetByCodePoints(start, Math.min(CHUNK_CODE_POINTS, text.codePointCount(start,
-                    text.length())));
-            out.add(text.substring(start, end));
-            start = end;
-        }
-        return out;
     }
 
     private static String errorType(int status) {
         return switch (status) {
             case 429 -> "requests";
             default -> status >= 500 ? "server_error" : "invalid_request_error";
-        };
-    }
-
-    private static String errorCode(int status) {
-        return switch (status) {
-            case 401 -> "invalid_api_key";
-            case 429 -> "rate_limit_exceeded";
-            default -> null;
         };
     }
 
@@ -279,21 +246,4 @@ final class OpenAIResponses implements Dialect {
         return out;
     }
 
-    private static Map<String, Object> ordered(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object value) {
-        return value instanceof List<?> l ? (List<Object>) l : List.of();
-    }
 }
