@@ -46,6 +46,7 @@ final class Spawned {
     private final CountDownLatch outputDone = new CountDownLatch(1);
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
     private volatile boolean expected;
+    private volatile long lastOutputNanos = System.nanoTime();
 
     private Spawned(String name, Process process, boolean pty) {
         this.name = name;
@@ -94,6 +95,7 @@ final class Spawned {
             try (in) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
+                    lastOutputNanos = System.nanoTime();
                     output.chunk(buf, n);
                 }
             } catch (IOException e) {
@@ -208,6 +210,9 @@ final class Spawned {
             return;
         }
         List<ProcessHandle> tree = tree(root);
+        if (pty) {
+            settle();
+        }
         if (!pty && !busy) {
             closeInput();
             waitAll(List.of(root), grace);
@@ -221,6 +226,24 @@ final class Spawned {
         survivors.forEach(ProcessHandle::destroyForcibly);
         waitAll(survivors, grace);
         writer.shutdownNow();
+    }
+
+    /**
+     * Waits until a TUI has drawn nothing for a moment (at most {@code grace}): it writes its
+     * conversation out around the time it finishes drawing a reply, and a person who detaches
+     * right after seeing one expects it kept. A TUI that never stops drawing costs two seconds.
+     */
+    private void settle() {
+        long quiet = Duration.ofMillis(400).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() - lastOutputNanos < quiet && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static List<ProcessHandle> tree(ProcessHandle root) {

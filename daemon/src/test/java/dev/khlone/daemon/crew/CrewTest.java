@@ -196,6 +196,7 @@ class CrewTest {
         TaskInfo q1 = act("one");
         TaskInfo q2 = act("two");
         awaitActive(running);
+        awaitHistory("sleep 3 interrupted by the daemon's death");
         String series = crew.status(null).get(0).series();
         long oldPid = crew.status(null).get(0).pid();
         // A daemon killed with -9 leaves its brain running; the next one ends it.
