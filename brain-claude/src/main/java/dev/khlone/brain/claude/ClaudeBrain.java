@@ -3,6 +3,7 @@ package dev.khlone.brain.claude;
 import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.brain.Dialogue;
 import dev.khlone.protocol.brain.Environment;
+import dev.khlone.protocol.brain.Installation;
 import dev.khlone.protocol.brain.LaunchSpec;
 import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Preflight;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -40,6 +42,8 @@ public final class ClaudeBrain implements Brain {
     static final String PINNED_VERSION = "2.1.328";
     /** Names the binary to run instead of {@code claude} on the PATH. */
     static final String BINARY_VARIABLE = "KHLONE_CLAUDE_BIN";
+    private static final Installation INSTALLATION = new Installation(NAME, "claude (Claude Code)", BINARY_VARIABLE, PACKAGE,
+            PINNED_VERSION);
 
     /**
      * Ask: claude's tools that change the workspace are taken away from the model ("No such tool
@@ -136,20 +140,9 @@ public final class ClaudeBrain implements Brain {
     @Override
     public Preflight check(Options options) {
         Environment env = options.environment();
-        String override = env.get(BINARY_VARIABLE);
-        if (override != null && !override.isBlank()) {
-            Path path = Path.of(override);
-            if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-                return Preflight.problem(BINARY_VARIABLE + " is set to " + override + ", which "
-                                + (Files.exists(path) ? "is not an executable file" : "does not exist"),
-                        "point " + BINARY_VARIABLE + " at the claude binary, or unset it to use claude on the PATH");
-            }
-        } else if (env.which(NAME).isEmpty()) {
-            String path = env.get("PATH");
-            return Preflight.problem("claude (Claude Code) is not installed: no claude on the PATH ("
-                            + (path == null ? "PATH is not set" : path) + ")",
-                    "install it with `npm install -g " + PACKAGE + "@" + PINNED_VERSION + "`, or set "
-                            + BINARY_VARIABLE + " to its binary");
+        Optional<Preflight> missing = INSTALLATION.missing(env);
+        if (missing.isPresent()) {
+            return missing.get();
         }
         if (login.source(env, options.workdir()).isEmpty()) {
             return Preflight.problem("claude is not logged in", "run `claude` once and log in, or set ANTHROPIC_API_KEY");
@@ -157,16 +150,8 @@ public final class ClaudeBrain implements Brain {
         return Preflight.OK;
     }
 
-    /**
-     * The override if set, else {@code claude} as the process's own PATH finds it. When there is
-     * none, the bare name: the spawn then fails naming it, and {@link #check} says why.
-     */
     private static String binary(Environment env) {
-        String override = env.get(BINARY_VARIABLE);
-        if (override != null && !override.isBlank()) {
-            return override;
-        }
-        return env.which(NAME).map(Path::toString).orElse(NAME);
+        return INSTALLATION.binary(env);
     }
 
     private static List<String> seriesArgs(Series series) {

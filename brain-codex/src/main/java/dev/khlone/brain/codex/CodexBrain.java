@@ -3,6 +3,7 @@ package dev.khlone.brain.codex;
 import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.brain.Dialogue;
 import dev.khlone.protocol.brain.Environment;
+import dev.khlone.protocol.brain.Installation;
 import dev.khlone.protocol.brain.LaunchSpec;
 import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Preflight;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +46,8 @@ public final class CodexBrain implements Brain {
     static final String PINNED_VERSION = "0.169.0";
     /** Names the binary to run instead of {@code codex} on the PATH. */
     static final String BINARY_VARIABLE = "KHLONE_CODEX_BIN";
+    private static final Installation INSTALLATION = new Installation(NAME, "codex (Codex CLI)", BINARY_VARIABLE, PACKAGE,
+            PINNED_VERSION);
 
     private final Login login = new Login();
 
@@ -107,20 +111,9 @@ public final class CodexBrain implements Brain {
     @Override
     public Preflight check(Options options) {
         Environment env = options.environment();
-        String override = env.get(BINARY_VARIABLE);
-        if (override != null && !override.isBlank()) {
-            Path path = Path.of(override);
-            if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-                return Preflight.problem(BINARY_VARIABLE + " is set to " + override + ", which "
-                                + (Files.exists(path) ? "is not an executable file" : "does not exist"),
-                        "point " + BINARY_VARIABLE + " at the codex binary, or unset it to use codex on the PATH");
-            }
-        } else if (env.which(NAME).isEmpty()) {
-            String path = env.get("PATH");
-            return Preflight.problem("codex (Codex CLI) is not installed: no codex on the PATH ("
-                            + (path == null ? "PATH is not set" : path) + ")",
-                    "install it with `npm install -g " + PACKAGE + "@" + PINNED_VERSION + "`, or set "
-                            + BINARY_VARIABLE + " to its binary");
+        Optional<Preflight> missing = INSTALLATION.missing(env);
+        if (missing.isPresent()) {
+            return missing.get();
         }
         if (login.source(env).isEmpty()) {
             return Preflight.problem("codex is not logged in",
@@ -129,16 +122,8 @@ public final class CodexBrain implements Brain {
         return Preflight.OK;
     }
 
-    /**
-     * The override if set, else {@code codex} as the process's own PATH finds it. When there is
-     * none, the bare name: the spawn then fails naming it, and {@link #check} says why.
-     */
     private static String binary(Environment env) {
-        String override = env.get(BINARY_VARIABLE);
-        if (override != null && !override.isBlank()) {
-            return override;
-        }
-        return env.which(NAME).map(Path::toString).orElse(NAME);
+        return INSTALLATION.binary(env);
     }
 
     /** A series with an id is one codex named, so it has it: it is resumed. */

@@ -3,17 +3,17 @@ package dev.khlone.brain.opencode;
 import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.brain.Dialogue;
 import dev.khlone.protocol.brain.Environment;
+import dev.khlone.protocol.brain.Installation;
 import dev.khlone.protocol.brain.LaunchSpec;
 import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Preflight;
 import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.json.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -49,6 +49,8 @@ public final class OpencodeBrain implements Brain {
     static final String PINNED_VERSION = "1.18.33";
     /** Names the binary to run instead of {@code opencode} on the PATH. */
     static final String BINARY_VARIABLE = "KHLONE_OPENCODE_BIN";
+    private static final Installation INSTALLATION = new Installation(NAME, "opencode", BINARY_VARIABLE, PACKAGE,
+            PINNED_VERSION);
     /** opencode reads configuration from this variable, over its files. */
     static final String CONFIG_VARIABLE = "OPENCODE_CONFIG_CONTENT";
     static final String ASK_AGENT = "khlone-ask";
@@ -116,20 +118,9 @@ public final class OpencodeBrain implements Brain {
     @Override
     public Preflight check(Options options) {
         Environment env = options.environment();
-        String override = env.get(BINARY_VARIABLE);
-        if (override != null && !override.isBlank()) {
-            Path path = Path.of(override);
-            if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-                return Preflight.problem(BINARY_VARIABLE + " is set to " + override + ", which "
-                                + (Files.exists(path) ? "is not an executable file" : "does not exist"),
-                        "point " + BINARY_VARIABLE + " at the opencode binary, or unset it to use opencode on the PATH");
-            }
-        } else if (env.which(NAME).isEmpty()) {
-            String path = env.get("PATH");
-            return Preflight.problem("opencode is not installed: no opencode on the PATH ("
-                            + (path == null ? "PATH is not set" : path) + ")",
-                    "install it with `npm install -g " + PACKAGE + "@" + PINNED_VERSION + "`, or set "
-                            + BINARY_VARIABLE + " to its binary");
+        Optional<Preflight> missing = INSTALLATION.missing(env);
+        if (missing.isPresent()) {
+            return missing.get();
         }
         return Preflight.OK;
     }
@@ -179,15 +170,7 @@ public final class OpencodeBrain implements Brain {
         return Map.copyOf(permissions);
     }
 
-    /**
-     * The override if set, else {@code opencode} as the process's own PATH finds it. When there
-     * is none, the bare name: the spawn then fails naming it, and {@link #check} says why.
-     */
     private static String binary(Environment env) {
-        String override = env.get(BINARY_VARIABLE);
-        if (override != null && !override.isBlank()) {
-            return override;
-        }
-        return env.which(NAME).map(Path::toString).orElse(NAME);
+        return INSTALLATION.binary(env);
     }
 }

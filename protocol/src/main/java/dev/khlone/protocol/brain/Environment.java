@@ -33,17 +33,4 @@ public record Environment(Map<String, String> vars) {
         }
         return Optional.empty();
     }
-
-    /**
-     * The binary a brain runs: the override variable if set (it must name an executable), else
-     * {@code name} on the PATH.
-     */
-    public Optional<Path> binary(String overrideVariable, String name) {
-        String override = vars.get(overrideVariable);
-        if (override != null && !override.isBlank()) {
-            Path p = Path.of(override);
-            return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
-        }
-        return which(name);
-    }
 }
