@@ -275,11 +275,6 @@ final class Clone {
         audience.watch(client, re, raw);
     }
 
-    /** The screen of the clone's TUI as text while a person talks to it, else null. */
-    String screen() {
-        return audience.screenText();
-    }
-
     /**
      * Attaches {@code client} to the clone's TUI: the queue pauses; a running task is waited for
      * (or, {@code now}, interrupted and put back first); the brain reboots interactive on its

@@ -299,13 +299,6 @@ public final class Crew implements Clone.Owner {
         }
     }
 
-    /** The screen of a talking clone, as text; null if it is not talking. */
-    public String screen(String slug) throws CrewException {
-        synchronized (this) {
-            return existing(slug).screen();
-        }
-    }
-
     private Clone existingFor(String who) throws CrewException {
         Who w = parse(who);
         if (w.enroll()) {

@@ -88,11 +88,6 @@ public final class Audience {
         }
     }
 
-    /** The screen as text, for tests and status; null when the clone is not interactive. */
-    public synchronized String screenText() {
-        return screen == null ? null : screen.text();
-    }
-
     /** Output of the brain, on its reader thread: never blocks. */
     public synchronized void bytes(byte[] bytes, int offset, int length) {
         boolean tui = screen != null;
