@@ -333,6 +333,7 @@ final class Clone {
 
     /** Stops the brain without a word, for a daemon shutting down: the journal keeps the work for the next one. */
     void shutdown() {
+        // Now, not after what is queued: nothing queued may start a brain again.
         thread.shutdownNow();
         handle.kill();
         try {
@@ -448,12 +449,12 @@ final class Clone {
         }
         current = null;
         state = State.IDLE;
+        publish(); // before anyone awaiting the task hears of its end, so what they see next is consistent
         try {
             owner.taskChanged(ended);
         } catch (IOException e) {
             LOG.log(Level.SEVERE, slug + ": cannot journal " + id, e);
         }
-        publish();
         owner.crewChanged();
         pump();
     }

@@ -380,7 +380,9 @@ public final class Crew implements Clone.Owner {
         try {
             store.saveCrew(hero, idx, records);
         } catch (IOException e) {
-            LOG.log(Level.SEVERE, "cannot save the crew file", e);
+            if (!closed) { // a save cut short by shutdown leaves the previous file, which is what the next daemon wants
+                LOG.log(Level.SEVERE, "cannot save the crew file", e);
+            }
         }
     }
 
