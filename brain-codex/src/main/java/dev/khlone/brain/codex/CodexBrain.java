@@ -9,11 +9,14 @@ import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Preflight;
 import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.brain.TaskMode;
+import dev.khlone.protocol.brain.Usage;
+import dev.khlone.protocol.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -34,10 +37,9 @@ import java.util.stream.Stream;
  * model is told. {@code -s} goes before {@code resume}, which has no such option of its own but
  * keeps the one given to {@code exec}.
  *
- * <p>Not yet right: codex reports a resumed thread's tokens as the thread's total so far, not the
- * turn's (observed: 100, then 200, then 300 input tokens for three equal turns), so the usage of
- * a task after the first on a series is too high. The turn's own share is in the rollout file
- * ({@code token_count.last_token_usage}), which the dialogue cannot find without the options.
+ * <p>codex reports a resumed thread's tokens as the thread's total so far, not the turn's
+ * (observed: 100, then 200, then 300 input tokens for three equal turns); the dialogue takes off
+ * the total its rollout file recorded last ({@code total_token_usage}) before the process ran.
  */
 public final class CodexBrain implements Brain {
     static final String NAME = "codex";
@@ -86,26 +88,71 @@ public final class CodexBrain implements Brain {
     /** codex keeps a thread as {@code $CODEX_HOME/sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl}. */
     @Override
     public boolean stored(Series series, Options options) {
-        if (series.started()) {
-            return true;
-        }
+        return series.started() || rollout(series, options).isPresent();
+    }
+
+    private static Optional<Path> rollout(Series series, Options options) {
         if (series.id() == null) {
-            return false;
+            return Optional.empty();
         }
         String suffix = "-" + series.id() + ".jsonl";
         try (Stream<Path> files = Files.walk(Login.codexHome(options.environment()).resolve("sessions"), 4)) {
-            return files.anyMatch(f -> {
+            return files.filter(f -> {
                 String name = f.getFileName().toString();
                 return name.startsWith("rollout-") && name.endsWith(suffix);
-            });
+            }).findFirst();
         } catch (IOException e) {
-            return false; // no sessions yet: nothing stored
+            return Optional.empty(); // no sessions yet: nothing stored
         }
+    }
+
+    /** The thread's token total as its rollout last recorded it; nothing for a new thread. */
+    static Usage recordedTotal(Series series, Options options) {
+        Optional<Path> file = rollout(series, options);
+        if (file.isEmpty()) {
+            return Usage.NONE;
+        }
+        Usage last = Usage.NONE;
+        try {
+            for (String line : Files.readAllLines(file.get())) {
+                if (line.contains("\"total_token_usage\"")) {
+                    Map<String, Object> total = find(Json.parseObject(line), "total_token_usage");
+                    if (total != null) {
+                        long cached = count(total.get("cached_input_tokens"));
+                        last = new Usage(Math.max(0, count(total.get("input_tokens")) - cached),
+                                count(total.get("output_tokens")), cached, 0);
+                    }
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return Usage.NONE; // unreadable: the turn's figures stay as codex reports them
+        }
+        return last;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> find(Map<String, Object> json, String key) {
+        for (Map.Entry<String, Object> e : json.entrySet()) {
+            if (e.getKey().equals(key) && e.getValue() instanceof Map) {
+                return (Map<String, Object>) e.getValue();
+            }
+            if (e.getValue() instanceof Map) {
+                Map<String, Object> inner = find((Map<String, Object>) e.getValue(), key);
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long count(Object value) {
+        return value instanceof Number ? ((Number) value).longValue() : 0;
     }
 
     @Override
     public Dialogue dialogue(Series series, Options options) {
-        return new CodexDialogue();
+        return new CodexDialogue(System::nanoTime, series.started() ? recordedTotal(series, options) : Usage.NONE);
     }
 
     @Override

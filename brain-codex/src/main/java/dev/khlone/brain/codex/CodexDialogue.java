@@ -44,7 +44,8 @@ import java.util.function.LongSupplier;
  * handle.
  *
  * <p>The usage is what codex reports, which for {@code exec resume} is the whole thread's so far
- * (its {@code total_token_usage}), not the turn's; see {@link CodexBrain}.
+ * (its {@code total_token_usage}), not the turn's: the thread's total before this process,
+ * read from its rollout by {@link CodexBrain}, is taken off.
  */
 final class CodexDialogue implements Dialogue {
     private final JsonLines lines = new JsonLines();
@@ -54,13 +55,21 @@ final class CodexDialogue implements Dialogue {
     private String lastMessage = "";
     private String lastError = "";
 
+    /** What the thread had used before this process: codex reports a resumed thread's running total. */
+    private final Usage before;
+
     CodexDialogue() {
-        this(System::nanoTime);
+        this(System::nanoTime, Usage.NONE);
     }
 
     /** With a clock of its own, so that a test can tell how long a turn took. */
     CodexDialogue(LongSupplier nanoTime) {
+        this(nanoTime, Usage.NONE);
+    }
+
+    CodexDialogue(LongSupplier nanoTime, Usage before) {
         this.nanoTime = nanoTime;
+        this.before = before;
     }
 
     /** The prompt as it is: {@code exec} reads stdin to its end ({@code -}) and sends it unchanged. */
@@ -115,10 +124,9 @@ final class CodexDialogue implements Dialogue {
             Map<String, Object> usage = map(json.get("usage"));
             long cached = count(usage.get("cached_input_tokens"));
             // OpenAI counts cached input within input_tokens; Usage keeps them apart.
-            return List.of(new BrainEvent.TurnCompleted(lastMessage,
-                    new Usage(Math.max(0, count(usage.get("input_tokens")) - cached),
-                            count(usage.get("output_tokens")), cached, count(usage.get("cache_write_input_tokens"))),
-                    0, duration(), false));
+            Usage total = new Usage(Math.max(0, count(usage.get("input_tokens")) - cached),
+                    count(usage.get("output_tokens")), cached, count(usage.get("cache_write_input_tokens")));
+            return List.of(new BrainEvent.TurnCompleted(lastMessage, minus(total, before), 0, duration(), false));
         }
         if ("turn.failed".equals(type)) {
             String message = string(map(json.get("error")).get("message"));
@@ -208,5 +216,12 @@ final class CodexDialogue implements Dialogue {
 
     private static long count(Object value) {
         return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static Usage minus(Usage total, Usage before) {
+        return new Usage(Math.max(0, total.inputTokens() - before.inputTokens()),
+                Math.max(0, total.outputTokens() - before.outputTokens()),
+                Math.max(0, total.cacheReadTokens() - before.cacheReadTokens()),
+                Math.max(0, total.cacheWriteTokens() - before.cacheWriteTokens()));
     }
 }

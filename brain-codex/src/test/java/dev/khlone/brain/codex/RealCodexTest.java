@@ -96,6 +96,9 @@ class RealCodexTest {
         });
         assertThat(two).first().isEqualTo(new SessionStarted(thread)); // resumed, not forked
         assertThat(completion(two).result()).isEqualTo("echo: second prompt");
+        // codex reports the thread's running total; the task gets its own turn's share.
+        assertThat(completion(two).usage().inputTokens()).isEqualTo(100);
+        assertThat(completion(two).usage().outputTokens()).isEqualTo(20);
         assertThat(server.awaitTurns(2, TURN).get(1).conversation()).containsSubsequence(
                 new Message("user", "first prompt"),
                 new Message("assistant", "echo: first prompt"),
