@@ -13,24 +13,38 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Everyone looking at one clone: watchers and its talker. It fans the brain's output out to each
- * without ever waiting for one: a client that falls behind its bound misses output and is brought
- * back with a notice and, for a TUI, a redraw of the screen, so a stalled terminal never slows
- * the brain or the other watchers. It keeps the clone's recent history and its screen, so a
- * watcher who attaches mid-task sees where things stand first.
+ * without ever waiting for one: a client that falls behind its bound misses output, and once it
+ * has caught up it is told so and brought back (a TUI's screen redrawn, or the history it missed
+ * replayed, up to the last {@value #HISTORY} entries), so a stalled terminal never slows the brain
+ * or the other watchers and still sees how things ended. It keeps the clone's recent history and
+ * its screen, so a watcher who attaches mid-task sees where things stand first.
  */
 public final class Audience {
-    /** Entries of history a new watcher of a clone in dispatch is shown first. */
+    /** Entries of history kept for new and for lagging watchers of a clone in dispatch. */
     static final int HISTORY = 100;
     /** A lagging client is resynchronised once this little is left in its queue. */
     static final long RESYNC_BELOW = 1L << 20;
+    /** How often a lagging client is looked at, when the brain has gone quiet meanwhile. */
+    private static final long RESYNC_CHECK_MS = 200;
+    private static final ScheduledExecutorService RESYNC = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "watch-resync");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String slug;
-    private final Deque<TranscriptEntry> history = new ArrayDeque<>();
+    private final Deque<Entry> history = new ArrayDeque<>();
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private ScreenMirror screen;
+    private long sequence;
+
+    private record Entry(long sequence, TranscriptEntry entry) {}
 
     /** One client's view: {@code re} names its watch (or talk) request; raw ones get bytes in dispatch too. */
     private static final class Watcher {
@@ -38,6 +52,8 @@ public final class Audience {
         final String re;
         final boolean raw;
         long skipped;
+        /** The first history entry it missed, while it lags. */
+        long missedFrom;
 
         Watcher(Client client, String re, boolean raw) {
             this.client = client;
@@ -57,8 +73,8 @@ public final class Audience {
         if (screen != null) {
             client.send(new Output(re, screen.redraw()));
         } else if (!raw) {
-            for (TranscriptEntry e : history) {
-                client.send(new WatchEvent(re, slug, e));
+            for (Entry e : history) {
+                client.send(new WatchEvent(re, slug, e.entry()));
             }
         }
         watchers.add(w);
@@ -105,9 +121,9 @@ public final class Audience {
         }
     }
 
-    /** One thing the clone did: kept for new watchers, sent to those who read events. */
+    /** One thing the clone did: kept for new and lagging watchers, sent to those who read events. */
     public synchronized void entry(TranscriptEntry entry) {
-        history.addLast(entry);
+        history.addLast(new Entry(++sequence, entry));
         if (history.size() > HISTORY) {
             history.removeFirst();
         }
@@ -126,21 +142,47 @@ public final class Audience {
 
     private void send(Watcher w, Reply reply, int length) {
         if (w.skipped > 0) {
-            if (w.client.backlog() > RESYNC_BELOW) {
-                w.skipped += length;
+            if (!resync(w)) {
+                w.skipped += Math.max(1, length);
                 return;
             }
-            long skipped = w.skipped;
-            w.skipped = 0;
-            w.client.send(new Notice(w.re, "skipped " + skipped + " bytes of " + slug
-                    + "'s output while this terminal was not keeping up"));
-            if (screen != null) {
-                w.client.send(new Output(w.re, screen.redraw()));
-                return; // the redraw already shows what this chunk drew
+            if (!(reply instanceof Notice)) {
+                return; // the redraw or the replayed history already holds it
             }
         }
         if (!w.client.send(reply)) {
-            w.skipped += Math.max(1, length);
+            w.skipped = Math.max(1, length);
+            // A refused event is the newest in the history and is replayed; anything else came after it.
+            w.missedFrom = reply instanceof WatchEvent ? sequence : sequence + 1;
+            RESYNC.schedule(() -> check(w), RESYNC_CHECK_MS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** While {@code w} lags and nothing else happens, looks again whether it has caught up. */
+    private synchronized void check(Watcher w) {
+        if (w.skipped > 0 && watchers.contains(w) && !resync(w)) {
+            RESYNC.schedule(() -> check(w), RESYNC_CHECK_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Brings a lagging watcher back once it has caught up; false while it still lags. */
+    private boolean resync(Watcher w) {
+        if (w.client.backlog() > RESYNC_BELOW) {
+            return false;
+        }
+        long skipped = w.skipped;
+        w.skipped = 0;
+        w.client.send(new Notice(w.re, "skipped " + skipped + " bytes of " + slug
+                + "'s output while this terminal was not keeping up"));
+        if (screen != null) {
+            w.client.send(new Output(w.re, screen.redraw()));
+        } else if (!w.raw) {
+            for (Entry e : history) {
+                if (e.sequence() >= w.missedFrom) {
+                    w.client.send(new WatchEvent(w.re, slug, e.entry()));
+                }
+            }
+        }
+        return true;
     }
 }
