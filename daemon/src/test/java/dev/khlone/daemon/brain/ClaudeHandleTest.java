@@ -1,10 +1,8 @@
 package dev.khlone.daemon.brain;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.khlone.brain.claude.ClaudeBrain;
-import dev.khlone.daemon.screen.ScreenMirror;
 import dev.khlone.protocol.Processes;
 import dev.khlone.protocol.brain.BrainEvent.TurnCompleted;
 import dev.khlone.protocol.brain.Environment;
@@ -42,7 +40,7 @@ class ClaudeHandleTest {
     Path zone;
     BrainHandle handle;
     Recorder recorder;
-    ScreenMirror screen;
+    TuiScreen screen;
 
     @BeforeAll
     static void startModel() throws Exception {
@@ -65,12 +63,7 @@ class ClaudeHandleTest {
         handle = new BrainHandle("foreman.1", brain, brain.newSeries(),
                 new Options(zone, null, List.of(), new Environment(env)));
         recorder = new Recorder(handle);
-        screen = new ScreenMirror(120, 40);
-        handle.onData((bytes, offset, length) -> {
-            if (handle.mode() == Mode.INTERACTIVE) {
-                screen.feed(bytes, offset, length);
-            }
-        });
+        screen = new TuiScreen(handle);
     }
 
     @AfterEach
@@ -225,12 +218,6 @@ class ClaudeHandleTest {
     }
 
     private void awaitScreen(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!screen.text().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the screen never showed \"" + text + "\"; it shows:\n" + screen.text());
-            }
-            Thread.sleep(50);
-        }
+        screen.await(text, WAIT);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.khlone.brain.codex.CodexBrain;
-import dev.khlone.daemon.screen.ScreenMirror;
 import dev.khlone.protocol.Processes;
 import dev.khlone.protocol.brain.BrainEvent.TurnCompleted;
 import dev.khlone.protocol.brain.Environment;
@@ -46,7 +45,7 @@ class CodexHandleTest {
     Path zone;
     BrainHandle handle;
     Recorder recorder;
-    ScreenMirror screen;
+    TuiScreen screen;
 
     @BeforeAll
     static void startModel() throws Exception {
@@ -69,12 +68,7 @@ class CodexHandleTest {
         handle = new BrainHandle("mechanic.1", brain, brain.newSeries(),
                 new Options(zone, null, home.arguments(), new Environment(env)));
         recorder = new Recorder(handle);
-        screen = new ScreenMirror(120, 40);
-        handle.onData((bytes, offset, length) -> {
-            if (handle.mode() == Mode.INTERACTIVE) {
-                screen.feed(bytes, offset, length);
-            }
-        });
+        screen = new TuiScreen(handle);
     }
 
     @AfterEach
@@ -179,12 +173,6 @@ class CodexHandleTest {
     }
 
     private void awaitScreen(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!screen.text().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the screen never showed \"" + text + "\"; it shows:\n" + screen.text());
-            }
-            Thread.sleep(50);
-        }
+        screen.await(text, WAIT);
     }
 }

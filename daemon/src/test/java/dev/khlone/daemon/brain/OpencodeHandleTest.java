@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.khlone.brain.opencode.OpencodeBrain;
-import dev.khlone.daemon.screen.ScreenMirror;
 import dev.khlone.protocol.brain.BrainEvent.TurnCompleted;
 import dev.khlone.protocol.brain.Environment;
 import dev.khlone.protocol.brain.Mode;
@@ -52,7 +51,7 @@ class OpencodeHandleTest {
     Path tmp;
     BrainHandle handle;
     Recorder recorder;
-    ScreenMirror screen;
+    TuiScreen screen;
 
     @BeforeAll
     static void startModel() throws Exception {
@@ -75,10 +74,9 @@ class OpencodeHandleTest {
         handle = new BrainHandle("researcher.1", brain, brain.newSeries(),
                 new Options(zone, null, List.of(), new Environment(env)));
         recorder = new Recorder(handle);
-        screen = new ScreenMirror(120, 40);
+        screen = new TuiScreen(handle);
         handle.onData((bytes, offset, length) -> {
             if (handle.mode() == Mode.INTERACTIVE) {
-                screen.feed(bytes, offset, length);
                 if (new String(bytes, offset, length, StandardCharsets.ISO_8859_1).contains(XTVERSION_QUERY)) {
                     handle.write(XTVERSION_ANSWER.getBytes(StandardCharsets.ISO_8859_1));
                 }
@@ -148,12 +146,6 @@ class OpencodeHandleTest {
     }
 
     private void awaitScreen(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!screen.text().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the screen never showed \"" + text + "\"; it shows:\n" + screen.text());
-            }
-            Thread.sleep(50);
-        }
+        screen.await(text, WAIT);
     }
 }
