@@ -219,4 +219,16 @@ class SubmitTest {
         assertThat(r.err()).startsWith("khlone: the prompt is too large: 1048576 bytes" + NL);
         assertThat(cli.untouched()).isTrue();
     }
+
+    @Test
+    void onlyOneWayOfFollowingTheTaskAndNowOnlyWithTalk() {
+        Cli.Run both = cli.run("act", "x", "--await", "--watch");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).isEqualTo("khlone: --await, --watch and --talk each say how to follow the task; pick one" + NL
+                + "  hint: --await prints the result, --watch shows the work live, --talk opens the clone's TUI" + NL);
+        Cli.Run now = cli.run("ask", "x", "--now");
+        assertThat(now.exitCode()).isEqualTo(2);
+        assertThat(now.err()).startsWith("khlone: --now goes with --talk" + NL);
+        assertThat(cli.untouched()).isTrue();
+    }
 }

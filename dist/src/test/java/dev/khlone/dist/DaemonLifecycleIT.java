@@ -223,6 +223,16 @@ class DaemonLifecycleIT {
     }
 
     @Test
+    void aBrainPathThatDoesNotExistStopsStartUpWithAClearMessage() {
+        khlone.env().put("KHLONE_BRAIN_PATH", dir.resolve("no-such-brains.jar").toString());
+        Result r = khlone.run(dir, "status");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains("khlone: the zone daemon failed to start: KHLONE_BRAIN_PATH names "
+                + dir.resolve("no-such-brains.jar") + ", which does not exist");
+        assertThat(KhloneHarness.daemonProcesses(zone)).isEmpty();
+    }
+
+    @Test
     void aStartTimeoutThatIsNotANumberIsAUsageErrorAndStartsNothing() {
         khlone.env().put("KHLONE_START_TIMEOUT", "soon");
         Result r = khlone.run(dir, "status");
