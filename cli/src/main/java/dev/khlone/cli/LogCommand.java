@@ -141,14 +141,14 @@ final class LogCommand implements Callable<Integer> {
 
     /** The kind's mark and the entry's text, as people read them. */
     static String body(TranscriptEntry e) {
-        String text = e.text() == null ? "" : e.text().stripTrailing();
+        String text = e.text() == null ? "" : Render.printable(e.text()).stripTrailing();
         switch (e.kind()) {
             case PROMPT:
                 return "› " + text;
             case TEXT:
                 return "  " + text;
             case TOOL:
-                return "⚙ " + (e.tool() == null ? "tool" : e.tool()) + (text.isEmpty() ? "" : " " + oneLine(text));
+                return "⚙ " + (e.tool() == null ? "tool" : Render.printable(e.tool())) + (text.isEmpty() ? "" : " " + oneLine(text));
             case TOOL_RESULT:
                 return "↳ " + (e.isError() ? "✗ " : "") + firstLine(text);
             case RESULT:

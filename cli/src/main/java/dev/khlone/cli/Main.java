@@ -24,9 +24,9 @@ public final class Main {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof KhloneException) {
                 KhloneException k = (KhloneException) e;
-                commandLine.getErr().println("khlone: " + k.getMessage());
+                commandLine.getErr().println("khlone: " + Render.printable(k.getMessage()));
                 if (k.hint() != null) {
-                    commandLine.getErr().println("  hint: " + k.hint());
+                    commandLine.getErr().println("  hint: " + Render.printable(k.hint()));
                 }
                 if (host.env().get("KHLONE_DEBUG") != null) {
                     e.printStackTrace(commandLine.getErr());

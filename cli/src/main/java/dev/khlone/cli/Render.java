@@ -96,6 +96,92 @@ final class Render {
         return padded + (value == null ? "-" : value.replace("\n", "\n" + indent));
     }
 
+    private static final char ESC = 0x1b;
+    private static final char BEL = 0x07;
+    /** The C1 string terminator, and C1's own introducers of CSI, OSC and the other control strings. */
+    private static final char ST = 0x9c;
+    private static final char C1_CSI = 0x9b;
+
+    /**
+     * {@code text} made inert for a terminal: escape sequences (titles, clearing the screen, OSC 52
+     * writing the clipboard, cursor moves) and other control characters are dropped; a lone carriage
+     * return becomes a line break, so it cannot hide what came before it on the line. Newlines and
+     * tabs stay. A brain's reply is somebody else's text: shown rendered, it must not drive the
+     * terminal (raw watch and talk are the terminal's own bytes, and are not passed through here).
+     */
+    static String printable(String text) {
+        if (text == null || text.chars().noneMatch(Render::isControl)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (!isControl(c)) {
+                out.append(c);
+            } else if (c == '\r') {
+                if (i + 1 >= n || text.charAt(i + 1) != '\n') {
+                    out.append('\n');
+                }
+            } else if (c == ESC && i + 1 < n) {
+                i = skipEscape(text, i + 1);
+            } else if (c == C1_CSI) {
+                i = skipCsi(text, i + 1);
+            } else if (c == 0x9d || c == 0x90 || c == 0x98 || c == 0x9e || c == 0x9f) {
+                i = skipString(text, i + 1);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isControl(int c) {
+        return c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f;
+    }
+
+    /** Skips the sequence after an ESC at {@code i - 1}; returns the index of its last char. */
+    private static int skipEscape(String text, int i) {
+        char c = text.charAt(i);
+        switch (c) {
+            case '[':
+                return skipCsi(text, i + 1);
+            case ']': case 'P': case 'X': case '^': case '_':
+                return skipString(text, i + 1);
+            default:
+                // nF sequences (ESC ( B ...) carry intermediates before their final char; the rest are two chars.
+                while (c >= 0x20 && c <= 0x2f && i + 1 < text.length()) {
+                    c = text.charAt(++i);
+                }
+                return i;
+        }
+    }
+
+    /** Parameters and intermediates (0x20-0x3f) up to a final char (0x40-0x7e); returns its index. */
+    private static int skipCsi(String text, int i) {
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x3f) {
+                return c >= 0x40 && c <= 0x7e ? i : i - 1;
+            }
+            i++;
+        }
+        return i - 1;
+    }
+
+    /** An OSC, DCS, SOS, PM or APC string up to BEL or ST (ESC backslash, or C1's ST); returns the terminator's index. */
+    private static int skipString(String text, int i) {
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == BEL || c == ST) {
+                return i;
+            }
+            if (c == ESC && i + 1 < text.length() && text.charAt(i + 1) == '\\') {
+                return i + 1;
+            }
+            i++;
+        }
+        return i - 1;
+    }
+
     interface JsonBody {
         void write(JsonGenerator json) throws IOException;
     }

@@ -117,7 +117,7 @@ final class StatusCommand implements Callable<Integer> {
             rows.add(new String[] {(c.slug().equals(status.hero()) ? "★ " : "  ") + c.slug(), c.brain(),
                     c.state().wire(), running, c.queue().size() + " queued",
                     Render.tokens(c.inputTokens() + c.outputTokens()) + " tokens", Render.cost(c.costUsd()),
-                    c.failure() == null ? "" : "— " + c.failure()});
+                    c.failure() == null ? "" : "— " + Render.printable(c.failure())});
         }
         List<String> lines = Render.columns(rows, false, false, false, false, true, true, true);
         for (int i = 0; i < lines.size(); i++) {
@@ -131,12 +131,12 @@ final class StatusCommand implements Callable<Integer> {
         out.println(Render.field("mode", t.mode().wire(), LABEL));
         out.println(Render.field("status", t.status().wire(), LABEL));
         out.println(Render.field("attempts", Integer.toString(t.attempts()), LABEL));
-        out.println(Render.field("prompt", t.prompt(), LABEL));
+        out.println(Render.field("prompt", Render.printable(t.prompt()), LABEL));
         if (t.result() != null) {
-            out.println(Render.field("result", t.result(), LABEL));
+            out.println(Render.field("result", Render.printable(t.result()), LABEL));
         }
         if (t.error() != null) {
-            out.println(Render.field("error", t.error(), LABEL));
+            out.println(Render.field("error", Render.printable(t.error()), LABEL));
         }
         out.println(Render.field("tokens", Render.count(t.inputTokens()) + " in, " + Render.count(t.outputTokens())
                 + " out, " + Render.count(t.cacheReadTokens()) + " cache read, " + Render.count(t.cacheWriteTokens())

@@ -143,7 +143,7 @@ final class SubmitOptions {
         String log = "khlone log --task " + task.id() + " shows what it did";
         switch (task.status()) {
             case DONE:
-                String result = task.result() == null ? "" : task.result();
+                String result = task.result() == null ? "" : Render.printable(task.result());
                 out.print(result);
                 if (!result.isEmpty() && !result.endsWith("\n")) {
                     out.println();

@@ -57,7 +57,7 @@ final class WatchView {
             if (style == Style.EVENTS) {
                 out.println(new String(Codec.line(w -> w.string("notice", text)), StandardCharsets.UTF_8).stripTrailing());
             } else {
-                out.println("· " + text);
+                out.println("· " + Render.printable(text));
             }
         } else if (reply instanceof Watching) {
             return true;

@@ -64,6 +64,21 @@ class LogTest {
     }
 
     @Test
+    void aReplysTerminalEscapesAreShownInert() throws Exception {
+        write("foreman.1",
+                entry(0, "t-3f9a", Kind.TEXT, "look\033]0;owned\007 here\033]52;c;cm0gLXJmIH4=\033\\"),
+                entry(1_000, "t-3f9a", Kind.RESULT, "\033[2J\033[Hall\rgreen"));
+        Cli.Run r = cli.run("log");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("\033").doesNotContain("\r").isEqualTo(String.join(NL,
+                "── 2025-06-15 ──",
+                "15:06:40  foreman.1  t-3f9a    look here",
+                "15:06:41  foreman.1  t-3f9a  ✓ all",
+                "                               green",
+                ""));
+    }
+
+    @Test
     void everyCloneInTimeOrderWithKindsMarked() throws Exception {
         aSession();
         Cli.Run r = cli.run("log");

@@ -105,6 +105,23 @@ class SubmitTest {
     }
 
     @Test
+    void awaitPrintsAResultsTerminalEscapesInert() throws Exception {
+        String hostile = "done\033]0;owned\007\033]52;c;cm0gLXJmIH4=\007\033[2J";
+        try (FakeDaemon daemon = FakeDaemon.serving(cli,
+                accepting(t -> t.ended(TaskInfo.Status.DONE, hostile, null, 3_000)))) {
+            Cli.Run r = cli.run("act", "run the tests", "--await");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo("done" + NL);
+        }
+        try (FakeDaemon daemon = FakeDaemon.serving(cli,
+                accepting(t -> t.ended(TaskInfo.Status.FAILED, null, "bad\033]0;owned\007 news", 3_000)))) {
+            Cli.Run r = cli.run("act", "run the tests", "--await");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err()).contains("khlone: t-3f9a failed: bad news").doesNotContain("\033");
+        }
+    }
+
+    @Test
     void onATerminalTheProgressLineGoesToStderrAndIsClearedStdoutStaysTheResult() throws Exception {
         try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> {
             if (r instanceof AwaitRequest a) {
