@@ -62,7 +62,7 @@ class CrewTest {
 
     private TaskInfo ended(TaskInfo task) throws Exception {
         CompletableFuture<TaskInfo> end = new CompletableFuture<>();
-        crew.await(task.id(), end::complete);
+        crew.await(task.id(), end::complete, end::completeExceptionally);
         return end.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
