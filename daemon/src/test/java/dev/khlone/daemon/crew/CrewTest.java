@@ -270,6 +270,182 @@ class CrewTest {
         assertThatThrownBy(() -> crew.kill("foreman.1")).hasMessage("there is no clone foreman.1");
     }
 
+    @Test
+    void anAliasPicksOnlyAcloneOfThatProfileAndThePlainBrainOnlyAPlainOne() throws Exception {
+        ended(act("hero on the plain fake"));
+        TaskInfo quick = crew.submit(Mode.ACT, "x", "foreman@quick", false, false);
+        assertThat(quick.cloneSlug()).as("foreman.1 runs fake without quick's model").isEqualTo("foreman.2");
+        ended(quick);
+        assertThat(crew.submit(Mode.ACT, "y", "foreman@quick", false, false).cloneSlug()).isEqualTo("foreman.2");
+        assertThat(crew.submit(Mode.ACT, "z", "foreman@fake", false, false).cloneSlug()).isEqualTo("foreman.1");
+        assertThat(crew.status("@quick")).extracting(CloneInfo::slug).containsExactly("foreman.2");
+        assertThat(crew.status("@fake")).extracting(CloneInfo::slug).containsExactly("foreman.1");
+        assertThat(crew.status("foreman.1@quick")).as("a clone named exactly only has to run the brain")
+                .extracting(CloneInfo::slug).containsExactly("foreman.1");
+    }
+
+    @Test
+    void theCrewFileKeepsTheProfileNameNotItsSecretsAndARestoredCloneGetsTheSettingsFromKhloneYml() throws Exception {
+        Files.writeString(zone.root().resolve("khlone.yml"),
+                "hero: foreman@fake\nbrains:\n  keyed:\n    brain: fake\n    env: {FAKE_API_KEY: sk-secret-7f3a}\n");
+        TaskInfo first = crew.submit(Mode.ACT, "env FAKE_API_KEY", "mechanic@keyed", false, false);
+        assertThat(ended(first).result()).isEqualTo("FAKE_API_KEY is set (14 chars)");
+        TaskInfo queued = crew.submit(Mode.ACT, "sleep 30 keep it busy", "mechanic.1", false, false);
+        TaskInfo after = crew.submit(Mode.ACT, "env FAKE_API_KEY", "mechanic.1", false, false);
+        awaitActive(queued);
+        crew.abandon();
+        store.close();
+        assertThat(secretIn(tmp.resolve("state"))).as("no file of the state holds the key").isEmpty();
+        assertThat(Files.readString(tmp.resolve("state/zone.json"))).contains("\"profile\":\"keyed\"");
+
+        Files.writeString(zone.root().resolve("khlone.yml"),
+                "hero: foreman@fake\nbrains:\n  keyed:\n    brain: fake\n    env: {FAKE_API_KEY: sk-rotated-9b1c-22}\n");
+        crew = open();
+        crew.cancel(queued.id());
+        assertThat(ended(crew.task(after.id()).orElseThrow()).result()).as("today's key, from khlone.yml by name")
+                .isEqualTo("FAKE_API_KEY is set (18 chars)");
+        assertThat(crew.status("mechanic@keyed")).extracting(CloneInfo::slug).containsExactly("mechanic.1");
+
+        TaskInfo later = crew.submit(Mode.ACT, "sleep 30 busy again", "mechanic.1", false, false);
+        TaskInfo last = crew.submit(Mode.ACT, "env FAKE_API_KEY", "mechanic.1", false, false);
+        awaitActive(later);
+        crew.abandon();
+        store.close();
+        Files.writeString(zone.root().resolve("khlone.yml"), "hero: foreman@fake\n");
+        crew = open();
+        crew.cancel(later.id());
+        assertThat(ended(crew.task(last.id()).orElseThrow()).result()).as("the alias is gone: the plain brain")
+                .isEqualTo("FAKE_API_KEY is unset");
+        assertThat(Files.readString(tmp.resolve("state/transcripts/mechanic.1.jsonl")))
+                .contains("the brain alias keyed is no longer in khlone.yml; mechanic.1 runs plain fake");
+        assertThat(secretIn(tmp.resolve("state"))).isEmpty();
+    }
+
+    @Test
+    void aCrewFileOfAnOlderKhloneWithSecretsLoadsAndLosesThemOnTheNextSave() throws Exception {
+        crew.shutdown();
+        store.close();
+        Files.writeString(tmp.resolve("state/zone.json"), "{\"version\":1,\"hero\":\"foreman.1\",\"indexes\":"
+                + "[{\"role\":\"foreman\",\"index\":1}],\"clones\":[{\"slug\":\"foreman.1\",\"role\":\"foreman\","
+                + "\"index\":1,\"brain\":\"fake\",\"model\":\"m1\",\"args\":[],\"env\":[{\"name\":\"FAKE_API_KEY\","
+                + "\"value\":\"sk-secret-7f3a\"}],\"seriesStarted\":false,\"queue\":[]}]}\n");
+        crew = open();
+        assertThat(ended(act("hello again")).cloneSlug()).isEqualTo("foreman.1");
+        assertThat(secretIn(tmp.resolve("state"))).isEmpty();
+    }
+
+    @Test
+    void anUnreadableCrewFileIsSetAsideAndTheCrewIsRebuiltFromTheJournalWithItsQueuedWork() throws Exception {
+        TaskInfo running = act("sleep 3 interrupted");
+        TaskInfo queued = act("queued for the hero");
+        TaskInfo quick = crew.submit(Mode.ACT, "sleep 3 on quick", "mechanic@quick", false, false);
+        TaskInfo behind = crew.submit(Mode.ACT, "queued for the mechanic", "mechanic.1", false, false);
+        awaitActive(running);
+        awaitActive(quick);
+        crew.abandon();
+        store.close();
+        Files.writeString(tmp.resolve("state/zone.json"), "{\"clones\": [garbage");
+
+        crew = open();
+        assertThat(ended(crew.task(queued.id()).orElseThrow()).result()).isEqualTo("echo: queued for the hero");
+        assertThat(ended(crew.task(running.id()).orElseThrow()).status()).isEqualTo(Status.DONE);
+        assertThat(ended(crew.task(behind.id()).orElseThrow()).result()).isEqualTo("echo: queued for the mechanic");
+        assertThat(crew.status(null)).extracting(CloneInfo::slug).containsExactlyInAnyOrder("foreman.1", "mechanic.1");
+        assertThat(crew.status("@quick")).as("the profile came from the journal").extracting(CloneInfo::slug)
+                .containsExactly("mechanic.1");
+        assertThat(crew.submit(Mode.ACT, "x", "mechanic++", false, false).cloneSlug()).isEqualTo("mechanic.2");
+        try (var files = Files.list(tmp.resolve("state"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("zone.json.damaged-"));
+        }
+    }
+
+    @Test
+    void whenTheDiskIsFullAnAwaiterIsToldAtOnceTheEndIsSavedWhenSpaceReturnsAndTheTaskNeverRunsAgain() throws Exception {
+        crew.shutdown();
+        store.close();
+        Path state = Files.createDirectory(tmp.resolve("small"));
+        mountTmpfs(state);
+        try {
+            Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            env.put("KHLONE_HOME", state.toString());
+            store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
+            crew = Crew.restore(zone, store, Map.of("fake", brain), env);
+            // Bigger than a page: tmpfs refuses it (a short record still fits in the journal's last page).
+            TaskInfo task = act("sleep 1 through a full disk " + "x".repeat(5000));
+            awaitActive(task);
+            CompletableFuture<TaskInfo> end = new CompletableFuture<>();
+            CompletableFuture<CrewException> unsaved = new CompletableFuture<>();
+            crew.await(task.id(), end::complete, unsaved::complete);
+            Path filler = fill(state);
+
+            CrewException told = unsaved.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(told.reply("1").code()).isEqualTo("state-unwritable");
+            assertThat(told).hasMessage("the zone's state could not be saved: no space left on device");
+            assertThat(told.reply("1").hint()).contains("KHLONE_HOME (" + state + ")");
+            assertThat(end).isNotDone();
+            assertThatThrownBy(() -> act("refused while the disk is full")).isInstanceOfSatisfying(CrewException.class,
+                    e -> assertThat(e.reply("1").code()).isEqualTo("state-unwritable"));
+            assertThat(crew.status(null).get(0).queue()).isEmpty();
+
+            Files.delete(filler);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!Files.readString(state.resolve("tasks.jsonl")).contains("\"status\":\"done\"")) {
+                assertThat(System.nanoTime()).as("the kept record is written once there is space").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            String series = crew.status(null).get(0).series();
+            crew.shutdown();
+            store.close();
+            store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
+            crew = Crew.restore(zone, store, Map.of("fake", brain), env);
+            assertThat(crew.task(task.id()).orElseThrow().status()).isEqualTo(Status.DONE);
+            assertThat(ended(act("after")).result()).isEqualTo("echo: after");
+            assertThat(brain.history(series)).hasSize(2).last().isEqualTo("after");
+        } finally {
+            crew.shutdown();
+            store.close();
+            run("umount", state.toString());
+        }
+    }
+
+    /** A small disk of its own: this test fills it up (needs root, as the test suite runs). */
+    private static void mountTmpfs(Path dir) throws Exception {
+        assertThat(run("mount", "-t", "tmpfs", "-o", "size=512k,mode=0700", "tmpfs", dir.toString()))
+                .as("mounting a tmpfs to fill up; run the tests as root").isZero();
+    }
+
+    private static int run(String... command) throws Exception {
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
+    }
+
+    /** Writes until the disk says it is full; the file is what to delete to give the space back. */
+    private static Path fill(Path dir) throws Exception {
+        Path filler = dir.resolve("filler");
+        try (var out = Files.newOutputStream(filler)) {
+            byte[] chunk = new byte[4096];
+            while (true) {
+                out.write(chunk);
+                out.flush();
+            }
+        } catch (java.io.IOException full) {
+            assertThat(full).hasMessageContaining("No space left on device");
+        }
+        return filler;
+    }
+
+    /** Files under {@code dir} that hold the test's secret. */
+    private static List<Path> secretIn(Path dir) throws Exception {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(f -> {
+                try {
+                    return Files.readString(f).contains("sk-secret-7f3a");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
     /** Waits until the brain itself has begun the prompt, not just been handed it. */
     private void awaitHistory(String prompt) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
