@@ -349,6 +349,9 @@ public final class Store implements AutoCloseable {
         try (FileChannel ch = OwnerOnly.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             writeFully(ch, bytes);
             ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp); // a full disk gets its space back
+            throw e;
         }
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -271,7 +271,7 @@ class CrewTest {
     }
 
     @Test
-    void anAliasPicksOnlyAcloneOfThatProfileAndThePlainBrainOnlyAPlainOne() throws Exception {
+    void anAliasPicksOnlyACloneOfThatProfileAndThePlainBrainOnlyAPlainOne() throws Exception {
         ended(act("hero on the plain fake"));
         TaskInfo quick = crew.submit(Mode.ACT, "x", "foreman@quick", false, false);
         assertThat(quick.cloneSlug()).as("foreman.1 runs fake without quick's model").isEqualTo("foreman.2");
