@@ -2,13 +2,12 @@ package dev.khlone.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.khlone.testkit.KhloneHarness;
 import dev.khlone.testkit.KhloneHarness.Result;
+import dev.khlone.testkit.SmallDisk;
 import dev.khlone.testkit.brains.ClaudeHome;
 import dev.khlone.testkit.fakemodel.RecordedRequest;
 import dev.khlone.testkit.fakemodel.Reply;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -61,13 +60,13 @@ class StateIT {
 
     @Test
     void aFullDiskFailsTheAwaitingClientAtOnceRefusesNewWorkAndTheEndIsKeptAndNeverRunAgain() throws Exception {
-        mount(home());
+        SmallDisk disk = SmallDisk.mount(home(), "1m");
         try {
             String prompt = "survive a full disk " + "x".repeat(5000); // bigger than the page the journal's last record left free
             zone.model.enqueue(BrainZone.slow("the answer", Duration.ofSeconds(6)));
             Process awaiting = zone.khlone.command(zone.dir, "act", "--await", prompt).start();
             zone.model.awaitTurns(1, BrainZone.WAIT);
-            Path filler = fill(home());
+            Path filler = disk.fill();
 
             assertThat(awaiting.waitFor(BrainZone.WAIT.toSeconds(), TimeUnit.SECONDS)).as("the client is told at once").isTrue();
             String err = new String(awaiting.getErrorStream().readAllBytes());
@@ -78,7 +77,7 @@ class StateIT {
 
             Result refused = zone.run("act", "more work");
             assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
-            assertThat(refused.err()).contains("the zone's state could not be saved").contains("new tasks are refused until then");
+            assertThat(refused.err()).contains("the zone's state could not be saved").contains("new tasks are refused until the records kept meanwhile are written");
 
             Files.delete(filler);
             Path journal = zone.khlone.locations().taskJournal(zone.khlone.zone(zone.dir));
@@ -95,28 +94,8 @@ class StateIT {
                     .as("the task that ended did not run again").containsExactly(prompt, "next");
         } finally {
             zone.run("daemon", "stop");
-            assertThat(new ProcessBuilder("umount", home().toString()).inheritIO().start().waitFor()).isZero();
+            disk.close();
         }
-    }
-
-    /** A small disk of its own for KHLONE_HOME (the suite runs as root). */
-    private static void mount(Path dir) throws Exception {
-        assertThat(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", dir.toString())
-                .inheritIO().start().waitFor()).as("mounting a tmpfs to fill up; run the tests as root").isZero();
-    }
-
-    private static Path fill(Path dir) throws IOException {
-        Path filler = dir.resolve("filler");
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            byte[] chunk = new byte[4096];
-            while (true) {
-                out.write(chunk);
-                out.flush();
-            }
-        } catch (IOException full) {
-            assertThat(full).hasMessageContaining("No space left on device");
-        }
-        return filler;
     }
 
     /** Paths under {@code dir} with any access for group or others. */

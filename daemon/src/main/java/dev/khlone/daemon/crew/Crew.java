@@ -86,7 +86,13 @@ public final class Crew implements Clone.Owner {
         this.brains = brains;
         this.env = env;
         // Records the journal could not take (a full disk) are written as soon as it can.
-        timers.scheduleWithFixedDelay(store::retry, 2, 2, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                store.retry();
+            } catch (IOException e) {
+                // still full: again in 2 s
+            }
+        }, 2, 2, TimeUnit.SECONDS);
     }
 
     /**
@@ -243,9 +249,10 @@ public final class Crew implements Clone.Owner {
         if (prompt == null || prompt.isBlank()) {
             throw new CrewException(ErrorCode.BAD_REQUEST, "the prompt is empty", "say what the clone should do");
         }
-        if (!store.retry()) {
-            throw unwritable(new IOException("no space left on device, or the disk refuses writes"),
-                    "new tasks are refused until then, so that none accepted is lost");
+        try {
+            store.retry();
+        } catch (IOException e) {
+            throw unwritable(e, "new tasks are refused until the records kept meanwhile are written, so that none accepted is lost");
         }
         Clone clone;
         TaskInfo task;

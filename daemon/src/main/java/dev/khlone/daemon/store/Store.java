@@ -240,19 +240,18 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Writes the records kept while the disk was full; true when none is left. */
-    public synchronized boolean retry() {
+    /**
+     * Writes the records kept while the disk was full, if there are any.
+     *
+     * @throws IOException why the disk still refuses them
+     */
+    public synchronized void retry() throws IOException {
         if (unwritten.isEmpty()) {
-            return true;
+            return;
         }
         int waiting = unwritten.size();
-        try {
-            flush();
-        } catch (IOException e) {
-            return false;
-        }
+        flush();
         LOG.info("the journal took the " + waiting + " record(s) kept while it could not be written");
-        return true;
     }
 
     private void flush() throws IOException {
@@ -312,9 +311,11 @@ public final class Store implements AutoCloseable {
     /** Writes what the disk did not take yet, if it can now, and closes the files. */
     @Override
     public synchronized void close() throws IOException {
-        if (!retry()) {
-            LOG.severe(unwritten.size() + " record(s) of the journal could not be written and are lost;"
-                    + " the tasks they ended run again on the next start");
+        try {
+            retry();
+        } catch (IOException e) {
+            LOG.severe(unwritten.size() + " record(s) of the journal could not be written (" + e.getMessage()
+                    + ") and are lost; the tasks they changed are taken up from their last record on the next start");
         }
         journal.close();
         for (FileChannel ch : transcriptFiles.values()) {

@@ -11,6 +11,7 @@ import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Mode;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import dev.khlone.protocol.zone.Zone;
+import dev.khlone.testkit.SmallDisk;
 import dev.khlone.testkit.fakebrain.FakeBrain;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -364,7 +365,7 @@ class CrewTest {
         crew.shutdown();
         store.close();
         Path state = Files.createDirectory(tmp.resolve("small"));
-        mountTmpfs(state);
+        SmallDisk disk = SmallDisk.mount(state, "512k");
         try {
             Map<String, String> env = new java.util.HashMap<>(System.getenv());
             env.put("KHLONE_HOME", state.toString());
@@ -376,7 +377,7 @@ class CrewTest {
             CompletableFuture<TaskInfo> end = new CompletableFuture<>();
             CompletableFuture<CrewException> unsaved = new CompletableFuture<>();
             crew.await(task.id(), end::complete, unsaved::complete);
-            Path filler = fill(state);
+            Path filler = disk.fill();
 
             CrewException told = unsaved.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(told.reply("1").code()).isEqualTo("state-unwritable");
@@ -404,33 +405,8 @@ class CrewTest {
         } finally {
             crew.shutdown();
             store.close();
-            run("umount", state.toString());
+            disk.close();
         }
-    }
-
-    /** A small disk of its own: this test fills it up (needs root, as the test suite runs). */
-    private static void mountTmpfs(Path dir) throws Exception {
-        assertThat(run("mount", "-t", "tmpfs", "-o", "size=512k,mode=0700", "tmpfs", dir.toString()))
-                .as("mounting a tmpfs to fill up; run the tests as root").isZero();
-    }
-
-    private static int run(String... command) throws Exception {
-        return new ProcessBuilder(command).inheritIO().start().waitFor();
-    }
-
-    /** Writes until the disk says it is full; the file is what to delete to give the space back. */
-    private static Path fill(Path dir) throws Exception {
-        Path filler = dir.resolve("filler");
-        try (var out = Files.newOutputStream(filler)) {
-            byte[] chunk = new byte[4096];
-            while (true) {
-                out.write(chunk);
-                out.flush();
-            }
-        } catch (java.io.IOException full) {
-            assertThat(full).hasMessageContaining("No space left on device");
-        }
-        return filler;
     }
 
     /** Files under {@code dir} that hold the test's secret. */
