@@ -38,9 +38,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -274,8 +274,9 @@ public final class Crew implements Clone.Owner {
     }
 
     /**
-     * Calls {@code whenEnded} once the task has ended (at once if it has). Returns what undoes the
-     * wait, for a client that goes away first.
+     * Calls {@code whenEnded} once the task has ended (at once if it has), or {@code whenUnsaved}
+     * when it ended but the journal could not take that (it is written later; the client should
+     * not wait for it). Returns what undoes the wait, for a client that goes away first.
      */
     public Runnable await(String id, Consumer<TaskInfo> whenEnded, Consumer<CrewException> whenUnsaved) throws CrewException {
         TaskInfo now;
@@ -474,8 +475,8 @@ public final class Crew implements Clone.Owner {
         if (unsaved == null) {
             waiting.forEach(w -> w.ended().accept(task));
         } else {
-            CrewException why = unwritable(unsaved, task.id() + " " + task.status().wire()
-                    + " and is not run again; the daemon saves its end as soon as the disk takes it");
+            CrewException why = unwritable(unsaved, task.id() + " ended (" + task.status().wire()
+                    + ") and will not run again; the daemon records that as soon as the disk takes it");
             waiting.forEach(w -> w.unsaved().accept(why));
         }
     }
@@ -646,7 +647,7 @@ public final class Crew implements Clone.Owner {
 
     /** The state dir refused a write; {@code what} says what became of the request. */
     private CrewException unwritable(IOException e, String what) {
-        String why = String.valueOf(e.getMessage());
+        String why = e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName() : e.getMessage();
         return new CrewException(ErrorCode.STATE_UNWRITABLE, "the zone's state could not be saved: "
                 + why.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + why.substring(1),
                 "free space on the disk of KHLONE_HOME (" + Locations.fromEnvironment(env).home() + ") or fix its permissions; "
