@@ -111,7 +111,7 @@ public final class Store implements AutoCloseable {
             return new Store(opener, crewFile, journalFile, transcripts, journal);
         } catch (IOException e) {
             throw new IOException("the zone's state directory " + crewFile.getParent() + " is not writable ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); fix its permissions or set KHLONE_HOME", e);
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); free space on its disk, fix its permissions or set KHLONE_HOME", e);
         }
     }
 

@@ -361,6 +361,19 @@ class CrewTest {
     }
 
     @Test
+    void aCrewFileMovedAwayLeavesNoQueuedTaskBehind() throws Exception {
+        TaskInfo running = act("sleep 2 running");
+        TaskInfo queued = act("still wanted");
+        awaitActive(running);
+        crew.abandon();
+        store.close();
+        Files.delete(tmp.resolve("state/zone.json"));
+        crew = open();
+        assertThat(ended(crew.task(queued.id()).orElseThrow()).result()).isEqualTo("echo: still wanted");
+        assertThat(ended(crew.task(running.id()).orElseThrow()).status()).isEqualTo(Status.DONE);
+    }
+
+    @Test
     void whenTheDiskIsFullAnAwaiterIsToldAtOnceTheEndIsSavedWhenSpaceReturnsAndTheTaskNeverRunsAgain() throws Exception {
         crew.shutdown();
         store.close();
