@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finds the zone's daemon, starting it when needed, the way tmux's client does: on "no socket"
@@ -53,8 +54,8 @@ final class DaemonConnector {
             throw new KhloneException(ExitCode.FAILED, "cannot create the zone's state directory " + dir + ": " + e,
                     "check KHLONE_HOME (" + locations.home() + ") is writable");
         }
-        try (FileChannel lockFile = FileChannel.open(locations.startLock(zone), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        try (FileChannel lockFile = FileChannel.open(locations.startLock(zone), Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
              FileLock ignored = lockFile.lock()) {
             running = ifRunning();
             if (running.isPresent()) {

@@ -5,8 +5,10 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,6 +59,15 @@ final class DaemonProcess {
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
         cmd.addAll(command(zone));
+        try {
+            // Owner-only from the start: the redirect below would create it with the umask's mode.
+            Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            // appended to; the daemon takes others' access away from an old one
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.UNREACHABLE, "cannot create the daemon's log " + log + ": " + e.getMessage(),
+                    "check that KHLONE_HOME is writable", e);
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(zone.root().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

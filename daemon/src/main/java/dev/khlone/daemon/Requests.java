@@ -81,11 +81,15 @@ final class Requests implements Request.Visitor<Reply> {
                 crew.submit(submit.mode(), submit.prompt(), submit.who(), submit.first(), submit.disrupt())));
     }
 
-    /** Answers later, when the task ends; a client that leaves first stops waiting. */
+    /**
+     * Answers later, when the task ends (or at once with {@code state-unwritable} when its end
+     * cannot be saved); a client that leaves first stops waiting.
+     */
     @Override
     public Reply await(AwaitRequest await) {
         return answer(await.id(), () -> {
-            Runnable undo = crew.await(await.task(), task -> client.send(new TaskEnded(await.id(), task)));
+            Runnable undo = crew.await(await.task(), task -> client.send(new TaskEnded(await.id(), task)),
+                    unsaved -> client.send(unsaved.reply(await.id())));
             client.onClose(undo);
             return null;
         });

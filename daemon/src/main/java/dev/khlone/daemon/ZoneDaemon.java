@@ -2,6 +2,7 @@ package dev.khlone.daemon;
 
 import dev.khlone.daemon.crew.Crew;
 import dev.khlone.daemon.server.ZoneServer;
+import dev.khlone.daemon.store.OwnerOnly;
 import dev.khlone.daemon.store.Store;
 import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.zone.Locations;
@@ -9,7 +10,6 @@ import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.io.File;
 import java.net.URL;
@@ -49,12 +49,12 @@ public final class ZoneDaemon {
      * @throws IOException with a message for people when the zone is taken or the socket path unusable
      */
     public static ZoneDaemon start(Zone zone, Locations locations, long ownerUid) throws IOException {
-        Path dir = locations.zoneDir(zone);
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        // Prompts, replies and series ids: owner-only, and so is whatever an older khlone left open.
+        Path dir = OwnerOnly.directories(locations.zoneDir(zone));
+        OwnerOnly.tighten(dir);
         Files.createDirectories(locations.socketDir());
         // pty4j unpacks its native library into a fresh temp dir per JVM unless told where; keep one per zone.
-        System.setProperty("pty4j.tmpdir", Files.createDirectories(dir.resolve("native")).toString());
+        System.setProperty("pty4j.tmpdir", OwnerOnly.directories(dir.resolve("native")).toString());
         ZoneDaemon daemon = new ZoneDaemon(zone, locations.socket(zone));
         daemon.lock = ZoneLock.acquire(locations.daemonLock(zone));
         try {

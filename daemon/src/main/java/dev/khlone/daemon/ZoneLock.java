@@ -1,5 +1,6 @@
 package dev.khlone.daemon;
 
+import dev.khlone.daemon.store.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,7 +27,7 @@ final class ZoneLock implements AutoCloseable {
 
     /** The lock, or an explanation naming the daemon that holds it. */
     static ZoneLock acquire(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        FileChannel channel = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         FileLock lock;
         try {

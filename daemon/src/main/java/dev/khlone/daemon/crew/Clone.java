@@ -576,8 +576,8 @@ final class Clone {
         info = new CloneInfo(slug, profile.brain(), state, currentTask, current == null ? 0 : current.startedMs(), ids,
                 inputTokens, outputTokens, costUsd, handle.series().id(), handle.pid().orElse(0), failure);
         long pid = handle.pid().orElse(0);
-        record = new CloneRecord(slug, role, index, profile.brain(), profile.model(), profile.args(), profile.env(),
-                handle.series().id(), handle.series().started(), currentTask, ids, failure, pid, Orphans.startMs(pid));
+        record = new CloneRecord(slug, role, index, profile.brain(), profile.name(), handle.series().id(),
+                handle.series().started(), currentTask, ids, failure, pid, Orphans.startMs(pid));
     }
 
     /** Runs on the owner thread, unless the clone is gone. */

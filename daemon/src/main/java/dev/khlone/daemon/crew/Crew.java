@@ -16,6 +16,7 @@ import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.ErrorCode;
 import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Status;
+import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -39,6 +40,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -49,6 +51,7 @@ import java.util.stream.Collectors;
 public final class Crew implements Clone.Owner {
     private static final Logger LOG = Logger.getLogger(Crew.class.getName());
     private static final long ANSWER_TIMEOUT_S = 60;
+    private static final Pattern SLUG = Pattern.compile("[a-z][a-z0-9-]*\\.[1-9][0-9]{0,5}");
 
     private final Zone zone;
     private final Store store;
@@ -69,7 +72,12 @@ public final class Crew implements Clone.Owner {
     private final Map<String, TaskInfo> tasks = new ConcurrentHashMap<>();
     /** Set on shutdown: what clones still report then is an interruption the next daemon undoes, not a change to record. */
     private volatile boolean closed;
-    private final Map<String, List<Consumer<TaskInfo>>> awaiters = new HashMap<>();
+    private final Map<String, List<Awaiter>> awaiters = new HashMap<>();
+    /** The profile each clone runs, by slug, for the journal's records. */
+    private final Map<String, String> profileNames = new ConcurrentHashMap<>();
+
+    /** A client waiting for a task's end: told the end, or that the end could not be saved. */
+    private record Awaiter(Consumer<TaskInfo> ended, Consumer<CrewException> unsaved) {}
 
     private Crew(Zone zone, Store store, Map<String, Brain> brains, Map<String, String> env) throws IOException {
         this.turnTimeout = turnTimeout(env);
@@ -77,6 +85,14 @@ public final class Crew implements Clone.Owner {
         this.store = store;
         this.brains = brains;
         this.env = env;
+        // Records the journal could not take (a full disk) are written as soon as it can.
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                store.retry();
+            } catch (IOException e) {
+                // still full: again in 2 s
+            }
+        }, 2, 2, TimeUnit.SECONDS);
     }
 
     /**
@@ -93,53 +109,25 @@ public final class Crew implements Clone.Owner {
         Store.Loaded loaded = store.load();
         tasks.putAll(loaded.tasks());
         indexes.putAll(loaded.indexes());
+        ZoneConfig config;
+        try {
+            config = ZoneConfig.load(zone.root());
+        } catch (ZoneConfig.Invalid e) {
+            LOG.warning(e.getMessage() + "; the clones run their brains without their khlone.yml settings until it is fixed");
+            config = null;
+        }
         Set<String> placed = new HashSet<>();
         for (CloneRecord r : loaded.clones()) {
             Orphans.end(r.pid(), r.pidStartMs());
-            Brain brain = brains.get(r.brain());
-            if (brain == null) {
-                LOG.severe(r.slug() + " runs " + r.brain() + ", which this khlone does not have; its tasks fail");
-                continue;
-            }
-            ZoneConfig.Profile profile = new ZoneConfig.Profile(r.brain(), r.model(), r.args(), r.env());
-            Series series = r.seriesId() == null ? brain.newSeries() : new Series(r.seriesId(), r.seriesStarted());
-            Clone clone = clone(r.slug(), r.role(), r.index(), brain, profile, series);
-            List<TaskInfo> work = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             if (r.current() != null) {
                 ids.add(r.current());
             }
             ids.addAll(r.queue());
-            tasks.values().stream()
-                    .filter(t -> t.cloneSlug().equals(r.slug()) && !t.status().ended() && !ids.contains(t.id()))
-                    .sorted(Comparator.comparingLong(TaskInfo::createdMs))
-                    .forEach(t -> ids.add(t.id()));
-            for (String id : ids) {
-                TaskInfo t = tasks.get(id);
-                if (t != null && !t.status().ended()) {
-                    if (t.status() == Status.ACTIVE) {
-                        t = t.requeued();
-                        taskChanged(t);
-                        transcript(r.slug(), new TranscriptEntry(System.currentTimeMillis(), t.id(),
-                                TranscriptEntry.Kind.NOTE, "the daemon stopped during this task; it runs again", null, false));
-                    }
-                    work.add(t);
-                    placed.add(id);
-                }
-            }
-            long in = 0;
-            long out = 0;
-            double cost = 0;
-            for (TaskInfo t : tasks.values()) {
-                if (t.cloneSlug().equals(r.slug())) {
-                    in += t.inputTokens() + t.cacheReadTokens() + t.cacheWriteTokens();
-                    out += t.outputTokens();
-                    cost += t.costUsd();
-                }
-            }
-            clone.restore(work, in, out, cost, r.failure());
-            clones.put(r.slug(), clone);
+            restore(r.slug(), r.role(), r.index(), r.brain(), r.profile(), config,
+                    r.seriesId() == null ? null : new Series(r.seriesId(), r.seriesStarted()), ids, r.failure(), placed);
         }
+        rebuild(loaded, config, placed);
         for (TaskInfo t : List.copyOf(tasks.values())) {
             if (!t.status().ended() && !placed.contains(t.id())) {
                 taskChanged(t.ended(Status.FAILED, null, "its clone " + t.cloneSlug() + " is gone", System.currentTimeMillis()));
@@ -151,11 +139,120 @@ public final class Crew implements Clone.Owner {
         }
     }
 
+    /**
+     * Puts back the clones the journal has unfinished work for and the crew file does not have (it
+     * was unreadable, moved away, or lagged an enrollment): role and index from the slug, profile
+     * from the journal (the hero's for records of an older khlone), a new series.
+     */
+    private void rebuild(Store.Loaded loaded, ZoneConfig config, Set<String> placed) throws IOException {
+        for (TaskInfo t : tasks.values()) {
+            if (SLUG.matcher(t.cloneSlug()).matches()) {
+                indexes.merge(role(t.cloneSlug()), index(t.cloneSlug()), Math::max);
+            }
+        }
+        String heroBrain = config == null ? ZoneConfig.DEFAULT.heroBrain() : config.heroBrain();
+        List<String> rebuilt = new ArrayList<>();
+        for (String slug : tasks.values().stream().filter(t -> !t.status().ended() && !clones.containsKey(t.cloneSlug()))
+                .map(TaskInfo::cloneSlug).filter(slug -> SLUG.matcher(slug).matches()).distinct().toList()) {
+            String profile = loaded.profiles().getOrDefault(slug, heroBrain);
+            String brain = config == null ? profile : config.profile(profile).brain();
+            if (restore(slug, role(slug), index(slug), brain, profile, config, null, List.of(), null, placed)) {
+                rebuilt.add(slug);
+            }
+        }
+        if (loaded.crewTrouble() != null || !rebuilt.isEmpty()) {
+            LOG.warning((loaded.crewTrouble() == null ? "the crew file lacked clones with queued work" : loaded.crewTrouble())
+                    + "; rebuilt the crew from the task journal: " + (rebuilt.isEmpty() ? "no clone had work left"
+                    : String.join(", ", rebuilt) + " (on new conversations: their series were in the crew file)"));
+        }
+    }
+
+    private static String role(String slug) {
+        return slug.substring(0, slug.lastIndexOf('.'));
+    }
+
+    private static int index(String slug) {
+        return Integer.parseInt(slug.substring(slug.lastIndexOf('.') + 1));
+    }
+
+    /**
+     * Restores one clone with its work: {@code ids} first (what ran, then the queue), then the
+     * clone's other unfinished tasks by age. False if this khlone lacks its brain.
+     */
+    private boolean restore(String slug, String role, int index, String brainName, String profileName, ZoneConfig config,
+                            Series seriesOrNull, List<String> first, String failure, Set<String> placed) throws IOException {
+        Brain brain = brains.get(brainName);
+        if (brain == null) {
+            LOG.severe(slug + " runs " + brainName + ", which this khlone does not have; its tasks fail");
+            return false;
+        }
+        ZoneConfig.Profile profile = profile(slug, brainName, profileName, config);
+        Clone clone = clone(slug, role, index, brain, profile, seriesOrNull == null ? brain.newSeries() : seriesOrNull);
+        List<String> ids = new ArrayList<>(first);
+        tasks.values().stream()
+                .filter(t -> t.cloneSlug().equals(slug) && !t.status().ended() && !ids.contains(t.id()))
+                .sorted(Comparator.comparingLong(TaskInfo::createdMs))
+                .forEach(t -> ids.add(t.id()));
+        List<TaskInfo> work = new ArrayList<>();
+        for (String id : ids) {
+            TaskInfo t = tasks.get(id);
+            if (t != null && !t.status().ended()) {
+                if (t.status() == Status.ACTIVE) {
+                    t = t.requeued();
+                    taskChanged(t);
+                    transcript(slug, new TranscriptEntry(System.currentTimeMillis(), t.id(),
+                            TranscriptEntry.Kind.NOTE, "the daemon stopped during this task; it runs again", null, false));
+                }
+                work.add(t);
+                placed.add(id);
+            }
+        }
+        long in = 0;
+        long out = 0;
+        double cost = 0;
+        for (TaskInfo t : tasks.values()) {
+            if (t.cloneSlug().equals(slug)) {
+                in += t.inputTokens() + t.cacheReadTokens() + t.cacheWriteTokens();
+                out += t.outputTokens();
+                cost += t.costUsd();
+            }
+        }
+        clone.restore(work, in, out, cost, failure);
+        clones.put(slug, clone);
+        return true;
+    }
+
+    /**
+     * The profile a restored clone runs: looked up by name in khlone.yml, so that the settings
+     * (and the keys in them) are today's and never stored. An alias that is gone, or that now
+     * names another brain, leaves the clone on its plain brain, and says so.
+     */
+    private ZoneConfig.Profile profile(String slug, String brain, String name, ZoneConfig config) {
+        if (config == null) {
+            return new ZoneConfig.Profile(name, brain, null, List.of(), Map.of());
+        }
+        ZoneConfig.Profile profile = config.profile(name);
+        if (profile.brain().equals(brain)) {
+            return profile;
+        }
+        String why = "the brain alias " + name + " is " + (config.brainAliases().containsKey(name)
+                ? "now " + profile.brain() + " in khlone.yml, and a clone's brain never changes" : "no longer in khlone.yml")
+                + "; " + slug + " runs plain " + brain;
+        LOG.warning(slug + ": " + why);
+        transcript(slug, new TranscriptEntry(System.currentTimeMillis(), null, TranscriptEntry.Kind.NOTE, why, null, true));
+        return ZoneConfig.Profile.plain(brain);
+    }
+
     /** Queues a task for the clone {@code who} names, enrolling one if it says so or none fits. */
     public TaskInfo submit(TaskInfo.Mode mode, String prompt, String who, boolean first, boolean disrupt)
             throws CrewException {
         if (prompt == null || prompt.isBlank()) {
             throw new CrewException(ErrorCode.BAD_REQUEST, "the prompt is empty", "say what the clone should do");
+        }
+        try {
+            store.retry();
+        } catch (IOException e) {
+            throw unwritable(e, "new tasks are refused until the records kept meanwhile are written, so that none accepted is lost");
         }
         Clone clone;
         TaskInfo task;
@@ -164,7 +261,12 @@ public final class Crew implements Clone.Owner {
             task = TaskInfo.queued(newTaskId(), clone.slug, mode, prompt, System.currentTimeMillis());
             tasks.put(task.id(), task);
         }
-        return answer(clone.submit(task, first, disrupt));
+        try {
+            return answer(clone.submit(task, first, disrupt));
+        } catch (CrewException e) {
+            tasks.remove(task.id(), task); // refused: its acceptance was never recorded
+            throw e;
+        }
     }
 
     public Optional<TaskInfo> task(String id) {
@@ -172,10 +274,11 @@ public final class Crew implements Clone.Owner {
     }
 
     /**
-     * Calls {@code whenEnded} once the task has ended (at once if it has). Returns what undoes the
-     * wait, for a client that goes away first.
+     * Calls {@code whenEnded} once the task has ended (at once if it has), or {@code whenUnsaved}
+     * when it ended but the journal could not take that (it is written later; the client should
+     * not wait for it). Returns what undoes the wait, for a client that goes away first.
      */
-    public Runnable await(String id, Consumer<TaskInfo> whenEnded) throws CrewException {
+    public Runnable await(String id, Consumer<TaskInfo> whenEnded, Consumer<CrewException> whenUnsaved) throws CrewException {
         TaskInfo now;
         synchronized (awaiters) {
             now = tasks.get(id);
@@ -183,12 +286,13 @@ public final class Crew implements Clone.Owner {
                 throw unknownTask(id);
             }
             if (!now.status().ended()) {
-                awaiters.computeIfAbsent(id, k -> new ArrayList<>()).add(whenEnded);
+                Awaiter awaiter = new Awaiter(whenEnded, whenUnsaved);
+                awaiters.computeIfAbsent(id, k -> new ArrayList<>()).add(awaiter);
                 return () -> {
                     synchronized (awaiters) {
-                        List<Consumer<TaskInfo>> list = awaiters.get(id);
+                        List<Awaiter> list = awaiters.get(id);
                         if (list != null) {
-                            list.remove(whenEnded);
+                            list.remove(awaiter);
                         }
                     }
                 };
@@ -249,11 +353,11 @@ public final class Crew implements Clone.Owner {
         Who w = parse(who);
         ZoneConfig config = config();
         String role = w.role() == null ? null : config.role(w.role());
-        String brain = w.brain() == null ? null : config.profile(w.brain()).brain();
+        ZoneConfig.Profile asked = w.brain() == null ? null : config.profile(w.brain());
         List<CloneInfo> matching = all.stream()
                 .filter(c -> role == null || c.role.equals(role))
                 .filter(c -> w.index() == null || c.index == w.index())
-                .filter(c -> brain == null || c.brain().equals(brain))
+                .filter(c -> fits(c, asked, w.index() != null))
                 .map(Clone::info).toList();
         if (matching.isEmpty()) {
             throw new CrewException(ErrorCode.UNKNOWN_CLONE, "no clone is " + who, crewHint(all));
@@ -352,16 +456,29 @@ public final class Crew implements Clone.Owner {
         if (closed) {
             return;
         }
-        store.journal(task);
-        List<Consumer<TaskInfo>> waiting = List.of();
+        Store.Unsaved unsaved = null;
+        try {
+            store.journal(task, profileNames.get(task.cloneSlug()));
+        } catch (Store.Unsaved e) {
+            // Kept, and written when the disk takes it: the clone goes on, and a task that ended stays ended.
+            LOG.severe("cannot journal " + task.id() + " (" + e.getMessage() + "); the record is kept and retried");
+            unsaved = e;
+        }
+        List<Awaiter> waiting = List.of();
         synchronized (awaiters) {
             tasks.put(task.id(), task);
             if (task.status().ended()) {
-                List<Consumer<TaskInfo>> list = awaiters.remove(task.id());
+                List<Awaiter> list = awaiters.remove(task.id());
                 waiting = list == null ? List.of() : list;
             }
         }
-        waiting.forEach(w -> w.accept(task));
+        if (unsaved == null) {
+            waiting.forEach(w -> w.ended().accept(task));
+        } else {
+            CrewException why = unwritable(unsaved, task.id() + " ended (" + task.status().wire()
+                    + ") and will not run again; the daemon records that as soon as the disk takes it");
+            waiting.forEach(w -> w.unsaved().accept(why));
+        }
     }
 
     @Override
@@ -431,7 +548,7 @@ public final class Crew implements Clone.Owner {
         if (!w.enroll()) {
             Optional<Clone> fit = clones.values().stream()
                     .filter(c -> c.role.equals(role))
-                    .filter(c -> asked == null || c.brain().equals(asked.brain()))
+                    .filter(c -> fits(c, asked, false))
                     .filter(c -> c.info().state() != CloneInfo.State.FAILED)
                     .min(Comparator.comparingInt(c -> c.info().queue().size() + (c.info().task() == null ? 0 : 1)));
             if (fit.isPresent()) {
@@ -439,6 +556,15 @@ public final class Crew implements Clone.Owner {
             }
         }
         return enroll(role, profile);
+    }
+
+    /**
+     * Whether a clone answers {@code @name}: a clone named exactly ({@code mechanic.2@claude}) if
+     * it runs that brain; otherwise only a clone of that very profile, so that {@code @opus} never
+     * lands on a claude clone with other settings, nor {@code @claude} on an {@code opus} one.
+     */
+    private static boolean fits(Clone c, ZoneConfig.Profile asked, boolean exact) {
+        return asked == null || (exact ? c.brain().equals(asked.brain()) : c.profile.name().equals(asked.name()));
     }
 
     private Clone enroll(String role, ZoneConfig.Profile profile) throws CrewException {
@@ -465,6 +591,7 @@ public final class Crew implements Clone.Owner {
 
     private Clone clone(String slug, String role, int index, Brain brain, ZoneConfig.Profile profile, Series series) {
         BrainHandle handle = new BrainHandle(slug, brain, series, options(profile));
+        profileNames.put(slug, profile.name());
         return new Clone(slug, role, index, profile, handle, this, timers, turnTimeout);
     }
 
@@ -518,6 +645,15 @@ public final class Crew implements Clone.Owner {
                 : "the crew: " + all.stream().map(c -> c.slug + " (" + c.brain() + ")").collect(Collectors.joining(", "));
     }
 
+    /** The state dir refused a write; {@code what} says what became of the request. */
+    private CrewException unwritable(IOException e, String what) {
+        String why = e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName() : e.getMessage();
+        return new CrewException(ErrorCode.STATE_UNWRITABLE, "the zone's state could not be saved: "
+                + why.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + why.substring(1),
+                "free space on the disk of KHLONE_HOME (" + Locations.fromEnvironment(env).home() + ") or fix its permissions; "
+                        + what);
+    }
+
     private CrewException unknownTask(String id) {
         return new CrewException(ErrorCode.UNKNOWN_TASK, "there is no task " + id, "khlone status lists the crew's tasks");
     }
@@ -542,8 +678,7 @@ public final class Crew implements Clone.Owner {
                 throw (CrewException) cause;
             }
             if (cause instanceof IOException) {
-                throw new CrewException(ErrorCode.STATE_UNWRITABLE, "the zone's state could not be saved: "
-                        + cause.getMessage(), "check the disk and the permissions of " + zone.root());
+                throw unwritable((IOException) cause, "nothing was changed");
             }
             throw new CrewException(ErrorCode.INTERNAL, String.valueOf(cause.getMessage()), "see the daemon's log");
         } catch (TimeoutException e) {

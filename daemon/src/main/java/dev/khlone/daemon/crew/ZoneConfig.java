@@ -30,10 +30,13 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
     static final String FILE = "khlone.yml";
     static final ZoneConfig DEFAULT = new ZoneConfig("foreman", "claude", Map.of(), Map.of());
 
-    /** A brain and the settings a clone runs it with. */
-    record Profile(String brain, String model, List<String> args, Map<String, String> env) {
+    /**
+     * A brain and the settings a clone runs it with; {@code name} is the brain alias, or the brain's
+     * own name for its plain profile. The crew file keeps only the name.
+     */
+    record Profile(String name, String brain, String model, List<String> args, Map<String, String> env) {
         static Profile plain(String brain) {
-            return new Profile(brain, null, List.of(), Map.of());
+            return new Profile(brain, brain, null, List.of(), Map.of());
         }
     }
 
@@ -101,7 +104,7 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
                 if (p.get("env") != null) {
                     map(p.get("env"), "brains." + e.getKey() + ".env").forEach((k, v) -> env.put(k, String.valueOf(v)));
                 }
-                brains.put(e.getKey(), new Profile(string(p.get("brain"), "brains." + e.getKey() + ".brain"),
+                brains.put(e.getKey(), new Profile(e.getKey(), string(p.get("brain"), "brains." + e.getKey() + ".brain"),
                         p.get("model") == null ? null : String.valueOf(p.get("model")), args, env));
             }
         }

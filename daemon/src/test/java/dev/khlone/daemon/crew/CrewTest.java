@@ -11,6 +11,7 @@ import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Mode;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import dev.khlone.protocol.zone.Zone;
+import dev.khlone.testkit.SmallDisk;
 import dev.khlone.testkit.fakebrain.FakeBrain;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class CrewTest {
 
     private TaskInfo ended(TaskInfo task) throws Exception {
         CompletableFuture<TaskInfo> end = new CompletableFuture<>();
-        crew.await(task.id(), end::complete);
+        crew.await(task.id(), end::complete, end::completeExceptionally);
         return end.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -268,6 +269,170 @@ class CrewTest {
         assertThat(crew.status(null)).isEmpty();
         assertThat(act("fresh").cloneSlug()).as("the next hero gets the next number").isEqualTo("foreman.2");
         assertThatThrownBy(() -> crew.kill("foreman.1")).hasMessage("there is no clone foreman.1");
+    }
+
+    @Test
+    void anAliasPicksOnlyACloneOfThatProfileAndThePlainBrainOnlyAPlainOne() throws Exception {
+        ended(act("hero on the plain fake"));
+        TaskInfo quick = crew.submit(Mode.ACT, "x", "foreman@quick", false, false);
+        assertThat(quick.cloneSlug()).as("foreman.1 runs fake without quick's model").isEqualTo("foreman.2");
+        ended(quick);
+        assertThat(crew.submit(Mode.ACT, "y", "foreman@quick", false, false).cloneSlug()).isEqualTo("foreman.2");
+        assertThat(crew.submit(Mode.ACT, "z", "foreman@fake", false, false).cloneSlug()).isEqualTo("foreman.1");
+        assertThat(crew.status("@quick")).extracting(CloneInfo::slug).containsExactly("foreman.2");
+        assertThat(crew.status("@fake")).extracting(CloneInfo::slug).containsExactly("foreman.1");
+        assertThat(crew.status("foreman.1@quick")).as("a clone named exactly only has to run the brain")
+                .extracting(CloneInfo::slug).containsExactly("foreman.1");
+    }
+
+    @Test
+    void theCrewFileKeepsTheProfileNameNotItsSecretsAndARestoredCloneGetsTheSettingsFromKhloneYml() throws Exception {
+        Files.writeString(zone.root().resolve("khlone.yml"),
+                "hero: foreman@fake\nbrains:\n  keyed:\n    brain: fake\n    env: {FAKE_API_KEY: sk-secret-7f3a}\n");
+        TaskInfo first = crew.submit(Mode.ACT, "env FAKE_API_KEY", "mechanic@keyed", false, false);
+        assertThat(ended(first).result()).isEqualTo("FAKE_API_KEY is set (14 chars)");
+        TaskInfo queued = crew.submit(Mode.ACT, "sleep 30 keep it busy", "mechanic.1", false, false);
+        TaskInfo after = crew.submit(Mode.ACT, "env FAKE_API_KEY", "mechanic.1", false, false);
+        awaitActive(queued);
+        crew.abandon();
+        store.close();
+        assertThat(secretIn(tmp.resolve("state"))).as("no file of the state holds the key").isEmpty();
+        assertThat(Files.readString(tmp.resolve("state/zone.json"))).contains("\"profile\":\"keyed\"");
+
+        Files.writeString(zone.root().resolve("khlone.yml"),
+                "hero: foreman@fake\nbrains:\n  keyed:\n    brain: fake\n    env: {FAKE_API_KEY: sk-rotated-9b1c-22}\n");
+        crew = open();
+        crew.cancel(queued.id());
+        assertThat(ended(crew.task(after.id()).orElseThrow()).result()).as("today's key, from khlone.yml by name")
+                .isEqualTo("FAKE_API_KEY is set (18 chars)");
+        assertThat(crew.status("mechanic@keyed")).extracting(CloneInfo::slug).containsExactly("mechanic.1");
+
+        TaskInfo later = crew.submit(Mode.ACT, "sleep 30 busy again", "mechanic.1", false, false);
+        TaskInfo last = crew.submit(Mode.ACT, "env FAKE_API_KEY", "mechanic.1", false, false);
+        awaitActive(later);
+        crew.abandon();
+        store.close();
+        Files.writeString(zone.root().resolve("khlone.yml"), "hero: foreman@fake\n");
+        crew = open();
+        crew.cancel(later.id());
+        assertThat(ended(crew.task(last.id()).orElseThrow()).result()).as("the alias is gone: the plain brain")
+                .isEqualTo("FAKE_API_KEY is unset");
+        assertThat(Files.readString(tmp.resolve("state/transcripts/mechanic.1.jsonl")))
+                .contains("the brain alias keyed is no longer in khlone.yml; mechanic.1 runs plain fake");
+        assertThat(secretIn(tmp.resolve("state"))).isEmpty();
+    }
+
+    @Test
+    void aCrewFileOfAnOlderKhloneWithSecretsLoadsAndLosesThemOnTheNextSave() throws Exception {
+        crew.shutdown();
+        store.close();
+        Files.writeString(tmp.resolve("state/zone.json"), "{\"version\":1,\"hero\":\"foreman.1\",\"indexes\":"
+                + "[{\"role\":\"foreman\",\"index\":1}],\"clones\":[{\"slug\":\"foreman.1\",\"role\":\"foreman\","
+                + "\"index\":1,\"brain\":\"fake\",\"model\":\"m1\",\"args\":[],\"env\":[{\"name\":\"FAKE_API_KEY\","
+                + "\"value\":\"sk-secret-7f3a\"}],\"seriesStarted\":false,\"queue\":[]}]}\n");
+        crew = open();
+        assertThat(ended(act("hello again")).cloneSlug()).isEqualTo("foreman.1");
+        assertThat(secretIn(tmp.resolve("state"))).isEmpty();
+    }
+
+    @Test
+    void anUnreadableCrewFileIsSetAsideAndTheCrewIsRebuiltFromTheJournalWithItsQueuedWork() throws Exception {
+        TaskInfo running = act("sleep 3 interrupted");
+        TaskInfo queued = act("queued for the hero");
+        TaskInfo quick = crew.submit(Mode.ACT, "sleep 3 on quick", "mechanic@quick", false, false);
+        TaskInfo behind = crew.submit(Mode.ACT, "queued for the mechanic", "mechanic.1", false, false);
+        awaitActive(running);
+        awaitActive(quick);
+        crew.abandon();
+        store.close();
+        Files.writeString(tmp.resolve("state/zone.json"), "{\"clones\": [garbage");
+
+        crew = open();
+        assertThat(ended(crew.task(queued.id()).orElseThrow()).result()).isEqualTo("echo: queued for the hero");
+        assertThat(ended(crew.task(running.id()).orElseThrow()).status()).isEqualTo(Status.DONE);
+        assertThat(ended(crew.task(behind.id()).orElseThrow()).result()).isEqualTo("echo: queued for the mechanic");
+        assertThat(crew.status(null)).extracting(CloneInfo::slug).containsExactlyInAnyOrder("foreman.1", "mechanic.1");
+        assertThat(crew.status("@quick")).as("the profile came from the journal").extracting(CloneInfo::slug)
+                .containsExactly("mechanic.1");
+        assertThat(crew.submit(Mode.ACT, "x", "mechanic++", false, false).cloneSlug()).isEqualTo("mechanic.2");
+        try (var files = Files.list(tmp.resolve("state"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("zone.json.damaged-"));
+        }
+    }
+
+    @Test
+    void aCrewFileMovedAwayLeavesNoQueuedTaskBehind() throws Exception {
+        TaskInfo running = act("sleep 2 running");
+        TaskInfo queued = act("still wanted");
+        awaitActive(running);
+        crew.abandon();
+        store.close();
+        Files.delete(tmp.resolve("state/zone.json"));
+        crew = open();
+        assertThat(ended(crew.task(queued.id()).orElseThrow()).result()).isEqualTo("echo: still wanted");
+        assertThat(ended(crew.task(running.id()).orElseThrow()).status()).isEqualTo(Status.DONE);
+    }
+
+    @Test
+    void whenTheDiskIsFullAnAwaiterIsToldAtOnceTheEndIsSavedWhenSpaceReturnsAndTheTaskNeverRunsAgain() throws Exception {
+        crew.shutdown();
+        store.close();
+        Path state = Files.createDirectory(tmp.resolve("small"));
+        SmallDisk disk = SmallDisk.mount(state, "512k");
+        try {
+            Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            env.put("KHLONE_HOME", state.toString());
+            store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
+            crew = Crew.restore(zone, store, Map.of("fake", brain), env);
+            // Bigger than a page: tmpfs refuses it (a short record still fits in the journal's last page).
+            TaskInfo task = act("sleep 1 through a full disk " + "x".repeat(5000));
+            awaitActive(task);
+            CompletableFuture<TaskInfo> end = new CompletableFuture<>();
+            CompletableFuture<CrewException> unsaved = new CompletableFuture<>();
+            crew.await(task.id(), end::complete, unsaved::complete);
+            Path filler = disk.fill();
+
+            CrewException told = unsaved.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(told.reply("1").code()).isEqualTo("state-unwritable");
+            assertThat(told).hasMessage("the zone's state could not be saved: no space left on device");
+            assertThat(told.reply("1").hint()).contains("KHLONE_HOME (" + state + ")");
+            assertThat(end).isNotDone();
+            assertThatThrownBy(() -> act("refused while the disk is full")).isInstanceOfSatisfying(CrewException.class,
+                    e -> assertThat(e.reply("1").code()).isEqualTo("state-unwritable"));
+            assertThat(crew.status(null).get(0).queue()).isEmpty();
+
+            Files.delete(filler);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!Files.readString(state.resolve("tasks.jsonl")).contains("\"status\":\"done\"")) {
+                assertThat(System.nanoTime()).as("the kept record is written once there is space").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            String series = crew.status(null).get(0).series();
+            crew.shutdown();
+            store.close();
+            store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
+            crew = Crew.restore(zone, store, Map.of("fake", brain), env);
+            assertThat(crew.task(task.id()).orElseThrow().status()).isEqualTo(Status.DONE);
+            assertThat(ended(act("after")).result()).isEqualTo("echo: after");
+            assertThat(brain.history(series)).hasSize(2).last().isEqualTo("after");
+        } finally {
+            crew.shutdown();
+            store.close();
+            disk.close();
+        }
+    }
+
+    /** Files under {@code dir} that hold the test's secret. */
+    private static List<Path> secretIn(Path dir) throws Exception {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(f -> {
+                try {
+                    return Files.readString(f).contains("sk-secret-7f3a");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
     }
 
     /** Waits until the brain itself has begun the prompt, not just been handed it. */

@@ -3,10 +3,12 @@ package dev.khlone.daemon.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.wire.TaskInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,11 +25,11 @@ class StoreTest {
     @Test
     void theLatestRecordOfEachTaskAndTheCrewFileSurviveAReopen() throws Exception {
         TaskInfo queued = TaskInfo.queued("t-1", "foreman.1", TaskInfo.Mode.ACT, "do it", 1000);
-        CloneRecord clone = new CloneRecord("foreman.1", "foreman", 1, "claude", "m", List.of("--x"), Map.of("K", "V"),
-                "uuid-1", true, "t-1", List.of("t-2"), null, 4242, 1_700_000_000_000L);
+        CloneRecord clone = new CloneRecord("foreman.1", "foreman", 1, "claude", "opus", "uuid-1", true, "t-1",
+                List.of("t-2"), null, 4242, 1_700_000_000_000L);
         try (Store store = open()) {
-            store.journal(queued);
-            store.journal(queued.started(2000));
+            store.journal(queued, "opus");
+            store.journal(queued.started(2000), "opus");
             store.saveCrew("foreman.1", Map.of("foreman", 1), List.of(clone));
         }
         try (Store store = open()) {
@@ -39,19 +41,138 @@ class StoreTest {
         }
     }
 
+    private static TaskInfo queued(String id) {
+        return TaskInfo.queued(id, "foreman.1", TaskInfo.Mode.ASK, "q " + id, 1);
+    }
+
+    private List<String> journalLines() throws Exception {
+        return Files.readAllLines(tmp.resolve("tasks.jsonl"));
+    }
+
     @Test
-    void aTornLastRecordIsIgnoredButDamageBeforeItIsReported() throws Exception {
+    void aTornLastRecordIsCutOffSoTheNextOneStartsOnItsOwnLine() throws Exception {
         try (Store store = open()) {
-            store.journal(TaskInfo.queued("t-1", "foreman.1", TaskInfo.Mode.ASK, "q", 1));
+            store.journal(queued("t-1"), "claude");
         }
+        String whole = Files.readString(tmp.resolve("tasks.jsonl"));
         Files.writeString(tmp.resolve("tasks.jsonl"), "{\"id\":\"t-2\",\"clo", StandardOpenOption.APPEND);
         try (Store store = open()) {
             assertThat(store.load().tasks()).containsOnlyKeys("t-1");
+            assertThat(Files.readString(tmp.resolve("tasks.jsonl"))).as("cut to the last complete record").isEqualTo(whole);
+            store.journal(queued("t-3"), "claude");
         }
-        Files.writeString(tmp.resolve("tasks.jsonl"), "\n{\"id\":\"t-3\"}\n", StandardOpenOption.APPEND);
+        // Torn again, and appended to without a load first: still cut off before the append.
+        Files.writeString(tmp.resolve("tasks.jsonl"), "{\"id\":\"t-4\"", StandardOpenOption.APPEND);
         try (Store store = open()) {
-            assertThatThrownBy(store::load).hasMessageContaining("tasks.jsonl line 2 is damaged");
+            store.journal(queued("t-5"), "claude");
         }
+        try (Store store = open()) {
+            assertThat(store.load().tasks()).containsOnlyKeys("t-1", "t-3", "t-5");
+        }
+        assertThat(journalLines()).hasSize(3);
+    }
+
+    @Test
+    void aDamagedRecordIsSetAsideBesideTheJournalAndTheRestLoads() throws Exception {
+        try (Store store = open()) {
+            store.journal(queued("t-1"), "claude");
+        }
+        Files.writeString(tmp.resolve("tasks.jsonl"), "{\"id\":\"t-x\"}\n", StandardOpenOption.APPEND);
+        try (Store store = open()) {
+            store.journal(queued("t-2"), "claude");
+        }
+        try (Store store = open()) {
+            assertThat(store.load().tasks()).containsOnlyKeys("t-1", "t-2");
+            store.journal(queued("t-3"), "claude");
+        }
+        assertThat(Files.readString(tmp.resolve("tasks.jsonl.damaged"))).isEqualTo("{\"id\":\"t-x\"}\n");
+        assertThat(journalLines()).hasSize(3).noneMatch(l -> l.contains("t-x"));
+        assertThat(mode(tmp.resolve("tasks.jsonl.damaged"))).isEqualTo("rw-------");
+        assertThat(mode(tmp.resolve("tasks.jsonl"))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void anUnreadableCrewFileIsMovedAsideAndTheJournalStillLoads() throws Exception {
+        try (Store store = open()) {
+            store.journal(queued("t-1"), "opus");
+        }
+        Files.writeString(tmp.resolve("zone.json"), "{\"clones\":[{\"slug\":");
+        try (Store store = open()) {
+            Store.Loaded loaded = store.load();
+            assertThat(loaded.clones()).isEmpty();
+            assertThat(loaded.tasks()).containsOnlyKeys("t-1");
+            assertThat(loaded.profiles()).containsExactly(Map.entry("foreman.1", "opus"));
+            Path aside;
+            try (var files = Files.list(tmp)) {
+                aside = files.filter(f -> f.getFileName().toString().startsWith("zone.json.damaged-")).findFirst().orElseThrow();
+            }
+            assertThat(Files.readString(aside)).isEqualTo("{\"clones\":[{\"slug\":");
+            assertThat(loaded.crewTrouble()).contains("zone.json could not be read").contains("moved to " + aside);
+            assertThat(tmp.resolve("zone.json")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aRecordTheDiskRefusesIsCutOffKeptAndWrittenInOrderOnceTheDiskTakesIt() throws Exception {
+        FullDisk disk = new FullDisk();
+        TaskInfo a = queued("t-1");
+        try (Store store = Store.open(tmp.resolve("zone.json"), tmp.resolve("tasks.jsonl"), tmp.resolve("transcripts"), disk)) {
+            store.load();
+            store.journal(a, "claude");
+            disk.full = true;
+            assertThatThrownBy(() -> store.journal(a.started(2), "claude"))
+                    .isInstanceOf(Store.Unsaved.class).hasMessage("No space left on device");
+            assertThat(journalLines()).as("the torn part is cut off").hasSize(1);
+            assertThatThrownBy(() -> store.journal(a.started(2).ended(TaskInfo.Status.DONE, "42", null, 3), "claude"))
+                    .isInstanceOf(Store.Unsaved.class);
+            assertThatThrownBy(() -> store.journal(queued("t-2"), "claude"))
+                    .as("a new task is refused, not kept").isNotInstanceOf(Store.Unsaved.class).hasMessage("No space left on device");
+            assertThatThrownBy(store::retry).hasMessage("No space left on device");
+            assertThat(journalLines()).hasSize(1);
+            disk.full = false;
+            store.retry();
+            store.journal(queued("t-3"), "claude");
+        }
+        try (Store store = open()) {
+            Map<String, TaskInfo> tasks = store.load().tasks();
+            assertThat(tasks).containsOnlyKeys("t-1", "t-3");
+            assertThat(tasks.get("t-1").status()).isEqualTo(TaskInfo.Status.DONE);
+        }
+        assertThat(journalLines()).hasSize(4);
+        assertThat(journalLines().get(1)).contains("\"status\":\"active\"");
+        assertThat(journalLines().get(2)).contains("\"status\":\"done\"");
+    }
+
+    @Test
+    void aTornTranscriptLineNeverGluesOntoTheNextEntry() throws Exception {
+        FullDisk disk = new FullDisk();
+        Path transcript = tmp.resolve("transcripts/foreman.1.jsonl");
+        try (Store store = Store.open(tmp.resolve("zone.json"), tmp.resolve("tasks.jsonl"), tmp.resolve("transcripts"), disk)) {
+            store.transcript("foreman.1", note("one"));
+        }
+        Files.writeString(transcript, "{\"timeMs\":1,\"ki", StandardOpenOption.APPEND);
+        try (Store store = Store.open(tmp.resolve("zone.json"), tmp.resolve("tasks.jsonl"), tmp.resolve("transcripts"), disk)) {
+            store.transcript("foreman.1", note("two"));
+            disk.full = true;
+            store.transcript("foreman.1", note("lost to the full disk"));
+            disk.full = false;
+            store.transcript("foreman.1", note("three"));
+        }
+        List<String> texts = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(transcript)) {
+            texts.add(TranscriptEntry.parse(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)).text());
+        }
+        assertThat(texts).containsExactly("one", "two", "three");
+        assertThat(mode(transcript)).isEqualTo("rw-------");
+        assertThat(mode(tmp.resolve("transcripts"))).isEqualTo("rwx------");
+    }
+
+    private static TranscriptEntry note(String text) {
+        return new TranscriptEntry(1, null, TranscriptEntry.Kind.NOTE, text, null, false);
+    }
+
+    private static String mode(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
     @Test

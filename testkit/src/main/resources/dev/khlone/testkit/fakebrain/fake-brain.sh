@@ -11,7 +11,7 @@
 # Prompt commands: "sleep S <text>" (slow turn), "crash" (exit 3 mid-turn), "fail <msg>"
 # (an error event), "error <msg>" (a turn that ends with is_error), "orphan" (leaves a setsid'd
 # child), "write <file>" (writes a file, refused in ask mode), "big N" (N bytes of text),
-# "flood N" (about N bytes of output in 1 KB text events);
+# "flood N" (about N bytes of output in 1 KB text events), "env NAME" (whether it is set, and its length);
 # anything else is echoed.
 set -u
 home=${FAKE_BRAIN_HOME:?FAKE_BRAIN_HOME must name a directory}
@@ -69,6 +69,9 @@ turn() { # one prompt in, events out
         echo '{"type":"tool","name":"write","input":"'"$(json_string "$file")"'"}'
         result="wrote $file"
       fi ;;
+    "env "*)
+      local name=${prompt#env }; local value=${!name:-}
+      if [ -n "$value" ]; then result="$name is set (${#value} chars)"; else result="$name is unset"; fi ;;
     "big "*)
       result=$(head -c "${prompt#big }" /dev/zero | tr '\0' 'x') ;;
     "flood "*)
