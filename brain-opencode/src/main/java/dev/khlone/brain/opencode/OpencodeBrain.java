@@ -104,17 +104,6 @@ public final class OpencodeBrain implements Brain {
         return new AcpDialogue(series, options.workdir().toAbsolutePath(), new AcpDialogue.Modes(ASK_AGENT, ACT_AGENT));
     }
 
-    /**
-     * opencode keeps sessions in a SQLite database, {@code opencode.db} under its data directory
-     * ({@code $XDG_DATA_HOME/opencode}, or {@code $OPENCODE_DB}), table {@code session}. A series
-     * only ever has an id once {@code session/new} has stored it, so a series with an id is stored
-     * and the contract's default, {@code started}, already says so.
-     */
-    @Override
-    public boolean stored(Series series, Options options) {
-        return series.started();
-    }
-
     @Override
     public Preflight check(Options options) {
         Environment env = options.environment();

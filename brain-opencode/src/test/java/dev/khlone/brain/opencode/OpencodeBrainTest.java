@@ -115,14 +115,6 @@ class OpencodeBrainTest {
                 dir.resolve("empty-home").toString())))).isEqualTo(Preflight.OK);
     }
 
-    @Test
-    void aSeriesIsStoredOnceItHasAnId() {
-        Options options = options(null, List.of(), Map.of());
-
-        assertThat(brain.stored(brain.newSeries(), options)).isFalse();
-        assertThat(brain.stored(Series.started("ses_1"), options)).isTrue();
-    }
-
     private static Path executable(Path path) throws IOException {
         Files.createDirectories(path.getParent());
         Files.writeString(path, "#!/bin/sh\n");

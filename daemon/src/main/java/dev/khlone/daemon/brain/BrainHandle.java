@@ -13,6 +13,7 @@ import dev.khlone.protocol.brain.TaskMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,8 @@ public final class BrainHandle implements BrainCli {
     private boolean booted;
     private Mode mode = Mode.DISPATCH;
     private Series series;
+    /** When the latest TUI session was launched: what it began since then is its own. */
+    private Instant talkStarted;
     private TaskMode permissions = TaskMode.ACT;
     private boolean perTask;
     private Spawned live;
@@ -230,12 +233,13 @@ public final class BrainHandle implements BrainCli {
     // --- under the lock
 
     private void spawn(Mode newMode) throws IOException {
-        if (mode == Mode.INTERACTIVE && !series.started() && series.id() != null
-                && brain.stored(series, options)) {
-            series = Series.started(series.id()); // the person typed the series' first turn in the TUI
+        if (mode == Mode.INTERACTIVE && !series.started()) {
+            // Only the CLI knows whether the person typed a first turn, and codex and opencode name its conversation.
+            series = brain.afterTalk(series, options, talkStarted).orElse(series);
         }
         mode = newMode;
         if (newMode == Mode.INTERACTIVE) {
+            talkStarted = Instant.now();
             LaunchSpec spec = brain.interact(series, options);
             live = watch(Spawned.pty(name, spec, cols, rows, this::data));
             LOG.info(name + ": " + brain.name() + " interactive, pid " + live.pid + ", series " + series.id());
