@@ -46,8 +46,8 @@ public final class BrainHandle implements BrainCli {
     private boolean booted;
     private Mode mode = Mode.DISPATCH;
     private Series series;
-    /** When the latest TUI session was launched: what it began since then is its own. */
-    private Instant talkStarted;
+    /** The latest TUI session: what it began since it started is its own. */
+    private Talk talk;
     private TaskMode permissions = TaskMode.ACT;
     private boolean perTask;
     private Spawned live;
@@ -55,6 +55,12 @@ public final class BrainHandle implements BrainCli {
     private Turn turn;
     private int cols = 120;
     private int rows = 40;
+
+    /**
+     * A TUI session: the series it was launched on (a dispatch process stopped for it may still
+     * report the session it had opened, too late for the TUI) and when.
+     */
+    private record Talk(Series on, Instant started) {}
 
     /** A turn in flight and the process running it. */
     private record Turn(CompletableFuture<BrainEvent.TurnCompleted> future, Spawned process) {}
@@ -233,13 +239,13 @@ public final class BrainHandle implements BrainCli {
     // --- under the lock
 
     private void spawn(Mode newMode) throws IOException {
-        if (mode == Mode.INTERACTIVE && !series.started()) {
+        if (mode == Mode.INTERACTIVE && !talk.on().started()) {
             // Only the CLI knows whether the person typed a first turn, and codex and opencode name its conversation.
-            series = brain.afterTalk(series, options, talkStarted).orElse(series);
+            brain.afterTalk(talk.on(), options, talk.started()).ifPresent(begun -> series = begun);
         }
         mode = newMode;
         if (newMode == Mode.INTERACTIVE) {
-            talkStarted = Instant.now();
+            talk = new Talk(series, Instant.now());
             LaunchSpec spec = brain.interact(series, options);
             live = watch(Spawned.pty(name, spec, cols, rows, this::data));
             LOG.info(name + ": " + brain.name() + " interactive, pid " + live.pid + ", series " + series.id());

@@ -162,6 +162,7 @@ class CodexHandleTest {
             assertThat(other.series()).isEqualTo(Series.started(othersThread));
 
             // The first clone talks again, types nothing: the other's thread, begun since, is not its own.
+            screen = new TuiScreen(handle); // the next TUI's screen only
             handle.reboot(Mode.INTERACTIVE);
             awaitScreen(READY);
             handle.reboot(Mode.DISPATCH);

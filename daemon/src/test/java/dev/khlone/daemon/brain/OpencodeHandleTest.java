@@ -146,9 +146,11 @@ class OpencodeHandleTest {
         handle.enboot(Mode.DISPATCH);
         handle.reboot(Mode.INTERACTIVE);
         awaitScreen(READY);
-        handle.reboot(Mode.INTERACTIVE); // left without a word, and back
+        handle.reboot(Mode.DISPATCH); // left without a word
         assertThat(handle.series()).isEqualTo(Series.fresh(null));
 
+        screen = new TuiScreen(handle); // the next TUI's screen only
+        handle.reboot(Mode.INTERACTIVE);
         awaitScreen(READY);
         model.enqueue(Reply.text("reply typed in the tui"));
         handle.write("typed first, in the tui".getBytes(StandardCharsets.UTF_8));
