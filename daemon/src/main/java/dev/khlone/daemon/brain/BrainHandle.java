@@ -124,6 +124,11 @@ public final class BrainHandle implements BrainCli {
             if (booted) {
                 throw new IllegalStateException(name + " is already running; reboot it instead");
             }
+            if (!series.started() && series.id() != null) {
+                // A daemon stopped during a talk kept the series as the talk found it, but its TUI may have begun
+                // it since; only a chosen id (claude's) can be asked after: nothing the CLI names since now counts.
+                brain.afterTalk(series, options, Instant.now()).ifPresent(begun -> series = begun);
+            }
             spawn(mode);
             booted = true;
         }
