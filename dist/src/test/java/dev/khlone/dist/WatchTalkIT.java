@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,6 +101,28 @@ class WatchTalkIT {
     }
 
     @Test
+    void aConversationBegunInTalkIsTheOneTheNextTaskResumesAfterADaemonRestart() throws Exception {
+        tmux.open("talk", 120, 40, zone.dir, zone.shellEnv());
+        tmux.run("talk", "khlone talk; echo TALK-OVER-$((40+2))");
+        tmux.awaitScreen("talk", Map.of("claude", "Claude Code", "codex", "OpenAI Codex", "opencode", "Ask anything").get(brain), WAIT);
+        zone.model.enqueue(Reply.text("reply typed first, in the talk"));
+        typeUntilShown("typed first, in the talk");
+        tmux.keys("talk", "Enter");
+        tmux.awaitScreen("talk", "reply typed first, in the talk", WAIT);
+        tmux.keys("talk", "C-]");
+        tmux.awaitScreen("talk", "TALK-OVER-42", WAIT);
+
+        // The series the talk began is the clone's, in the crew file too, once the clone is back on its queue.
+        awaitIdle();
+        zone.ok("daemon", "restart");
+        zone.model.enqueue(Reply.text("reply to the task"));
+        assertThat(zone.ok("act", "--await", "the task after the talk").out()).isEqualTo("reply to the task\n");
+        List<RecordedRequest> turns = zone.model.turns();
+        assertThat(turns.get(turns.size() - 1).conversation().stream().map(RecordedRequest.Message::text))
+                .containsSubsequence("typed first, in the talk", "reply typed first, in the talk", "the task after the talk");
+    }
+
+    @Test
     void actWatchStreamsTheTaskAndReturnsWhenItEndsAndCtrlCInAWatchLeavesTheTaskRunning() throws Exception {
         tmux.open("act", 100, 30, zone.dir, zone.shellEnv());
         zone.model.enqueue(slow("streamed to the terminal", Duration.ofSeconds(1)));
@@ -123,6 +146,16 @@ class WatchTalkIT {
         var r = zone.run("talk");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("khlone talk needs a terminal: its stdin is not one");
+    }
+
+    private void awaitIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!"idle".equals(zone.clones().get(0).get("state"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the clone never went back to its queue: " + zone.clones());
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** Types into the TUI once it takes keys: a TUI still starting up may drop them (opencode does, for seconds). */

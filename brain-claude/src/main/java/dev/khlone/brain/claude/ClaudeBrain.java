@@ -12,6 +12,7 @@ import dev.khlone.protocol.brain.TaskMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -106,20 +107,23 @@ public final class ClaudeBrain implements Brain {
         return new LaunchSpec(argv, options.environment().vars(), options.workdir(), false);
     }
 
-    /** claude keeps a conversation as {@code <config dir>/projects/<project>/<id>.jsonl}. */
+    /**
+     * claude keeps a conversation as {@code <config dir>/projects/<project>/<id>.jsonl}. Its TUI
+     * runs with the series' chosen id ({@code --session-id}), so a first turn typed there is in
+     * the series itself.
+     */
     @Override
-    public boolean stored(Series series, Options options) {
-        if (series.started()) {
-            return true;
-        }
-        if (series.id() == null) {
-            return false;
+    public Optional<Series> afterTalk(Series before, Options options, Instant talkStarted) {
+        if (before.id() == null) {
+            return Optional.empty();
         }
         Path projects = configDir(options.environment()).resolve("projects");
         try (Stream<Path> dirs = Files.list(projects)) {
-            return dirs.anyMatch(dir -> Files.isRegularFile(dir.resolve(series.id() + ".jsonl")));
+            return dirs.anyMatch(dir -> Files.isRegularFile(dir.resolve(before.id() + ".jsonl")))
+                    ? Optional.of(Series.started(before.id()))
+                    : Optional.empty();
         } catch (IOException e) {
-            return false; // no projects yet: nothing stored
+            return Optional.empty(); // no projects yet: nothing stored
         }
     }
 

@@ -11,10 +11,14 @@ import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.brain.Usage;
 import dev.khlone.protocol.json.Json;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,10 +89,58 @@ public final class CodexBrain implements Brain {
         return new LaunchSpec(argv, options.environment().vars(), options.workdir(), false);
     }
 
-    /** codex keeps a thread as {@code $CODEX_HOME/sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl}. */
+    /**
+     * codex names a thread when its first turn is typed, in the TUI as in {@code exec}, and keeps
+     * it as {@code $CODEX_HOME/sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl}, whose first line
+     * ({@code session_meta}) names the thread's id, when it began, its working directory and where
+     * it came from ({@code "source":"cli"} for the TUI, {@code "exec"} for {@code codex exec}).
+     * So the thread a TUI began on a fresh series is the TUI's thread in this working directory
+     * begun since the talk started; the latest one, if the person began another there
+     * ({@code /new}). What it cannot tell apart: two clones of codex in the same zone whose talks
+     * overlap in time, whose TUIs begin their threads in the same directory with nothing of the
+     * clone's in them; each would take the latest. Talks one after another never mix.
+     */
     @Override
-    public boolean stored(Series series, Options options) {
-        return series.started() || rollout(series, options).isPresent();
+    public Optional<Series> afterTalk(Series before, Options options, Instant talkStarted) {
+        if (before.id() != null) {
+            return rollout(before, options).map(f -> Series.started(before.id()));
+        }
+        Path cwd = options.workdir().toAbsolutePath().normalize();
+        try (Stream<Path> files = Files.walk(Login.codexHome(options.environment()).resolve("sessions"), 4)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("rollout-") && modifiedSince(f, talkStarted))
+                    .map(CodexBrain::meta)
+                    .flatMap(Optional::stream)
+                    .filter(t -> t.tui() && t.cwd().equals(cwd) && !t.began().isBefore(talkStarted))
+                    .max(Comparator.comparing(Meta::began))
+                    .map(t -> Series.started(t.id()));
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty(); // no sessions yet: nothing stored
+        }
+    }
+
+    /** What a rollout's first line says of its thread. */
+    private record Meta(String id, Instant began, Path cwd, boolean tui) {}
+
+    private static Optional<Meta> meta(Path rollout) {
+        try (BufferedReader in = Files.newBufferedReader(rollout)) {
+            String first = in.readLine();
+            Object payload = first == null ? null : Json.parseObject(first).get("payload");
+            if (!(payload instanceof Map<?, ?> meta) || !(meta.get("id") instanceof String id)
+                    || !(meta.get("timestamp") instanceof String began) || !(meta.get("cwd") instanceof String cwd)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Meta(id, Instant.parse(began), Path.of(cwd).normalize(), "cli".equals(meta.get("source"))));
+        } catch (IOException | RuntimeException unreadable) {
+            return Optional.empty(); // not a rollout this version of codex wrote: not the TUI's
+        }
+    }
+
+    private static boolean modifiedSince(Path file, Instant since) {
+        try {
+            return !Files.getLastModifiedTime(file).toInstant().isBefore(since);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Optional<Path> rollout(Series series, Options options) {

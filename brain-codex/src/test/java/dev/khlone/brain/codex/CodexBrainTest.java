@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -100,16 +101,43 @@ class CodexBrainTest {
         Options options = options(Map.of("CODEX_HOME", codexHome.toString()));
         Series named = new Series(ID, false);
 
-        assertThat(brain.stored(named, options)).isFalse(); // no sessions directory at all
+        assertThat(brain.afterTalk(named, options, Instant.EPOCH)).isEmpty(); // no sessions directory at all
         Path day = Files.createDirectories(codexHome.resolve("sessions/2026/11/21"));
         Files.writeString(day.resolve("rollout-2026-11-21T11-01-36-01a1fdc4-cf3b-7840-a188-f325c4c4c134.jsonl"), "{}");
-        assertThat(brain.stored(named, options)).isFalse();
+        assertThat(brain.afterTalk(named, options, Instant.EPOCH)).isEmpty();
         Files.writeString(day.resolve("rollout-2026-11-21T11-02-00-" + ID + ".jsonl"), "{}");
-        assertThat(brain.stored(named, options)).isTrue();
-        assertThat(brain.stored(Series.fresh(null), options)).isFalse();
-        assertThat(brain.stored(Series.started(ID), options(Map.of()))).isTrue();
+        assertThat(brain.afterTalk(named, options, Instant.EPOCH)).contains(Series.started(ID));
         // Without CODEX_HOME, codex looks in ~/.codex.
-        assertThat(brain.stored(named, options(Map.of("HOME", dir.resolve("elsewhere").toString())))).isFalse();
+        assertThat(brain.afterTalk(named, options(Map.of("HOME", dir.resolve("elsewhere").toString())), Instant.EPOCH)).isEmpty();
+    }
+
+    @Test
+    void aTalkOnAFreshSeriesTakesTheLatestThreadTheTuiBeganInTheZoneSinceTheTalkStarted() throws IOException {
+        Path codexHome = dir.resolve("codex-home");
+        Options options = options(Map.of("CODEX_HOME", codexHome.toString()));
+        Path zone = dir.resolve("zone");
+        Instant talk = Instant.parse("2026-11-21T11:00:00Z");
+        Path day = Files.createDirectories(codexHome.resolve("sessions/2026/11/21"));
+
+        rollout(day, "00000000-0000-0000-0000-000000000001", "2026-11-21T10:59:59.999Z", zone, "cli"); // before the talk
+        rollout(day, "00000000-0000-0000-0000-000000000002", "2026-11-21T11:00:05Z", dir.resolve("elsewhere"), "cli");
+        rollout(day, "00000000-0000-0000-0000-000000000003", "2026-11-21T11:00:06Z", zone, "exec"); // a task's
+        Files.writeString(day.resolve("rollout-2026-11-21T11-00-07-00000000-0000-0000-0000-000000000004.jsonl"), "not json\n");
+        assertThat(brain.afterTalk(Series.fresh(null), options, talk)).isEmpty();
+
+        rollout(day, "00000000-0000-0000-0000-000000000005", "2026-11-21T11:00:01Z", zone, "cli");
+        rollout(day, "00000000-0000-0000-0000-000000000006", "2026-11-21T11:00:03Z", zone, "cli"); // then /new
+        assertThat(brain.afterTalk(Series.fresh(null), options, talk))
+                .contains(Series.started("00000000-0000-0000-0000-000000000006"));
+    }
+
+    /** A rollout as codex 0.169.0 writes it, its first line (cut short) naming the thread. */
+    private static void rollout(Path day, String id, String began, Path cwd, String source) throws IOException {
+        Path file = day.resolve("rollout-" + began.substring(0, 19).replace(':', '-') + "-" + id + ".jsonl");
+        Files.writeString(file, "{\"timestamp\":\"" + began + "\",\"ordinal\":0,\"type\":\"session_meta\",\"payload\":{"
+                + "\"session_id\":\"" + id + "\",\"id\":\"" + id + "\",\"timestamp\":\"" + began + "\",\"cwd\":\"" + cwd
+                + "\",\"originator\":\"codex-tui\",\"cli_version\":\"0.169.0\",\"source\":\"" + source + "\"}}\n"
+                + "{\"type\":\"event_msg\",\"payload\":{}}\n");
     }
 
     private Options options(Map<String, String> env) {

@@ -10,6 +10,7 @@ import dev.khlone.protocol.brain.Preflight;
 import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.json.Json;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,14 +106,17 @@ public final class OpencodeBrain implements Brain {
     }
 
     /**
-     * opencode keeps sessions in a SQLite database, {@code opencode.db} under its data directory
-     * ({@code $XDG_DATA_HOME/opencode}, or {@code $OPENCODE_DB}), table {@code session}. A series
-     * only ever has an id once {@code session/new} has stored it, so a series with an id is stored
-     * and the contract's default, {@code started}, already says so.
+     * The TUI begins a session only when the person types its first turn ({@code opencode} with
+     * no {@code -s} opens on an empty prompt), and names it itself; it is found in opencode's log
+     * (see {@link SessionLog}): the latest session begun in the zone since the talk started that
+     * a prompt ran in. What cannot be told apart, with nothing of the clone's in the log: another
+     * opencode clone of the same zone talking at the same time, or starting its dispatch and
+     * running a task on a fresh series while this one talks. Talks one after another never mix.
      */
     @Override
-    public boolean stored(Series series, Options options) {
-        return series.started();
+    public Optional<Series> afterTalk(Series before, Options options, Instant talkStarted) {
+        return SessionLog.latestPrompted(SessionLog.of(options.environment()), options.workdir().toAbsolutePath().normalize(),
+                talkStarted).map(Series::started);
     }
 
     @Override

@@ -13,7 +13,9 @@ import dev.khlone.protocol.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -116,11 +118,39 @@ class OpencodeBrainTest {
     }
 
     @Test
-    void aSeriesIsStoredOnceItHasAnId() {
-        Options options = options(null, List.of(), Map.of());
+    void aTalkOnAFreshSeriesTakesTheLatestSessionBegunAndPromptedInTheZoneSinceTheTalkStarted() throws IOException {
+        Path zone = dir.resolve("my zone");
+        Path data = dir.resolve("data");
+        Options options = new Options(zone, null, List.of(), new Environment(Map.of("XDG_DATA_HOME", data.toString())));
+        Instant talk = Instant.ofEpochMilli(1_795_959_170_000L);
 
-        assertThat(brain.stored(brain.newSeries(), options)).isFalse();
-        assertThat(brain.stored(Series.started("ses_1"), options)).isTrue();
+        assertThat(brain.afterTalk(brain.newSeries(), options, talk)).isEmpty(); // no log at all
+        Path log = Files.createDirectories(data.resolve("opencode/log")).resolve("opencode.log");
+        Files.write(log, List.of(
+                created("ses_before", zone, "undefined", talk.toEpochMilli() - 1), loop("ses_before"),
+                created("ses_elsewhere", dir.resolve("elsewhere"), "undefined", talk.toEpochMilli() + 1), loop("ses_elsewhere"),
+                created("ses_opened_only", zone, "undefined", talk.toEpochMilli() + 2), // ACP's session/new, no prompt
+                created("ses_child", zone, "ses_x", talk.toEpochMilli() + 3), loop("ses_child"),
+                "not a log line \u00ff ="));
+        assertThat(brain.afterTalk(brain.newSeries(), options, talk)).isEmpty();
+
+        Files.write(log, List.of(created("ses_first", zone, "undefined", talk.toEpochMilli() + 10), loop("ses_first"),
+                created("ses_then_new", zone, "undefined", talk.toEpochMilli() + 20), loop("ses_then_new")),
+                StandardOpenOption.APPEND);
+        assertThat(brain.afterTalk(brain.newSeries(), options, talk)).contains(Series.started("ses_then_new"));
+    }
+
+    /** A session's creation as opencode 1.18.33 logs it, cut short. */
+    private static String created(String id, Path directory, String parent, long millis) {
+        String dir = directory.toString().contains(" ") ? Json.write(directory.toString()) : directory.toString();
+        return "timestamp=2026-11-29T13:32:50.908Z level=INFO run=ab4f89b8 message=created id=" + id
+                + " slug=tidy-lagoon version=1.18.33 projectID=global directory=" + dir + " path=x workspaceID=undefined parentID="
+                + parent + " title=\"New session - 2026-11-29T13:32:50.907Z\" agent=build permission=\"[{\\\"a\\\":1}]\""
+                + " cost=0 time.created=" + millis + " time.updated=" + millis;
+    }
+
+    private static String loop(String id) {
+        return "timestamp=2026-11-29T13:32:50.999Z level=INFO run=ab4f89b8 message=loop session.id=" + id + " step=0";
     }
 
     private static Path executable(Path path) throws IOException {

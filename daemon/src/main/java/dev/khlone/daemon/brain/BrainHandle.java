@@ -13,6 +13,7 @@ import dev.khlone.protocol.brain.TaskMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,8 @@ public final class BrainHandle implements BrainCli {
     private boolean booted;
     private Mode mode = Mode.DISPATCH;
     private Series series;
+    /** The latest TUI session: what it began since it started is its own. */
+    private Talk talk;
     private TaskMode permissions = TaskMode.ACT;
     private boolean perTask;
     private Spawned live;
@@ -52,6 +55,12 @@ public final class BrainHandle implements BrainCli {
     private Turn turn;
     private int cols = 120;
     private int rows = 40;
+
+    /**
+     * A TUI session: the series it was launched on (a dispatch process stopped for it may still
+     * report the session it had opened, too late for the TUI) and when.
+     */
+    private record Talk(Series on, Instant started) {}
 
     /** A turn in flight and the process running it. */
     private record Turn(CompletableFuture<BrainEvent.TurnCompleted> future, Spawned process) {}
@@ -114,6 +123,11 @@ public final class BrainHandle implements BrainCli {
         synchronized (lock) {
             if (booted) {
                 throw new IllegalStateException(name + " is already running; reboot it instead");
+            }
+            if (!series.started() && series.id() != null) {
+                // A daemon stopped during a talk kept the series as the talk found it, but its TUI may have begun
+                // it since; only a chosen id (claude's) can be asked after: nothing the CLI names since now counts.
+                brain.afterTalk(series, options, Instant.now()).ifPresent(begun -> series = begun);
             }
             spawn(mode);
             booted = true;
@@ -230,12 +244,13 @@ public final class BrainHandle implements BrainCli {
     // --- under the lock
 
     private void spawn(Mode newMode) throws IOException {
-        if (mode == Mode.INTERACTIVE && !series.started() && series.id() != null
-                && brain.stored(series, options)) {
-            series = Series.started(series.id()); // the person typed the series' first turn in the TUI
+        if (mode == Mode.INTERACTIVE && !talk.on().started()) {
+            // Only the CLI knows whether the person typed a first turn, and codex and opencode name its conversation.
+            brain.afterTalk(talk.on(), options, talk.started()).ifPresent(begun -> series = begun);
         }
         mode = newMode;
         if (newMode == Mode.INTERACTIVE) {
+            talk = new Talk(series, Instant.now());
             LaunchSpec spec = brain.interact(series, options);
             live = watch(Spawned.pty(name, spec, cols, rows, this::data));
             LOG.info(name + ": " + brain.name() + " interactive, pid " + live.pid + ", series " + series.id());

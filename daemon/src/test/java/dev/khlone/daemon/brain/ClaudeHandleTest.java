@@ -9,6 +9,7 @@ import dev.khlone.protocol.brain.Environment;
 import dev.khlone.protocol.brain.Mode;
 import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Prompt;
+import dev.khlone.protocol.brain.Series;
 import dev.khlone.testkit.brains.Brains;
 import dev.khlone.testkit.brains.ClaudeHome;
 import dev.khlone.testkit.fakemodel.FakeModelServer;
@@ -38,6 +39,7 @@ class ClaudeHandleTest {
     @TempDir
     Path tmp;
     Path zone;
+    Options options;
     BrainHandle handle;
     Recorder recorder;
     TuiScreen screen;
@@ -60,8 +62,8 @@ class ClaudeHandleTest {
         Map<String, String> env = new HashMap<>(home.environment());
         env.put("KHLONE_CLAUDE_BIN", Brains.claude().toString());
         ClaudeBrain brain = new ClaudeBrain();
-        handle = new BrainHandle("foreman.1", brain, brain.newSeries(),
-                new Options(zone, null, List.of(), new Environment(env)));
+        options = new Options(zone, null, List.of(), new Environment(env));
+        handle = new BrainHandle("foreman.1", brain, brain.newSeries(), options);
         recorder = new Recorder(handle);
         screen = new TuiScreen(handle);
     }
@@ -136,6 +138,29 @@ class ClaudeHandleTest {
         assertThat(await(handle.act(new Prompt("and now dispatched"))).isError()).isFalse();
         assertThat(texts(model.awaitTurns(2, WAIT).get(1)))
                 .containsSubsequence("hello from the tui", "first words, in the tui", "and now dispatched");
+    }
+
+    @Test
+    void aSeriesBegunInATuiWhoseEndTheDaemonNeverSawIsResumedByTheNextHandle() throws Exception {
+        Series fresh = handle.series();
+        handle.enboot(Mode.INTERACTIVE);
+        awaitScreen("❯");
+        model.enqueue(Reply.text("first words, in the tui"));
+        handle.write("hello from the tui".getBytes(StandardCharsets.UTF_8));
+        handle.write("\r".getBytes(StandardCharsets.UTF_8));
+        awaitScreen("first words, in the tui");
+        handle.kill(); // the daemon stopped; its crew file still has the series as the talk found it
+
+        BrainHandle restored = new BrainHandle("foreman.1", new ClaudeBrain(), fresh, options);
+        try {
+            restored.enboot(Mode.DISPATCH);
+            assertThat(restored.series()).isEqualTo(Series.started(fresh.id()));
+            assertThat(await(restored.act(new Prompt("and now dispatched"))).isError()).isFalse();
+            assertThat(texts(model.awaitTurns(2, WAIT).get(1)))
+                    .containsSubsequence("hello from the tui", "first words, in the tui", "and now dispatched");
+        } finally {
+            restored.kill();
+        }
     }
 
     @Test

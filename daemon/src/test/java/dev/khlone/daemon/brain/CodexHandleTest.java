@@ -10,21 +10,26 @@ import dev.khlone.protocol.brain.Environment;
 import dev.khlone.protocol.brain.Mode;
 import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Prompt;
+import dev.khlone.protocol.brain.Series;
 import dev.khlone.testkit.brains.Brains;
 import dev.khlone.testkit.brains.CodexHome;
 import dev.khlone.testkit.fakemodel.FakeModelServer;
 import dev.khlone.testkit.fakemodel.RecordedRequest;
 import dev.khlone.testkit.fakemodel.Reply;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,11 +43,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CodexHandleTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** On a fresh TUI's screen once it takes keys. */
+    private static final String READY = "OpenAI Codex";
     private static FakeModelServer model;
 
     @TempDir
     Path tmp;
     Path zone;
+    CodexHome home;
+    Options options;
     BrainHandle handle;
     Recorder recorder;
     TuiScreen screen;
@@ -61,12 +70,12 @@ class CodexHandleTest {
     void setUp() throws Exception {
         model.reset();
         zone = Files.createDirectory(tmp.resolve("zone"));
-        CodexHome home = CodexHome.seed(tmp.resolve("home"), zone, model.baseUrl());
+        home = CodexHome.seed(tmp.resolve("home"), zone, model.baseUrl());
         Map<String, String> env = new HashMap<>(home.environment());
         env.put("KHLONE_CODEX_BIN", Brains.codex().toString());
         CodexBrain brain = new CodexBrain();
-        handle = new BrainHandle("mechanic.1", brain, brain.newSeries(),
-                new Options(zone, null, home.arguments(), new Environment(env)));
+        options = new Options(zone, null, home.arguments(), new Environment(env));
+        handle = new BrainHandle("mechanic.1", brain, brain.newSeries(), options);
         recorder = new Recorder(handle);
         screen = new TuiScreen(handle);
     }
@@ -117,6 +126,88 @@ class CodexHandleTest {
                 "second reply", "typed into the tui", "reply typed in the tui", "prompt after the tui");
         // Three tasks' processes ended as they should, and so did the TUI, rebooted away.
         assertThat(recorder.awaitExits(4, WAIT)).hasSize(4).allMatch(Recorder.Exit::expected);
+    }
+
+    @Test
+    void aThreadBegunInTheTuiIsTheOneTheNextTaskResumes() throws Exception {
+        handle.enboot(Mode.DISPATCH);
+        handle.reboot(Mode.INTERACTIVE);
+        String thread = talk(handle, screen, "typed first, in the tui", "reply typed in the tui");
+
+        handle.reboot(Mode.DISPATCH);
+        assertThat(handle.series()).isEqualTo(Series.started(thread));
+        model.enqueue(Reply.text("reply to the task"));
+        assertThat(await(handle.act(new Prompt("the task after the talk"))).result()).isEqualTo("reply to the task");
+        assertThat(handle.series().id()).isEqualTo(thread);
+        assertThat(texts(lastTurn())).containsSubsequence("typed first, in the tui", "reply typed in the tui",
+                "the task after the talk");
+    }
+
+    @Test
+    void aTalkWithNoTurnTypedLeavesTheSeriesUnstartedAndAnotherClonesLaterTalkIsNotTaken() throws Exception {
+        handle.enboot(Mode.DISPATCH);
+        handle.reboot(Mode.INTERACTIVE);
+        awaitScreen(READY);
+        handle.reboot(Mode.DISPATCH);
+        assertThat(handle.series()).isEqualTo(Series.fresh(null));
+
+        // A second clone of codex in the same zone, same CODEX_HOME and working directory, talks after the first one.
+        BrainHandle other = new BrainHandle("mechanic.2", new CodexBrain(), Series.fresh(null), options);
+        try {
+            TuiScreen otherScreen = new TuiScreen(other);
+            other.enboot(Mode.DISPATCH);
+            other.reboot(Mode.INTERACTIVE);
+            String othersThread = talk(other, otherScreen, "typed into the other clone", "the other clone's reply");
+            other.reboot(Mode.DISPATCH);
+            assertThat(other.series()).isEqualTo(Series.started(othersThread));
+
+            // The first clone talks again, types nothing: the other's thread, begun since, is not its own.
+            screen = new TuiScreen(handle); // the next TUI's screen only
+            handle.reboot(Mode.INTERACTIVE);
+            awaitScreen(READY);
+            handle.reboot(Mode.DISPATCH);
+            assertThat(handle.series()).isEqualTo(Series.fresh(null));
+
+            // A task of its own begins a thread of its own.
+            model.enqueue(Reply.text("a reply of its own"));
+            assertThat(await(handle.act(new Prompt("a task of its own"))).result()).isEqualTo("a reply of its own");
+            assertThat(handle.series().id()).isNotNull().isNotEqualTo(othersThread);
+            assertThat(texts(lastTurn())).doesNotContain("typed into the other clone");
+        } finally {
+            other.kill();
+        }
+    }
+
+    /** Types {@code prompt} into {@code tui}'s screen, waits for {@code reply}; the thread codex made for it. */
+    private String talk(BrainHandle tui, TuiScreen on, String prompt, String reply) throws Exception {
+        on.await(READY, WAIT);
+        List<Path> before = rollouts();
+        model.enqueue(Reply.text(reply));
+        tui.write(prompt.getBytes(StandardCharsets.UTF_8));
+        on.await(prompt, WAIT);
+        tui.write("\r".getBytes(StandardCharsets.UTF_8));
+        on.await(reply, WAIT);
+        List<Path> made = rollouts();
+        made.removeAll(before);
+        assertThat(made).as("the rollouts the talk made").hasSize(1);
+        // rollout-<time>-<thread id>.jsonl, the id a UUID
+        String name = made.get(0).getFileName().toString();
+        return name.substring(name.length() - ".jsonl".length() - 36, name.length() - ".jsonl".length());
+    }
+
+    private List<Path> rollouts() throws IOException {
+        Path sessions = home.codexHome().resolve("sessions");
+        if (!Files.isDirectory(sessions)) {
+            return new ArrayList<>();
+        }
+        try (Stream<Path> files = Files.walk(sessions)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("rollout-")).collect(Collectors.toCollection(ArrayList::new));
+        }
+    }
+
+    private RecordedRequest lastTurn() throws InterruptedException {
+        List<RecordedRequest> turns = model.awaitTurns(1, WAIT);
+        return turns.get(turns.size() - 1);
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.khlone.protocol.brain.Environment;
 import dev.khlone.protocol.brain.Mode;
 import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Prompt;
+import dev.khlone.protocol.brain.Series;
 import dev.khlone.testkit.brains.Brains;
 import dev.khlone.testkit.brains.OpencodeHome;
 import dev.khlone.testkit.fakemodel.FakeModelServer;
@@ -45,6 +46,8 @@ class OpencodeHandleTest {
      */
     private static final String XTVERSION_QUERY = "\u001b[>0q";
     private static final String XTVERSION_ANSWER = "\u001bP>|xterm(388)\u001b\\";
+    /** On a fresh TUI's screen once it takes keys. */
+    private static final String READY = "Ask anything";
     private static FakeModelServer model;
 
     @TempDir
@@ -135,6 +138,35 @@ class OpencodeHandleTest {
         assertThat(recorder.awaitExits(3, WAIT).get(2)).isEqualTo(new Recorder.Exit(pid, 137, false));
         Thread.sleep(300);
         assertThat(recorder.exits()).as("the crash is reported once").hasSize(3);
+    }
+
+    @Test
+    void aSessionBegunInTheTuiIsTheOneTheNextTaskResumesAndATalkWithNoTurnBeginsNone() throws Exception {
+        // The person talks before the dispatch process has had opencode name a session (it takes seconds).
+        handle.enboot(Mode.DISPATCH);
+        handle.reboot(Mode.INTERACTIVE);
+        awaitScreen(READY);
+        handle.reboot(Mode.DISPATCH); // left without a word
+        assertThat(handle.series()).isEqualTo(Series.fresh(null));
+
+        screen = new TuiScreen(handle); // the next TUI's screen only
+        handle.reboot(Mode.INTERACTIVE);
+        awaitScreen(READY);
+        model.enqueue(Reply.text("reply typed in the tui"));
+        handle.write("typed first, in the tui".getBytes(StandardCharsets.UTF_8));
+        awaitScreen("typed first, in the tui");
+        handle.write("\r".getBytes(StandardCharsets.UTF_8));
+        awaitScreen("reply typed in the tui");
+
+        handle.reboot(Mode.DISPATCH);
+        assertThat(handle.series().started()).isTrue();
+        String series = handle.series().id();
+        model.enqueue(Reply.text("reply to the task"));
+        assertThat(await(handle.act(new Prompt("the task after the talk"))).result()).isEqualTo("reply to the task");
+        assertThat(handle.series().id()).isEqualTo(series);
+        List<RecordedRequest> turns = model.awaitTurns(2, WAIT);
+        assertThat(texts(turns.get(turns.size() - 1))).containsExactly("typed first, in the tui", "reply typed in the tui",
+                "the task after the talk");
     }
 
     private static TurnCompleted await(CompletableFuture<TurnCompleted> turn) throws Exception {

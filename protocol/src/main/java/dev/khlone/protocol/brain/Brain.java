@@ -1,5 +1,8 @@
 package dev.khlone.protocol.brain;
 
+import java.time.Instant;
+import java.util.Optional;
+
 /**
  * A brain's dialect, stateless: how to launch its CLI headless and as a TUI on a series, how to
  * talk to a dispatch process, and whether it can run here. One implementation per CLI, found by
@@ -27,12 +30,14 @@ public interface Brain {
     Dialogue dialogue(Series series, Options options);
 
     /**
-     * Whether the CLI has {@code series} in its own store, so that a launch must resume it rather
-     * than begin it. Asked after a person's TUI session on a series that had not started: only the
-     * CLI knows whether they typed a turn. The default trusts what the events said.
+     * The series a person's TUI session left the clone on, asked after every TUI session on a
+     * series that had not started (only the CLI knows whether they typed a turn): {@code before}
+     * itself once the CLI has stored it, or the conversation the TUI began for the working
+     * directory since {@code talkStarted} when the CLI names its conversations itself; empty when
+     * no turn was typed. The default finds nothing: the events are all there is to go by.
      */
-    default boolean stored(Series series, Options options) {
-        return series.started();
+    default Optional<Series> afterTalk(Series before, Options options, Instant talkStarted) {
+        return Optional.empty();
     }
 
     /** Whether the CLI (and what it needs) is here; a clear message when not. */
