@@ -81,11 +81,12 @@ final class Requests implements Request.Visitor<Reply> {
                 crew.submit(submit.mode(), submit.prompt(), submit.who(), submit.first(), submit.disrupt())));
     }
 
-    /** Answers later, when the task ends; a client that leaves first stops waiting. */
+    /** Answers later, when the task ends or its clone fails; a client that leaves first stops waiting. */
     @Override
     public Reply await(AwaitRequest await) {
         return answer(await.id(), () -> {
-            Runnable undo = crew.await(await.task(), task -> client.send(new TaskEnded(await.id(), task)));
+            Runnable undo = crew.await(await.task(), task -> client.send(new TaskEnded(await.id(), task)),
+                    stuck -> client.send(stuck.reply(await.id())));
             client.onClose(undo);
             return null;
         });

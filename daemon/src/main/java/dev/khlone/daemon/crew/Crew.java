@@ -69,7 +69,7 @@ public final class Crew implements Clone.Owner {
     private final Map<String, TaskInfo> tasks = new ConcurrentHashMap<>();
     /** Set on shutdown: what clones still report then is an interruption the next daemon undoes, not a change to record. */
     private volatile boolean closed;
-    private final Map<String, List<Consumer<TaskInfo>>> awaiters = new HashMap<>();
+    private final Map<String, List<Awaiter>> awaiters = new HashMap<>();
 
     private Crew(Zone zone, Store store, Map<String, Brain> brains, Map<String, String> env) throws IOException {
         this.turnTimeout = turnTimeout(env);
@@ -96,6 +96,7 @@ public final class Crew implements Clone.Owner {
         Set<String> placed = new HashSet<>();
         for (CloneRecord r : loaded.clones()) {
             Orphans.end(r.pid(), r.pidStartMs());
+            Orphans.endMarked(marker(r.slug()));
             Brain brain = brains.get(r.brain());
             if (brain == null) {
                 LOG.severe(r.slug() + " runs " + r.brain() + ", which this khlone does not have; its tasks fail");
@@ -117,14 +118,22 @@ public final class Crew implements Clone.Owner {
             for (String id : ids) {
                 TaskInfo t = tasks.get(id);
                 if (t != null && !t.status().ended()) {
+                    placed.add(id);
                     if (t.status() == Status.ACTIVE) {
-                        t = t.requeued();
+                        // The daemon died during it (one stopped on purpose put it back in the queue).
+                        t = t.interrupted("the daemon died during it");
+                        if (t.interruptions().size() >= Clone.MAX_INTERRUPTIONS) {
+                            String why = "interrupted " + t.interruptions().size() + " times: " + String.join("; ", t.interruptions());
+                            taskChanged(t.ended(Status.FAILED, null, why, System.currentTimeMillis()));
+                            transcript(r.slug(), new TranscriptEntry(System.currentTimeMillis(), t.id(),
+                                    TranscriptEntry.Kind.ERROR, why, null, true));
+                            continue;
+                        }
                         taskChanged(t);
                         transcript(r.slug(), new TranscriptEntry(System.currentTimeMillis(), t.id(),
-                                TranscriptEntry.Kind.NOTE, "the daemon stopped during this task; it runs again", null, false));
+                                TranscriptEntry.Kind.NOTE, "the daemon died during this task; it runs again", null, false));
                     }
                     work.add(t);
-                    placed.add(id);
                 }
             }
             long in = 0;
@@ -172,23 +181,35 @@ public final class Crew implements Clone.Owner {
     }
 
     /**
-     * Calls {@code whenEnded} once the task has ended (at once if it has). Returns what undoes the
-     * wait, for a client that goes away first.
+     * Calls {@code whenEnded} once the task has ended (at once if it has), or {@code whenStuck} once
+     * its clone has failed, which leaves it waiting for a person (at once if it has; then this
+     * throws). Returns what undoes the wait, for a client that goes away first.
      */
-    public Runnable await(String id, Consumer<TaskInfo> whenEnded) throws CrewException {
+    public Runnable await(String id, Consumer<TaskInfo> whenEnded, Consumer<CrewException> whenStuck) throws CrewException {
+        TaskInfo known = tasks.get(id);
+        if (known == null) {
+            throw unknownTask(id);
+        }
+        Clone clone;
+        synchronized (this) {
+            clone = clones.get(known.cloneSlug());
+        }
         TaskInfo now;
+        Awaiter awaiter = new Awaiter(whenEnded, whenStuck);
         synchronized (awaiters) {
             now = tasks.get(id);
-            if (now == null) {
-                throw unknownTask(id);
-            }
             if (!now.status().ended()) {
-                awaiters.computeIfAbsent(id, k -> new ArrayList<>()).add(whenEnded);
+                // Checked under the lock that cloneFailed tells awaiters under: no failure falls between.
+                CloneInfo info = clone == null ? null : clone.info();
+                if (info != null && info.state() == CloneInfo.State.FAILED) {
+                    throw stuck(info.slug(), info.failure(), id);
+                }
+                awaiters.computeIfAbsent(id, k -> new ArrayList<>()).add(awaiter);
                 return () -> {
                     synchronized (awaiters) {
-                        List<Consumer<TaskInfo>> list = awaiters.get(id);
+                        List<Awaiter> list = awaiters.get(id);
                         if (list != null) {
-                            list.remove(whenEnded);
+                            list.remove(awaiter);
                         }
                     }
                 };
@@ -196,6 +217,15 @@ public final class Crew implements Clone.Owner {
         }
         whenEnded.accept(now);
         return () -> {};
+    }
+
+    /** Someone waiting for a task's end. */
+    private record Awaiter(Consumer<TaskInfo> ended, Consumer<CrewException> stuck) {}
+
+    /** What an awaiter of a task at a failed clone is told, and what to do about it. */
+    private static CrewException stuck(String slug, String failure, String taskId) {
+        return new CrewException(ErrorCode.BRAIN_UNAVAILABLE, slug + " has failed (" + failure + "); " + taskId
+                + " waits in its queue", "revive it: khlone reboot " + slug + " (or khlone cancel " + taskId + ")");
     }
 
     public TaskInfo cancel(String id) throws CrewException {
@@ -336,13 +366,28 @@ public final class Crew implements Clone.Owner {
     synchronized void abandon() {
         closed = true;
         timers.shutdownNow();
+        clones.values().forEach(Clone::abandon);
     }
 
-    /** Ends every brain; the journal keeps the work for the next daemon. */
+    /**
+     * Ends every brain; the journal keeps the work for the next daemon. A task cut short here goes
+     * back to its queue without counting against it: stopping the daemon was someone's decision.
+     */
     public synchronized void shutdown() {
         closed = true;
         clones.values().forEach(Clone::shutdown);
         timers.shutdownNow();
+        for (TaskInfo t : tasks.values()) {
+            if (t.status() == Status.ACTIVE) {
+                try {
+                    store.journal(t.requeued());
+                    store.transcript(t.cloneSlug(), new TranscriptEntry(System.currentTimeMillis(), t.id(),
+                            TranscriptEntry.Kind.NOTE, "the daemon was stopped during this task; it runs again", null, false));
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "cannot put " + t.id() + " back in its queue; the next daemon counts it as interrupted", e);
+                }
+            }
+        }
     }
 
     // --- Clone.Owner: called on clones' threads
@@ -353,15 +398,32 @@ public final class Crew implements Clone.Owner {
             return;
         }
         store.journal(task);
-        List<Consumer<TaskInfo>> waiting = List.of();
+        List<Awaiter> waiting = List.of();
         synchronized (awaiters) {
             tasks.put(task.id(), task);
             if (task.status().ended()) {
-                List<Consumer<TaskInfo>> list = awaiters.remove(task.id());
+                List<Awaiter> list = awaiters.remove(task.id());
                 waiting = list == null ? List.of() : list;
             }
         }
-        waiting.forEach(w -> w.accept(task));
+        waiting.forEach(w -> w.ended().accept(task));
+    }
+
+    @Override
+    public void cloneFailed(String slug, String failure, List<String> waiting) {
+        if (closed) {
+            return;
+        }
+        Map<String, List<Awaiter>> told = new LinkedHashMap<>();
+        synchronized (awaiters) {
+            for (String id : waiting) {
+                List<Awaiter> list = awaiters.remove(id);
+                if (list != null) {
+                    told.put(id, list);
+                }
+            }
+        }
+        told.forEach((id, list) -> list.forEach(a -> a.stuck().accept(stuck(slug, failure, id))));
     }
 
     @Override
@@ -429,13 +491,21 @@ public final class Crew implements Clone.Owner {
             return c;
         }
         if (!w.enroll()) {
-            Optional<Clone> fit = clones.values().stream()
+            List<Clone> ofRole = clones.values().stream()
                     .filter(c -> c.role.equals(role))
                     .filter(c -> asked == null || c.brain().equals(asked.brain()))
+                    .toList();
+            Optional<Clone> fit = ofRole.stream()
                     .filter(c -> c.info().state() != CloneInfo.State.FAILED)
                     .min(Comparator.comparingInt(c -> c.info().queue().size() + (c.info().task() == null ? 0 : 1)));
             if (fit.isPresent()) {
                 return fit.get();
+            }
+            if (!ofRole.isEmpty()) {
+                // A new clone would start a new conversation behind the person's back: they decide.
+                CloneInfo failed = ofRole.get(0).info();
+                throw new CrewException(ErrorCode.BRAIN_UNAVAILABLE, failed.slug() + " has failed: " + failed.failure(),
+                        "khlone reboot " + failed.slug() + ", or --who " + role + "++ for a new clone");
             }
         }
         return enroll(role, profile);
@@ -464,8 +534,13 @@ public final class Crew implements Clone.Owner {
     }
 
     private Clone clone(String slug, String role, int index, Brain brain, ZoneConfig.Profile profile, Series series) {
-        BrainHandle handle = new BrainHandle(slug, brain, series, options(profile));
+        BrainHandle handle = new BrainHandle(slug, marker(slug), brain, series, options(profile));
         return new Clone(slug, role, index, profile, handle, this, timers, turnTimeout);
+    }
+
+    /** What tags the processes of a clone's brain: the zone's id is unique to its root, a slug is never reused in a zone. */
+    private String marker(String slug) {
+        return zone.id() + "/" + slug;
     }
 
     /** {@code KHLONE_TURN_TIMEOUT} seconds of silence end a turn; 10 minutes unless set. */

@@ -60,7 +60,7 @@ class ClaudeHandleTest {
         Map<String, String> env = new HashMap<>(home.environment());
         env.put("KHLONE_CLAUDE_BIN", Brains.claude().toString());
         ClaudeBrain brain = new ClaudeBrain();
-        handle = new BrainHandle("foreman.1", brain, brain.newSeries(),
+        handle = new BrainHandle("foreman.1", "handle-test/" + ProcessHandle.current().pid() + "/foreman.1", brain, brain.newSeries(),
                 new Options(zone, null, List.of(), new Environment(env)));
         recorder = new Recorder(handle);
         screen = new TuiScreen(handle);

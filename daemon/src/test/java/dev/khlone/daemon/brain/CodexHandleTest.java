@@ -65,7 +65,7 @@ class CodexHandleTest {
         Map<String, String> env = new HashMap<>(home.environment());
         env.put("KHLONE_CODEX_BIN", Brains.codex().toString());
         CodexBrain brain = new CodexBrain();
-        handle = new BrainHandle("mechanic.1", brain, brain.newSeries(),
+        handle = new BrainHandle("mechanic.1", "handle-test/" + ProcessHandle.current().pid() + "/mechanic.1", brain, brain.newSeries(),
                 new Options(zone, null, home.arguments(), new Environment(env)));
         recorder = new Recorder(handle);
         screen = new TuiScreen(handle);

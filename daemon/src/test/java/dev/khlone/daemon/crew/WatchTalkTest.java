@@ -57,7 +57,7 @@ class WatchTalkTest {
 
     private TaskInfo ended(TaskInfo task) throws Exception {
         CompletableFuture<TaskInfo> end = new CompletableFuture<>();
-        crew.await(task.id(), end::complete);
+        crew.await(task.id(), end::complete, end::completeExceptionally);
         return end.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 

@@ -79,6 +79,16 @@ public final class FakeBrain implements Brain {
         }
     }
 
+    /** The prompts of a series that came with khlone's note about an interrupted attempt: "prompt <- note". */
+    public List<String> notes(String series) {
+        try {
+            Path notes = home.resolve(series + ".notes");
+            return Files.exists(notes) ? Files.readAllLines(notes) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public String name() {
         return "fake";
