@@ -259,8 +259,7 @@ class CrewTest {
         Path file = tmp.resolve("side-effect");
         String prompt = "escape 2 3 " + file;
         TaskInfo task = act(prompt);
-        awaitActive(task);
-        awaitHistory(prompt);
+        awaitEscapee(file);
         ProcessHandle.of(crew.status(null).get(0).pid()).orElseThrow().destroyForcibly();
         TaskInfo done = ended(task);
         assertThat(done.status()).isEqualTo(Status.DONE);
@@ -277,12 +276,12 @@ class CrewTest {
         Path file = tmp.resolve("side-effect");
         String prompt = "escape 2 3 " + file;
         TaskInfo task = act(prompt);
-        awaitActive(task);
-        awaitHistory(prompt);
+        long escapee = awaitEscapee(file);
         crew.abandon(); // as a daemon killed with -9 would: its brain and the brain's children go on
         store.close();
 
         crew = open();
+        assertThat(Processes.running(escapee)).as("the first attempt's child is gone before the task runs again").isFalse();
         TaskInfo done = ended(crew.task(task.id()).orElseThrow());
         assertThat(done.status()).isEqualTo(Status.DONE);
         assertThat(Files.readAllLines(file)).as("only the second attempt's line").hasSize(1);
@@ -401,6 +400,19 @@ class CrewTest {
         assertThat(crew.status(null)).isEmpty();
         assertThat(act("fresh").cloneSlug()).as("the next hero gets the next number").isEqualTo("foreman.2");
         assertThatThrownBy(() -> crew.kill("foreman.1")).hasMessage("there is no clone foreman.1");
+    }
+
+    /** Waits until the fake brain's escaping tool child of {@code file} has started; returns its pid. */
+    private long awaitEscapee(Path file) throws Exception {
+        Path started = Path.of(file + ".started");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Files.exists(started) || Files.readString(started).isBlank()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the brain never started its tool child");
+            }
+            Thread.sleep(10);
+        }
+        return Long.parseLong(Files.readAllLines(started).get(0).trim());
     }
 
     /** Waits until the brain itself has begun the prompt, not just been handed it. */

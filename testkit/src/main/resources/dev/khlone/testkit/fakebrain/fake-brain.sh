@@ -11,8 +11,8 @@
 # Prompt commands: "sleep S <text>" (slow turn), "crash" (exit 3 mid-turn), "crash-once <file>"
 # (crashes unless <file> exists, which it creates), "fail <msg>" (an error event), "error <msg>"
 # (a turn that ends with is_error), "orphan" (leaves a setsid'd child), "escape S T <file>" (a
-# tool child that leaves the brain's session and process group and appends a line to <file>
-# after S seconds; the turn takes T), "write <file>" (writes a file, refused in ask mode),
+# tool child that leaves the brain's session and process group, notes its pid in <file>.started
+# and appends a line to <file> after S seconds; the turn takes T), "write <file>" (writes a file, refused in ask mode),
 # "big N" (N bytes of text), "flood N" (about N bytes of output in 1 KB text events);
 # anything else is echoed. A prompt that begins with khlone's note about an interrupted attempt
 # ("(khlone: ...)" and a blank line) is run without it; the note goes to <series>.notes.
@@ -75,7 +75,8 @@ turn() { # one prompt in, events out
     "escape "*)
       local args=${prompt#escape }; local after=${args%% *}; args=${args#* }; local secs=${args%% *}
       local file=${args#* }
-      ( setsid sh -c 'sleep "$1"; echo "a line from pid $$" >> "$2"' escapee "$after" "$file" </dev/null >/dev/null 2>&1 & )
+      ( setsid sh -c 'echo $$ >> "$2.started"; sleep "$1"; echo "a line from pid $$" >> "$2"' escapee "$after" "$file" \
+          </dev/null >/dev/null 2>&1 & )
       echo '{"type":"tool","name":"bash","input":"'"$(json_string "echo >> $file in $after s")"'"}'
       sleep "$secs"
       result="escaped: $file" ;;
