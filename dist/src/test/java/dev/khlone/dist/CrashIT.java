@@ -85,6 +85,15 @@ class CrashIT {
                 .isEqualTo("echo: patient");
     }
 
+    @Test
+    void aDaemonStartedByABrainsToolIsNotMarkedAsThatBrainsWork() throws Exception {
+        khlone.env().put("KHLONE_BRAIN", "another-zone/foreman.1");
+        ok("status");
+        long daemon = khlone.daemonPid(khlone.zone(dir)).orElseThrow();
+        String environ = Files.readString(Path.of("/proc/" + daemon + "/environ"));
+        assertThat(environ).contains("FAKE_BRAIN_HOME=").doesNotContain("KHLONE_BRAIN=");
+    }
+
     private Result ok(String... args) {
         Result r = khlone.run(dir, args);
         assertThat(r.exitCode()).as(r.toString()).isZero();
