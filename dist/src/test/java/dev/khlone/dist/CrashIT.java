@@ -30,11 +30,7 @@ class CrashIT {
     @BeforeEach
     void setUp() throws Exception {
         khlone = new KhloneHarness();
-        dir = khlone.newDirectory("crash");
-        Files.writeString(dir.resolve("khlone.yml"), "hero: foreman@fake\n");
-        khlone.env().put("KHLONE_BRAIN_PATH",
-                Path.of(FakeBrainService.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        khlone.env().put("FAKE_BRAIN_HOME", khlone.root().resolve("fake").toString());
+        dir = FakeBrainService.zone(khlone, "crash");
     }
 
     @AfterEach
