@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -23,6 +23,10 @@ import java.util.logging.Logger;
  */
 public final class Orphans {
     private static final Logger LOG = Logger.getLogger(Orphans.class.getName());
+    /** The variable that marks every process of one clone's brain; its children inherit it. */
+    static final String MARKER = "KHLONE_BRAIN";
+    /** How long a sweep goes on killing what keeps appearing. */
+    private static final Duration SWEEP = Duration.ofSeconds(5);
 
     private Orphans() {}
 
@@ -55,10 +59,6 @@ public final class Orphans {
         }
     }
 
-    /** The variable that marks every process of one clone's brain; its children inherit it. */
-    public static final String MARKER = "KHLONE_BRAIN";
-    private static final Duration SWEEP = Duration.ofSeconds(5);
-
     /**
      * Kills every process of this user whose environment carries {@code MARKER=marker}, again
      * until none is left (a child may fork while its parent is killed), for a few seconds at most.
@@ -90,7 +90,8 @@ public final class Orphans {
         List<Long> found = new ArrayList<>();
         long self = ProcessHandle.current().pid();
         Object uid = uid(Path.of("/proc/self"));
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"),
+                p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path proc : procs) {
                 long pid = Long.parseLong(proc.getFileName().toString());
                 if (pid != self && uid != null && uid.equals(uid(proc)) && hasEntry(proc.resolve("environ"), entry)

@@ -24,8 +24,8 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -428,7 +428,7 @@ final class Clone {
      * What a task's next attempt begins with: its last one was cut short, perhaps after some of its
      * work was done (a file written, a command run), which the brain should not do twice.
      */
-    static String again(TaskInfo task, String why) {
+    private static String again(TaskInfo task, String why) {
         String reason = why != null ? why
                 : task.interruptions().isEmpty() ? null : task.interruptions().get(task.interruptions().size() - 1);
         return "(khlone: an earlier attempt at this task was interrupted before it finished"
@@ -540,10 +540,10 @@ final class Clone {
         }
         TaskInfo again = current == null ? null : current.interrupted(why);
         current = null;
-        if (again != null && again.interruptions().size() >= MAX_INTERRUPTIONS) {
-            String reason = "interrupted " + again.interruptions().size() + " times: " + String.join("; ", again.interruptions());
-            owner.transcript(slug, new TranscriptEntry(now, again.id(), Kind.ERROR, reason, null, true));
-            settle(again.ended(Status.FAILED, null, reason, now));
+        TaskInfo givenUp = again == null ? null : givenUp(again, now);
+        if (givenUp != null) {
+            owner.transcript(slug, new TranscriptEntry(now, again.id(), Kind.ERROR, givenUp.error(), null, true));
+            settle(givenUp);
             again = null;
         } else if (again != null) {
             // An innocent task (the clone may be failing for its own reasons) keeps its place.
@@ -572,6 +572,13 @@ final class Clone {
                 start(() -> handle.reboot(Mode.DISPATCH));
             }
         }), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** {@code task} failed, if its attempts were cut short too often to try again; else null. */
+    static TaskInfo givenUp(TaskInfo task, long nowMs) {
+        List<String> why = task.interruptions();
+        return why.size() < MAX_INTERRUPTIONS ? null : task.ended(Status.FAILED, null,
+                "interrupted " + why.size() + " times: " + String.join("; ", why), nowMs);
     }
 
     private void settle(TaskInfo task) {

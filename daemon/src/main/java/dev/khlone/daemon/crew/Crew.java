@@ -122,11 +122,11 @@ public final class Crew implements Clone.Owner {
                     if (t.status() == Status.ACTIVE) {
                         // The daemon died during it (one stopped on purpose put it back in the queue).
                         t = t.interrupted("the daemon died during it");
-                        if (t.interruptions().size() >= Clone.MAX_INTERRUPTIONS) {
-                            String why = "interrupted " + t.interruptions().size() + " times: " + String.join("; ", t.interruptions());
-                            taskChanged(t.ended(Status.FAILED, null, why, System.currentTimeMillis()));
-                            transcript(r.slug(), new TranscriptEntry(System.currentTimeMillis(), t.id(),
-                                    TranscriptEntry.Kind.ERROR, why, null, true));
+                        TaskInfo givenUp = Clone.givenUp(t, System.currentTimeMillis());
+                        if (givenUp != null) {
+                            taskChanged(givenUp);
+                            transcript(r.slug(), new TranscriptEntry(givenUp.endedMs(), t.id(),
+                                    TranscriptEntry.Kind.ERROR, givenUp.error(), null, true));
                             continue;
                         }
                         taskChanged(t);
@@ -505,7 +505,8 @@ public final class Crew implements Clone.Owner {
                 // A new clone would start a new conversation behind the person's back: they decide.
                 CloneInfo failed = ofRole.get(0).info();
                 throw new CrewException(ErrorCode.BRAIN_UNAVAILABLE, failed.slug() + " has failed: " + failed.failure(),
-                        "khlone reboot " + failed.slug() + ", or --who " + role + "++ for a new clone");
+                        "khlone reboot " + failed.slug() + ", or --who " + role + (w.brain() == null ? "" : "@" + w.brain())
+                                + "++ for a new clone");
             }
         }
         return enroll(role, profile);

@@ -150,6 +150,7 @@ class CrewTest {
         TaskInfo queued = act("never");
         TaskInfo after = act("after");
         awaitActive(running);
+        awaitHistory("sleep 30 forever"); // the brain has it: a cancel before that would not show in its history
         assertThat(crew.cancel(queued.id()).status()).isEqualTo(Status.CANCELLED);
         TaskInfo cancelled = crew.cancel(running.id());
         assertThat(cancelled.status()).isEqualTo(Status.CANCELLED);
@@ -305,6 +306,20 @@ class CrewTest {
         assertThat(end.error()).isEqualTo("interrupted 3 times: the daemon died during it; the daemon died during it;"
                 + " the daemon died during it");
         assertThat(brain.history(crew.status(null).get(0).series())).containsExactly(prompt, prompt, prompt);
+    }
+
+    @Test
+    void aRebootByRequestRunsTheTaskAgainWithoutCountingItAndTellsTheBrain() throws Exception {
+        TaskInfo task = act("sleep 2 rebooted");
+        awaitActive(task);
+        awaitHistory("sleep 2 rebooted");
+        crew.reboot("foreman.1");
+        TaskInfo done = ended(task);
+        assertThat(done.status()).isEqualTo(Status.DONE);
+        assertThat(done.attempts()).isEqualTo(2);
+        assertThat(done.interruptions()).isEmpty();
+        assertThat(brain.notes(crew.status(null).get(0).series())).singleElement(STRING)
+                .startsWith("sleep 2 rebooted <- (khlone: an earlier attempt").contains("(a person rebooted the brain)");
     }
 
     @Test
