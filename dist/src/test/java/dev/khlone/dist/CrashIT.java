@@ -90,6 +90,30 @@ class CrashIT {
         assertThat(environ).contains("FAKE_BRAIN_HOME=").doesNotContain("KHLONE_BRAIN=");
     }
 
+    @Test
+    void aToolChildThatLeftItsBrainBecomesTheDaemonsAndIsReapedWhenItEnds() throws Exception {
+        Path file = khlone.root().resolve("parent");
+        ok("act", "--await", "detach 1 " + file);
+        long daemon = khlone.daemonPid(khlone.zone(dir)).orElseThrow();
+        String parent = await(() -> lines(file), l -> !l.isEmpty(), "the tool child wrote its parent").get(0);
+        assertThat(Long.parseLong(parent.trim())).as("re-parented to the daemon, not to init").isEqualTo(daemon);
+        await(() -> zombieChildren(daemon), List::isEmpty, "no zombie left under the daemon");
+    }
+
+    private static List<Long> zombieChildren(long parent) throws java.io.IOException {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).filter(p -> {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    return fields[0].equals("Z") && Long.parseLong(fields[1]) == parent;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).map(p -> Long.parseLong(p.getFileName().toString())).toList();
+        }
+    }
+
     private Result ok(String... args) {
         Result r = khlone.run(dir, args);
         assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -90,19 +90,26 @@ public final class Orphans {
         List<Long> found = new ArrayList<>();
         long self = ProcessHandle.current().pid();
         Object uid = uid(Path.of("/proc/self"));
+        for (long pid : pids()) {
+            Path proc = Path.of("/proc", Long.toString(pid));
+            if (pid != self && uid != null && uid.equals(uid(proc)) && hasEntry(proc.resolve("environ"), entry)
+                    && Processes.running(pid)) {
+                found.add(pid);
+            }
+        }
+        return found;
+    }
+
+    /** Every process there is now (empty, and said in the log, if /proc cannot be read). */
+    static List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"),
                 p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
-            for (Path proc : procs) {
-                long pid = Long.parseLong(proc.getFileName().toString());
-                if (pid != self && uid != null && uid.equals(uid(proc)) && hasEntry(proc.resolve("environ"), entry)
-                        && Processes.running(pid)) {
-                    found.add(pid);
-                }
-            }
+            procs.forEach(p -> pids.add(Long.parseLong(p.getFileName().toString())));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot list the processes", e);
         }
-        return found;
+        return pids;
     }
 
     private static Object uid(Path proc) {

@@ -12,7 +12,8 @@
 # (crashes unless <file> exists, which it creates), "fail <msg>" (an error event), "error <msg>"
 # (a turn that ends with is_error), "orphan" (leaves a setsid'd child), "escape S T <file>" (a
 # tool child that leaves the brain's session and process group, notes its pid in <file>.started
-# and appends a line to <file> after S seconds; the turn takes T), "write <file>" (writes a file, refused in ask mode),
+# and appends a line to <file> after S seconds; the turn takes T), "detach S <file>" (a tool
+# child that leaves the brain, writes its parent's pid to <file> after S seconds and ends), "write <file>" (writes a file, refused in ask mode),
 # "big N" (N bytes of text), "flood N" (about N bytes of output in 1 KB text events);
 # anything else is echoed. A prompt that begins with khlone's note about an interrupted attempt
 # ("(khlone: ...)" and a blank line) is run without it; the note goes to <series>.notes.
@@ -80,6 +81,10 @@ turn() { # one prompt in, events out
       echo '{"type":"tool","name":"bash","input":"'"$(json_string "echo >> $file in $after s")"'"}'
       sleep "$secs"
       result="escaped: $file" ;;
+    "detach "*)
+      local args=${prompt#detach }; local after=${args%% *}; local file=${args#* }
+      ( setsid sh -c 'sleep "$1"; cut -d" " -f4 /proc/$$/stat > "$2"' detached "$after" "$file" </dev/null >/dev/null 2>&1 & )
+      result="detached: $file" ;;
     orphan)
       setsid sleep 1000 </dev/null >/dev/null 2>&1 &
       result="orphan $!" ;;
