@@ -139,7 +139,7 @@ final class StatusCommand implements Callable<Integer> {
             out.println(Render.field("error", t.error(), LABEL));
         }
         if (!t.interruptions().isEmpty()) {
-            out.println(Render.field("interrupted", String.join("; ", t.interruptions()), LABEL));
+            out.println(Render.field("cut short", String.join("; ", t.interruptions()), LABEL));
         }
         out.println(Render.field("tokens", Render.count(t.inputTokens()) + " in, " + Render.count(t.outputTokens())
                 + " out, " + Render.count(t.cacheReadTokens()) + " cache read, " + Render.count(t.cacheWriteTokens())
