@@ -73,6 +73,9 @@ final class DaemonProcess {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectErrorStream(true);
+        // Started by a clone's tool (a brain running khlone), the daemon is not that brain's work:
+        // what ends the brain's processes by this mark must leave it alone.
+        pb.environment().remove("KHLONE_BRAIN");
         try {
             return pb.start();
         } catch (IOException e) {

@@ -138,6 +138,9 @@ final class StatusCommand implements Callable<Integer> {
         if (t.error() != null) {
             out.println(Render.field("error", Render.printable(t.error()), LABEL));
         }
+        if (!t.interruptions().isEmpty()) {
+            out.println(Render.field("cut short", String.join("; ", t.interruptions()), LABEL));
+        }
         out.println(Render.field("tokens", Render.count(t.inputTokens()) + " in, " + Render.count(t.outputTokens())
                 + " out, " + Render.count(t.cacheReadTokens()) + " cache read, " + Render.count(t.cacheWriteTokens())
                 + " cache write", LABEL));
@@ -191,6 +194,11 @@ final class StatusCommand implements Callable<Integer> {
         g.writeNumberField("cacheWriteTokens", t.cacheWriteTokens());
         g.writeNumberField("costUsd", t.costUsd());
         g.writeNumberField("durationMs", t.durationMs());
+        g.writeArrayFieldStart("interruptions");
+        for (String why : t.interruptions()) {
+            g.writeString(why);
+        }
+        g.writeEndArray();
     }
 
     private static void printJson(ZoneStatus status, Zone zone, Locations locations, PrintWriter out) {

@@ -52,7 +52,7 @@ class StatusTest {
 
     static final TaskInfo TASK = new TaskInfo("t-3f9a", "foreman.1", TaskInfo.Mode.ACT, "fix the flaky test\nand say why",
             TaskInfo.Status.DONE, 2, NOW - 60_000, NOW - 59_000, NOW - 47_000, "All green.", null, 1200, 350, 8000, 10,
-            0.0125, 12_000);
+            0.0125, 12_000, List.of());
 
     @Test
     void theCrewIsATreeOfOneLinePerClone() throws Exception {
@@ -152,14 +152,18 @@ class StatusTest {
     @Test
     void aRunningTaskShowsHowLongItHasRunAndAFailedOneItsError() throws Exception {
         TaskInfo running = TaskInfo.queued("t-1", "mechanic.1", TaskInfo.Mode.ASK, "why?", NOW - 100_000).started(NOW - 90_000);
-        TaskInfo failed = running.ended(TaskInfo.Status.FAILED, null, "the brain crashed 3 times", NOW);
+        TaskInfo failed = running.interrupted("the brain exited with code 137").interrupted("the daemon died during it")
+                .ended(TaskInfo.Status.FAILED, null, "the brain crashed 3 times", NOW);
         try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new TaskReport(r.id(),
                 ((TaskQuery) r).task().equals("t-1") ? running : failed))) {
             Cli.Run r = cli.run("status", "--task", "t-1");
             assertThat(r.out()).contains("status    active" + NL).contains("duration  running for 1m 30s" + NL)
-                    .contains("ended     -" + NL).doesNotContain("result").doesNotContain("error");
+                    .contains("ended     -" + NL).doesNotContain("result").doesNotContain("error").doesNotContain("cut short");
             Cli.Run f = cli.run("status", "--task", "t-2");
-            assertThat(f.out()).contains("status    failed" + NL).contains("error     the brain crashed 3 times" + NL);
+            assertThat(f.out()).contains("status    failed" + NL).contains("error     the brain crashed 3 times" + NL)
+                    .contains("cut short the brain exited with code 137; the daemon died during it" + NL);
+            assertThat(Json.parseObject(cli.run("status", "--task", "t-2", "--json").out()))
+                    .containsEntry("interruptions", List.of("the brain exited with code 137", "the daemon died during it"));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.khlone.daemon;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.khlone.daemon.brain.Reaper;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
@@ -34,6 +35,7 @@ public final class Main implements Callable<Integer> {
         ZoneDaemon daemon;
         try {
             Zone zone = zoneRoot == null ? Zone.containing(Path.of("").toAbsolutePath()) : Zone.at(zoneRoot);
+            Reaper.start(); // before any brain starts
             daemon = ZoneDaemon.start(zone, Locations.fromEnvironment(System.getenv()), new UnixSystem().getUid());
         } catch (IOException e) {
             System.err.println("khlone daemon: " + e.getMessage());

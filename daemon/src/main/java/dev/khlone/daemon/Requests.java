@@ -82,14 +82,14 @@ final class Requests implements Request.Visitor<Reply> {
     }
 
     /**
-     * Answers later, when the task ends (or at once with {@code state-unwritable} when its end
-     * cannot be saved); a client that leaves first stops waiting.
+     * Answers later, when the task ends; at once with an error when no end will come soon (its
+     * clone failed, or its end cannot be saved); a client that leaves first stops waiting.
      */
     @Override
     public Reply await(AwaitRequest await) {
         return answer(await.id(), () -> {
             Runnable undo = crew.await(await.task(), task -> client.send(new TaskEnded(await.id(), task)),
-                    unsaved -> client.send(unsaved.reply(await.id())));
+                    not -> client.send(not.reply(await.id())));
             client.onClose(undo);
             return null;
         });

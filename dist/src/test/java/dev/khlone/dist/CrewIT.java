@@ -41,6 +41,12 @@ class CrewIT {
         zone.close();
     }
 
+    /** The prompt of an attempt after an interrupted one: the brain is told, and why, before the task itself. */
+    private static void assertRerun(String given, String prompt, String why) {
+        assertThat(given).startsWith("(khlone: an earlier attempt at this task was interrupted before it finished (" + why)
+                .contains("Check what it already did before you redo anything.)").endsWith("\n\n" + prompt);
+    }
+
     private List<String> prompts() {
         return zone.model.turns().stream().map(RecordedRequest::prompt).toList();
     }
@@ -112,7 +118,9 @@ class CrewIT {
         Map<String, Object> l = zone.task(long1);
         assertThat(l.get("status")).isEqualTo("done");
         assertThat(number(l, "attempts")).isEqualTo(2);
-        assertThat(prompts()).containsExactly("long", "now", "long", "queued");
+        assertThat(prompts()).hasSize(4).satisfiesExactly(p -> assertThat(p).isEqualTo("long"),
+                p -> assertThat(p).isEqualTo("now"), p -> assertRerun(p, "long", "a person had " + now + " run first"),
+                p -> assertThat(p).isEqualTo("queued"));
     }
 
     @Test
@@ -145,7 +153,8 @@ class CrewIT {
         assertThat(awaiting.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = new String(awaiting.getInputStream().readAllBytes());
         assertThat(awaiting.exitValue()).as(out).isZero();
-        assertThat(out).isEqualTo("echo: survive a crash\n");
+        assertThat(out).startsWith("echo: ").endsWith("\n");
+        assertRerun(out.substring("echo: ".length(), out.length() - 1), "survive a crash", "the brain exited with code");
         String id = new String(awaiting.getErrorStream().readAllBytes()).replaceAll("(?s).*(t-[0-9a-f]+).*", "$1");
         Map<String, Object> task = zone.task(id);
         assertThat(task.get("status")).isEqualTo("done");
@@ -170,7 +179,9 @@ class CrewIT {
         for (String id : List.of(blocking, a, b, c)) {
             assertThat(zone.awaitStatus(id, "done").get("clone")).isEqualTo("foreman.1");
         }
-        assertThat(prompts()).containsExactly("blocking", "blocking", "task a", "task b", "task c");
+        assertThat(prompts()).hasSize(5).satisfiesExactly(p -> assertThat(p).isEqualTo("blocking"),
+                p -> assertRerun(p, "blocking", "the daemon died during it"), p -> assertThat(p).isEqualTo("task a"),
+                p -> assertThat(p).isEqualTo("task b"), p -> assertThat(p).isEqualTo("task c"));
     }
 
     @Test

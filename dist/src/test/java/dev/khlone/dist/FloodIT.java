@@ -28,11 +28,7 @@ class FloodIT {
     @BeforeEach
     void setUp() throws Exception {
         khlone = new KhloneHarness();
-        dir = khlone.newDirectory("flood");
-        Files.writeString(dir.resolve("khlone.yml"), "hero: foreman@fake\n");
-        khlone.env().put("KHLONE_BRAIN_PATH",
-                Path.of(FakeBrainService.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        khlone.env().put("FAKE_BRAIN_HOME", khlone.root().resolve("fake").toString());
+        dir = FakeBrainService.zone(khlone, "flood");
     }
 
     @AfterEach

@@ -36,6 +36,7 @@ public final class BrainHandle implements BrainCli {
     private static final Duration GRACE = Duration.ofSeconds(5);
 
     private final String name;
+    private final String marker;
     private final Brain brain;
     private final Options options;
     private final List<DataListener> dataListeners = new CopyOnWriteArrayList<>();
@@ -55,6 +56,7 @@ public final class BrainHandle implements BrainCli {
     private Turn turn;
     private int cols = 120;
     private int rows = 40;
+    private volatile boolean abandoned;
 
     /**
      * A TUI session: the series it was launched on (a dispatch process stopped for it may still
@@ -89,9 +91,14 @@ public final class BrainHandle implements BrainCli {
         }
     }
 
-    /** {@code name} labels logs and threads (the clone's slug); {@code series} is new or one to resume. */
-    public BrainHandle(String name, Brain brain, Series series, Options options) {
+    /**
+     * {@code name} labels logs and threads (the clone's slug); {@code marker} tags every process
+     * of this brain, unique to it on the machine (see {@link Orphans#endMarked}); {@code series}
+     * is new or one to resume.
+     */
+    public BrainHandle(String name, String marker, Brain brain, Series series, Options options) {
         this.name = name;
+        this.marker = marker;
         this.brain = brain;
         this.series = series;
         this.options = options;
@@ -140,6 +147,7 @@ public final class BrainHandle implements BrainCli {
         synchronized (lock) {
             stopLive();
             interrupted = takeTurn();
+            Orphans.endMarked(marker);
             spawn(mode);
             booted = true;
         }
@@ -152,9 +160,15 @@ public final class BrainHandle implements BrainCli {
         synchronized (lock) {
             stopLive();
             interrupted = takeTurn();
+            Orphans.endMarked(marker);
             booted = false;
         }
         fail(interrupted, TurnFailed.Reason.INTERRUPTED, brain.name() + " was killed during the turn");
+    }
+
+    /** Leaves the brain running and stops watching it, as a daemon killed with -9 would (for tests). */
+    public void abandon() {
+        abandoned = true;
     }
 
     @Override
@@ -252,7 +266,7 @@ public final class BrainHandle implements BrainCli {
         if (newMode == Mode.INTERACTIVE) {
             talk = new Talk(series, Instant.now());
             LaunchSpec spec = brain.interact(series, options);
-            live = watch(Spawned.pty(name, spec, cols, rows, this::data));
+            live = watch(Spawned.pty(name, spec, marker, cols, rows, this::data));
             LOG.info(name + ": " + brain.name() + " interactive, pid " + live.pid + ", series " + series.id());
             return;
         }
@@ -277,7 +291,7 @@ public final class BrainHandle implements BrainCli {
                 self[0].write(bytes);
             }
         };
-        Spawned s = Spawned.pipes(name, spec, (bytes, length) -> {
+        Spawned s = Spawned.pipes(name, spec, marker, (bytes, length) -> {
             data(bytes, length);
             d.decode(bytes, 0, length, sink);
         });
@@ -357,6 +371,9 @@ public final class BrainHandle implements BrainCli {
     }
 
     private void exited(Spawned s, int code) {
+        if (abandoned) {
+            return;
+        }
         Turn lost = null;
         boolean expected;
         synchronized (lock) {
@@ -367,6 +384,10 @@ public final class BrainHandle implements BrainCli {
             expected = s.expected() || (perTask && !s.pty && lost == null);
             if (live == s) {
                 live = null;
+            }
+            if (!expected && live == null) {
+                // A crash: what its tools started must not go on while the task waits to run again.
+                Orphans.endMarked(marker);
             }
         }
         if (!expected) {

@@ -2,17 +2,31 @@ package dev.khlone.daemon.brain;
 
 import dev.khlone.protocol.Processes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Brains a daemon killed with -9 left running: the next daemon ends them before it resumes their
- * series (codex refuses a second writer on a thread, and a stale brain would go on spending).
+ * What a dead brain leaves running: the brain itself when a daemon killed with -9 left it (codex
+ * refuses a second writer on a thread, and a stale brain would go on spending), and whatever its
+ * tools started, even children that left its session and process group: before a task runs again,
+ * nothing of its last attempt may still be at work.
  */
 public final class Orphans {
     private static final Logger LOG = Logger.getLogger(Orphans.class.getName());
+    /** The variable that marks every process of one clone's brain; its children inherit it. */
+    static final String MARKER = "KHLONE_BRAIN";
+    /** How long a sweep goes on killing what keeps appearing. */
+    private static final Duration SWEEP = Duration.ofSeconds(5);
 
     private Orphans() {}
 
@@ -43,5 +57,86 @@ public final class Orphans {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Kills every process of this user whose environment carries {@code MARKER=marker}, again
+     * until none is left (a child may fork while its parent is killed), for a few seconds at most.
+     * Processes that changed their environment with exec escape this; everything else a brain
+     * started, however detached, does not.
+     */
+    public static void endMarked(String marker) {
+        byte[] entry = (MARKER + "=" + marker).getBytes(StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + SWEEP.toNanos();
+        List<Long> found;
+        while (!(found = marked(entry)).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                LOG.warning("processes of brain " + marker + " outlived SIGKILL: " + found);
+                return;
+            }
+            LOG.info("ending what brain " + marker + " left running: " + found);
+            found.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Live processes of this user whose environment has {@code entry} as one of its variables. */
+    private static List<Long> marked(byte[] entry) {
+        List<Long> found = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
+        Object uid = uid(Path.of("/proc/self"));
+        for (long pid : pids()) {
+            Path proc = Path.of("/proc", Long.toString(pid));
+            if (pid != self && uid != null && uid.equals(uid(proc)) && hasEntry(proc.resolve("environ"), entry)
+                    && Processes.running(pid)) {
+                found.add(pid);
+            }
+        }
+        return found;
+    }
+
+    /** Every process there is now (empty, and said in the log, if /proc cannot be read). */
+    static List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"),
+                p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            procs.forEach(p -> pids.add(Long.parseLong(p.getFileName().toString())));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot list the processes", e);
+        }
+        return pids;
+    }
+
+    private static Object uid(Path proc) {
+        try {
+            return Files.getAttribute(proc, "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return null; // gone meanwhile
+        }
+    }
+
+    private static boolean hasEntry(Path environ, byte[] entry) {
+        byte[] env;
+        try {
+            env = Files.readAllBytes(environ);
+        } catch (IOException e) {
+            return false; // gone meanwhile, or not ours to read
+        }
+        for (int start = 0; start + entry.length <= env.length; ) {
+            int end = start;
+            while (end < env.length && env[end] != 0) {
+                end++;
+            }
+            if (end - start == entry.length && Arrays.equals(env, start, end, entry, 0, entry.length)) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
     }
 }

@@ -59,25 +59,28 @@ final class Spawned {
     /**
      * Headless: stdin a pipe, stdout to {@code output}, stderr kept apart (logged, its tail kept
      * for messages). In a session of its own, like a TUI in its PTY: the brain and its helpers form
-     * one process group, which is ended as a whole however the brain dies.
+     * one process group, which is ended as a whole however the brain dies. {@code marker} tags its
+     * environment, which everything it starts inherits (see {@link Orphans#endMarked}).
      */
-    static Spawned pipes(String name, LaunchSpec spec, Output output) throws IOException {
+    static Spawned pipes(String name, LaunchSpec spec, String marker, Output output) throws IOException {
         List<String> argv = new ArrayList<>();
         argv.add("setsid");
         argv.addAll(spec.argv());
         ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.cwd().toFile());
         pb.environment().clear();
         pb.environment().putAll(spec.env());
+        pb.environment().put(Orphans.MARKER, marker);
         Spawned s = new Spawned(name, pb.start(), false);
         s.read(s.process.getInputStream(), output);
         s.readStderr();
         return s;
     }
 
-    /** A TUI: a PTY of {@code cols}x{@code rows}, its output to {@code output}. */
-    static Spawned pty(String name, LaunchSpec spec, int cols, int rows, Output output) throws IOException {
+    /** A TUI: a PTY of {@code cols}x{@code rows}, its output to {@code output}, its environment tagged like {@link #pipes}'. */
+    static Spawned pty(String name, LaunchSpec spec, String marker, int cols, int rows, Output output) throws IOException {
         Map<String, String> env = new HashMap<>(spec.env());
         env.putIfAbsent("TERM", "xterm-256color");
+        env.put(Orphans.MARKER, marker);
         PtyProcess p = new PtyProcessBuilder(spec.argv().toArray(new String[0]))
                 .setEnvironment(env)
                 .setDirectory(spec.cwd().toString())

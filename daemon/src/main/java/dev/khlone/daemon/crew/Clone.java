@@ -24,8 +24,10 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +48,8 @@ final class Clone {
     /** More crashes than this within {@link #CRASH_WINDOW} and the clone is marked failed. */
     static final int MAX_CRASHES = 3;
     static final Duration CRASH_WINDOW = Duration.ofSeconds(60);
+    /** A task whose attempts were cut short this often by crashes or daemon deaths fails: it may be what kills them. */
+    static final int MAX_INTERRUPTIONS = 3;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     /** What the crew does with a clone's changes: journal tasks, save the crew file, tell awaiters. */
@@ -55,6 +59,9 @@ final class Clone {
         void crewChanged();
 
         void transcript(String slug, TranscriptEntry entry);
+
+        /** The clone failed; {@code waiting} are the tasks left in its queue, which wait for a reboot. */
+        void cloneFailed(String slug, String failure, List<String> waiting);
     }
 
     final String slug;
@@ -75,6 +82,8 @@ final class Clone {
     private State state = State.REBOOTING;
     private String failure;
     private final Deque<Long> crashes = new ArrayDeque<>();
+    /** Why a queued task's last attempt was cut short, for the word its next attempt begins with. */
+    private final Map<String, String> interruptedBy = new HashMap<>();
     private int consecutiveCrashes;
     private long inputTokens;
     private long outputTokens;
@@ -184,6 +193,7 @@ final class Clone {
                 current = null;
                 owner.taskChanged(interrupted);
                 owner.transcript(slug, note(interrupted.id(), "interrupted by " + task.id() + "; it runs again after it"));
+                interruptedBy.put(interrupted.id(), "a person had " + task.id() + " run first");
                 queue.addFirst(interrupted);
                 queue.addFirst(task);
                 restart();
@@ -217,6 +227,7 @@ final class Clone {
                 TaskInfo t = it.next();
                 if (t.id().equals(taskId)) {
                     it.remove();
+                    interruptedBy.remove(taskId);
                     TaskInfo cancelled = t.ended(Status.CANCELLED, null, "cancelled before it ran", now());
                     owner.taskChanged(cancelled);
                     publish();
@@ -259,6 +270,7 @@ final class Clone {
                 current = null;
                 owner.taskChanged(again);
                 queue.addFirst(again);
+                interruptedBy.put(again.id(), "a person rebooted the brain");
             }
             owner.transcript(slug, note(null, "rebooted by request"));
             start(() -> handle.reboot(Mode.DISPATCH));
@@ -300,6 +312,7 @@ final class Clone {
                 owner.taskChanged(interrupted);
                 queue.addFirst(interrupted);
                 owner.transcript(slug, note(interrupted.id(), "interrupted for a talk; it runs again afterwards"));
+                interruptedBy.put(interrupted.id(), "a person took over the brain to talk with it");
                 client.send(new Notice(re, "interrupted " + interrupted.id() + "; it runs again when you leave"));
             } else if (current != null) {
                 client.send(new Notice(re, "waiting for " + current.id() + " to finish (running for "
@@ -341,6 +354,12 @@ final class Clone {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops the owner thread and leaves the brain running, as a daemon killed with -9 would (for tests). */
+    void abandon() {
+        thread.shutdownNow();
+        handle.abandon();
     }
 
     // --- on the owner thread
@@ -386,12 +405,14 @@ final class Clone {
         } catch (IOException e) {
             LOG.log(Level.SEVERE, slug + ": cannot journal " + next.id(), e);
         }
-        owner.transcript(slug, new TranscriptEntry(now(), next.id(), Kind.PROMPT, next.prompt(), null, false));
+        String why = interruptedBy.remove(next.id());
+        String text = next.attempts() == 1 ? next.prompt() : again(next, why) + next.prompt();
+        owner.transcript(slug, new TranscriptEntry(now(), next.id(), Kind.PROMPT, text, null, false));
         publish();
         owner.crewChanged();
         CompletableFuture<BrainEvent.TurnCompleted> turn;
         try {
-            Prompt prompt = new Prompt(next.prompt());
+            Prompt prompt = new Prompt(text);
             turn = next.mode() == TaskInfo.Mode.ASK ? handle.ask(prompt) : handle.act(prompt);
         } catch (IllegalStateException | UncheckedIOException e) {
             crashed(e.getMessage());
@@ -401,6 +422,18 @@ final class Clone {
         turn.whenComplete((done, error) -> post(() -> turnEnded(id, done, error)));
         lastOutputNanos = System.nanoTime();
         checkSilence(id, turnTimeout.toNanos());
+    }
+
+    /**
+     * What a task's next attempt begins with: its last one was cut short, perhaps after some of its
+     * work was done (a file written, a command run), which the brain should not do twice.
+     */
+    private static String again(TaskInfo task, String why) {
+        String reason = why != null ? why
+                : task.interruptions().isEmpty() ? null : task.interruptions().get(task.interruptions().size() - 1);
+        return "(khlone: an earlier attempt at this task was interrupted before it finished"
+                + (reason == null ? "" : " (" + reason + ")")
+                + ". Check what it already did before you redo anything.)\n\n";
     }
 
     /** In {@code delayNanos}, fails the turn of {@code id} if the brain has said nothing for the turn timeout. */
@@ -505,37 +538,53 @@ final class Clone {
         while (!crashes.isEmpty() && crashes.peekFirst() < now - CRASH_WINDOW.toMillis()) {
             crashes.removeFirst();
         }
-        TaskInfo inFlight = current;
+        TaskInfo again = current == null ? null : current.interrupted(why);
         current = null;
-        if (crashes.size() > MAX_CRASHES) {
-            failure = why + "; it crashed " + crashes.size() + " times in " + CRASH_WINDOW.toSeconds()
-                    + " s. Revive it with: khlone reboot " + slug;
+        TaskInfo givenUp = again == null ? null : givenUp(again, now);
+        if (givenUp != null) {
+            again = null;
+        } else if (again != null) {
+            // An innocent task (the clone may be failing for its own reasons) keeps its place.
+            queue.addFirst(again);
+            interruptedBy.put(again.id(), why);
+        }
+        boolean failing = crashes.size() > MAX_CRASHES;
+        if (failing) {
+            failure = why + "; it crashed " + crashes.size() + " times in " + CRASH_WINDOW.toSeconds() + " s";
             state = State.FAILED;
+        } else {
+            state = State.REBOOTING;
+        }
+        publish(); // before anyone awaiting the task hears of it, so what they see next is consistent
+        if (givenUp != null) {
+            owner.transcript(slug, new TranscriptEntry(now, givenUp.id(), Kind.ERROR, givenUp.error(), null, true));
+            settle(givenUp);
+        } else if (again != null) {
+            settle(again);
+        }
+        if (failing) {
             LOG.warning(slug + ": failed: " + failure);
-            owner.transcript(slug, new TranscriptEntry(now, inFlight == null ? null : inFlight.id(), Kind.ERROR, failure, null, true));
-            if (inFlight != null) {
-                settle(inFlight.ended(Status.FAILED, null, "the brain kept crashing: " + why, now));
-            }
-            publish();
+            owner.transcript(slug, new TranscriptEntry(now, again == null ? null : again.id(), Kind.ERROR, failure, null, true));
             owner.crewChanged();
+            owner.cloneFailed(slug, failure, queue.stream().map(TaskInfo::id).toList());
             return;
         }
         long delay = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(consecutiveCrashes, 20));
         consecutiveCrashes++;
-        state = State.REBOOTING;
-        owner.transcript(slug, note(inFlight == null ? null : inFlight.id(),
-                why + "; rebooting in " + delay / 1000 + " s" + (inFlight == null ? "" : ", then running " + inFlight.id() + " again")));
-        if (inFlight != null) {
-            TaskInfo again = inFlight.requeued();
-            queue.addFirst(again);
-            settle(again);
-        }
-        publish();
+        owner.transcript(slug, note(again == null ? null : again.id(),
+                why + "; rebooting in " + delay / 1000 + " s" + (again == null ? "" : ", then running " + again.id() + " again")));
         timers.schedule(() -> post(() -> {
             if (state == State.REBOOTING) {
                 start(() -> handle.reboot(Mode.DISPATCH));
             }
         }), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** {@code task} failed, if its attempts were cut short too often to try again; else null. */
+    static TaskInfo givenUp(TaskInfo task, long nowMs) {
+        List<String> why = task.interruptions();
+        return why.size() < MAX_INTERRUPTIONS ? null : task.ended(Status.FAILED, null,
+                "interrupted " + why.size() + " times: " + String.join("; ", why), nowMs);
     }
 
     private void settle(TaskInfo task) {

@@ -76,9 +76,6 @@ public final class Crew implements Clone.Owner {
     /** The profile each clone runs, by slug, for the journal's records. */
     private final Map<String, String> profileNames = new ConcurrentHashMap<>();
 
-    /** A client waiting for a task's end: told the end, or that the end could not be saved. */
-    private record Awaiter(Consumer<TaskInfo> ended, Consumer<CrewException> unsaved) {}
-
     private Crew(Zone zone, Store store, Map<String, Brain> brains, Map<String, String> env) throws IOException {
         this.turnTimeout = turnTimeout(env);
         this.zone = zone;
@@ -181,6 +178,8 @@ public final class Crew implements Clone.Owner {
      */
     private boolean restore(String slug, String role, int index, String brainName, String profileName, ZoneConfig config,
                             Series seriesOrNull, List<String> first, String failure, Set<String> placed) throws IOException {
+        // Whatever a brain of this clone started, tool children that left its session included, is gone before its work runs again.
+        Orphans.endMarked(marker(slug));
         Brain brain = brains.get(brainName);
         if (brain == null) {
             LOG.severe(slug + " runs " + brainName + ", which this khlone does not have; its tasks fail");
@@ -197,14 +196,22 @@ public final class Crew implements Clone.Owner {
         for (String id : ids) {
             TaskInfo t = tasks.get(id);
             if (t != null && !t.status().ended()) {
+                placed.add(id);
                 if (t.status() == Status.ACTIVE) {
-                    t = t.requeued();
+                    // The daemon died during it (one stopped on purpose put it back in the queue).
+                    t = t.interrupted("the daemon died during it");
+                    TaskInfo givenUp = Clone.givenUp(t, System.currentTimeMillis());
+                    if (givenUp != null) {
+                        taskChanged(givenUp);
+                        transcript(slug, new TranscriptEntry(givenUp.endedMs(), t.id(),
+                                TranscriptEntry.Kind.ERROR, givenUp.error(), null, true));
+                        continue;
+                    }
                     taskChanged(t);
                     transcript(slug, new TranscriptEntry(System.currentTimeMillis(), t.id(),
-                            TranscriptEntry.Kind.NOTE, "the daemon stopped during this task; it runs again", null, false));
+                            TranscriptEntry.Kind.NOTE, "the daemon died during this task; it runs again", null, false));
                 }
                 work.add(t);
-                placed.add(id);
             }
         }
         long in = 0;
@@ -274,19 +281,30 @@ public final class Crew implements Clone.Owner {
     }
 
     /**
-     * Calls {@code whenEnded} once the task has ended (at once if it has), or {@code whenUnsaved}
-     * when it ended but the journal could not take that (it is written later; the client should
-     * not wait for it). Returns what undoes the wait, for a client that goes away first.
+     * Calls {@code whenEnded} once the task has ended (at once if it has), or {@code whenNot} with
+     * why no end will come soon: its clone has failed and it waits for a person (at once if so; then
+     * this throws), or it ended but the journal could not take that (it is written later). Returns
+     * what undoes the wait, for a client that goes away first.
      */
-    public Runnable await(String id, Consumer<TaskInfo> whenEnded, Consumer<CrewException> whenUnsaved) throws CrewException {
+    public Runnable await(String id, Consumer<TaskInfo> whenEnded, Consumer<CrewException> whenNot) throws CrewException {
+        TaskInfo known = tasks.get(id);
+        if (known == null) {
+            throw unknownTask(id);
+        }
+        Clone clone;
+        synchronized (this) {
+            clone = clones.get(known.cloneSlug());
+        }
         TaskInfo now;
+        Awaiter awaiter = new Awaiter(whenEnded, whenNot);
         synchronized (awaiters) {
             now = tasks.get(id);
-            if (now == null) {
-                throw unknownTask(id);
-            }
             if (!now.status().ended()) {
-                Awaiter awaiter = new Awaiter(whenEnded, whenUnsaved);
+                // Checked under the lock that cloneFailed tells awaiters under: no failure falls between.
+                CloneInfo info = clone == null ? null : clone.info();
+                if (info != null && info.state() == CloneInfo.State.FAILED) {
+                    throw stuck(info.slug(), info.failure(), id);
+                }
                 awaiters.computeIfAbsent(id, k -> new ArrayList<>()).add(awaiter);
                 return () -> {
                     synchronized (awaiters) {
@@ -300,6 +318,15 @@ public final class Crew implements Clone.Owner {
         }
         whenEnded.accept(now);
         return () -> {};
+    }
+
+    /** Someone waiting for a task's end: told the end, or why it will not come soon. */
+    private record Awaiter(Consumer<TaskInfo> ended, Consumer<CrewException> not) {}
+
+    /** What an awaiter of a task at a failed clone is told, and what to do about it. */
+    private static CrewException stuck(String slug, String failure, String taskId) {
+        return new CrewException(ErrorCode.BRAIN_UNAVAILABLE, slug + " has failed (" + failure + "); " + taskId
+                + " waits in its queue", "revive it: khlone reboot " + slug + " (or khlone cancel " + taskId + ")");
     }
 
     public TaskInfo cancel(String id) throws CrewException {
@@ -440,13 +467,28 @@ public final class Crew implements Clone.Owner {
     synchronized void abandon() {
         closed = true;
         timers.shutdownNow();
+        clones.values().forEach(Clone::abandon);
     }
 
-    /** Ends every brain; the journal keeps the work for the next daemon. */
+    /**
+     * Ends every brain; the journal keeps the work for the next daemon. A task cut short here goes
+     * back to its queue without counting against it: stopping the daemon was someone's decision.
+     */
     public synchronized void shutdown() {
         closed = true;
         clones.values().forEach(Clone::shutdown);
         timers.shutdownNow();
+        for (TaskInfo t : tasks.values()) {
+            if (t.status() == Status.ACTIVE) {
+                try {
+                    store.journal(t.requeued(), profileNames.get(t.cloneSlug()));
+                    store.transcript(t.cloneSlug(), new TranscriptEntry(System.currentTimeMillis(), t.id(),
+                            TranscriptEntry.Kind.NOTE, "the daemon was stopped during this task; it runs again", null, false));
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "cannot put " + t.id() + " back in its queue; the next daemon counts it as interrupted", e);
+                }
+            }
+        }
     }
 
     // --- Clone.Owner: called on clones' threads
@@ -477,8 +519,25 @@ public final class Crew implements Clone.Owner {
         } else {
             CrewException why = unwritable(unsaved, task.id() + " ended (" + task.status().wire()
                     + ") and will not run again; the daemon records that as soon as the disk takes it");
-            waiting.forEach(w -> w.unsaved().accept(why));
+            waiting.forEach(w -> w.not().accept(why));
         }
+    }
+
+    @Override
+    public void cloneFailed(String slug, String failure, List<String> waiting) {
+        if (closed) {
+            return;
+        }
+        Map<String, List<Awaiter>> told = new LinkedHashMap<>();
+        synchronized (awaiters) {
+            for (String id : waiting) {
+                List<Awaiter> list = awaiters.remove(id);
+                if (list != null) {
+                    told.put(id, list);
+                }
+            }
+        }
+        told.forEach((id, list) -> list.forEach(a -> a.not().accept(stuck(slug, failure, id))));
     }
 
     @Override
@@ -546,13 +605,22 @@ public final class Crew implements Clone.Owner {
             return c;
         }
         if (!w.enroll()) {
-            Optional<Clone> fit = clones.values().stream()
+            List<Clone> ofRole = clones.values().stream()
                     .filter(c -> c.role.equals(role))
                     .filter(c -> fits(c, asked, false))
+                    .toList();
+            Optional<Clone> fit = ofRole.stream()
                     .filter(c -> c.info().state() != CloneInfo.State.FAILED)
                     .min(Comparator.comparingInt(c -> c.info().queue().size() + (c.info().task() == null ? 0 : 1)));
             if (fit.isPresent()) {
                 return fit.get();
+            }
+            if (!ofRole.isEmpty()) {
+                // A new clone would start a new conversation behind the person's back: they decide.
+                CloneInfo failed = ofRole.get(0).info();
+                throw new CrewException(ErrorCode.BRAIN_UNAVAILABLE, failed.slug() + " has failed: " + failed.failure(),
+                        "khlone reboot " + failed.slug() + ", or --who " + role + (w.brain() == null ? "" : "@" + w.brain())
+                                + "++ for a new clone");
             }
         }
         return enroll(role, profile);
@@ -590,9 +658,14 @@ public final class Crew implements Clone.Owner {
     }
 
     private Clone clone(String slug, String role, int index, Brain brain, ZoneConfig.Profile profile, Series series) {
-        BrainHandle handle = new BrainHandle(slug, brain, series, options(profile));
+        BrainHandle handle = new BrainHandle(slug, marker(slug), brain, series, options(profile));
         profileNames.put(slug, profile.name());
         return new Clone(slug, role, index, profile, handle, this, timers, turnTimeout);
+    }
+
+    /** What tags the processes of a clone's brain: the zone's id is unique to its root, a slug is never reused in a zone. */
+    private String marker(String slug) {
+        return zone.id() + "/" + slug;
     }
 
     /** {@code KHLONE_TURN_TIMEOUT} seconds of silence end a turn; 10 minutes unless set. */

@@ -40,7 +40,7 @@ class BrainHandleTest {
 
     private void use(FakeBrain fake) {
         brain = fake;
-        handle = new BrainHandle("foreman.1", brain, brain.newSeries(), Options.defaults(zone, System.getenv()));
+        handle = new BrainHandle("foreman.1", "handle-test/" + ProcessHandle.current().pid() + "/foreman.1", brain, brain.newSeries(), Options.defaults(zone, System.getenv()));
         recorder = new Recorder(handle);
     }
 

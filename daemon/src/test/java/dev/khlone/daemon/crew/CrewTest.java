@@ -2,6 +2,7 @@ package dev.khlone.daemon.crew;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import dev.khlone.daemon.store.Store;
 import dev.khlone.protocol.Processes;
@@ -139,6 +140,9 @@ class CrewTest {
         assertThat(brain.history(series)).containsExactly("sleep 2 long", "now", "sleep 2 long", "queued");
         assertThat(l.status()).isEqualTo(Status.DONE);
         assertThat(l.attempts()).isEqualTo(2);
+        assertThat(l.interruptions()).as("a person's interruption does not count against the task").isEmpty();
+        assertThat(brain.notes(series)).singleElement(STRING)
+                .startsWith("sleep 2 long <- (khlone: an earlier attempt").contains("(a person had " + now.id() + " run first)");
     }
 
     @Test
@@ -147,6 +151,7 @@ class CrewTest {
         TaskInfo queued = act("never");
         TaskInfo after = act("after");
         awaitActive(running);
+        awaitHistory("sleep 30 forever"); // the brain has it: a cancel before that would not show in its history
         assertThat(crew.cancel(queued.id()).status()).isEqualTo(Status.CANCELLED);
         TaskInfo cancelled = crew.cancel(running.id());
         assertThat(cancelled.status()).isEqualTo(Status.CANCELLED);
@@ -174,21 +179,163 @@ class CrewTest {
     }
 
     @Test
-    void aCloneThatKeepsCrashingIsFailedWithTheReasonAndRebootRevivesIt() throws Exception {
+    void aTaskThatKeepsCrashingItsBrainFailsOnItsOwnAttemptsAndTheQueueGoesOn() throws Exception {
         TaskInfo doomed = act("crash");
         TaskInfo waiting = act("patient");
         TaskInfo end = ended(doomed);
         assertThat(end.status()).isEqualTo(Status.FAILED);
-        assertThat(end.error()).startsWith("the brain kept crashing");
-        assertThat(end.attempts()).isEqualTo(Clone.MAX_CRASHES + 1);
+        assertThat(end.error()).isEqualTo("interrupted 3 times: the brain exited with code 3; "
+                + "the brain exited with code 3; the brain exited with code 3");
+        assertThat(end.attempts()).isEqualTo(Clone.MAX_INTERRUPTIONS);
+        assertThat(ended(waiting).result()).isEqualTo("echo: patient");
+        assertThat(crew.status(null).get(0).state()).isNotEqualTo(CloneInfo.State.FAILED);
+    }
+
+    /** Four crashes in a row: three of a task that fails on its own, then one of the next task. */
+    private CloneInfo failTheHero() throws Exception {
+        TaskInfo doomed = act("crash");
+        act("crash");
+        assertThat(ended(doomed).status()).isEqualTo(Status.FAILED);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (crew.status(null).get(0).state() != CloneInfo.State.FAILED) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the clone never failed: " + crew.status(null).get(0));
+            }
+            Thread.sleep(10);
+        }
+        return crew.status(null).get(0);
+    }
+
+    private CompletableFuture<CrewException> stuck(TaskInfo task) throws CrewException {
+        CompletableFuture<CrewException> stuck = new CompletableFuture<>();
+        crew.await(task.id(), t -> stuck.completeExceptionally(new AssertionError(t.id() + " ended: " + t)), stuck::complete);
+        return stuck;
+    }
+
+    @Test
+    void theCrashBreakerFailsTheCloneTellsItsAwaitersAndKeepsTheInnocentTaskFirstInItsQueue() throws Exception {
+        TaskInfo doomed = act("crash");
+        TaskInfo innocent = act("crash-once " + tmp.resolve("once"));
+        TaskInfo waiting = act("patient");
+        CompletableFuture<CrewException> innocentStuck = stuck(innocent);
+        CompletableFuture<CrewException> waitingStuck = stuck(waiting);
+        assertThat(ended(doomed).status()).isEqualTo(Status.FAILED);
+
+        CrewException told = waitingStuck.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(told.reply("1").code()).isEqualTo("brain-unavailable");
+        assertThat(told).hasMessage("foreman.1 has failed (the brain exited with code 3; it crashed 4 times in 60 s); "
+                + waiting.id() + " waits in its queue");
+        assertThat(told.reply("1").hint()).isEqualTo("revive it: khlone reboot foreman.1 (or khlone cancel " + waiting.id() + ")");
+        assertThat(innocentStuck.get(WAIT.toSeconds(), TimeUnit.SECONDS)).hasMessageContaining(innocent.id() + " waits in its queue");
         CloneInfo failed = crew.status(null).get(0);
         assertThat(failed.state()).isEqualTo(CloneInfo.State.FAILED);
-        assertThat(failed.failure()).contains("crashed 4 times in 60 s").contains("khlone reboot foreman.1");
-        assertThat(crew.task(waiting.id()).orElseThrow().status()).isEqualTo(Status.QUEUED);
+        assertThat(failed.queue()).containsExactly(innocent.id(), waiting.id());
+        TaskInfo kept = crew.task(innocent.id()).orElseThrow();
+        assertThat(kept.status()).isEqualTo(Status.QUEUED);
+        assertThat(kept.interruptions()).containsExactly("the brain exited with code 3");
+        assertThatThrownBy(() -> crew.await(waiting.id(), t -> {}, e -> {})).as("a later await is answered at once")
+                .hasMessageContaining("foreman.1 has failed").hasMessageContaining(waiting.id() + " waits in its queue");
 
         crew.reboot("foreman.1");
+        assertThat(ended(innocent).result()).isEqualTo("survived: " + tmp.resolve("once"));
         assertThat(ended(waiting).result()).isEqualTo("echo: patient");
         assertThat(crew.status(null).get(0).state()).isIn(CloneInfo.State.IDLE, CloneInfo.State.ACTIVE);
+    }
+
+    @Test
+    void aPlainActWhileTheHeroIsFailedIsRefusedAndPlusPlusStillEnrolls() throws Exception {
+        CloneInfo failed = failTheHero();
+        assertThatThrownBy(() -> act("anything"))
+                .isInstanceOfSatisfying(CrewException.class, e -> {
+                    assertThat(e).hasMessage("foreman.1 has failed: " + failed.failure());
+                    assertThat(e.reply("1").code()).isEqualTo("brain-unavailable");
+                    assertThat(e.reply("1").hint()).isEqualTo("khlone reboot foreman.1, or --who foreman++ for a new clone");
+                });
+        assertThatThrownBy(() -> crew.submit(Mode.ASK, "anything", "foreman", false, false)).hasMessageStartingWith("foreman.1 has failed");
+        assertThat(crew.status(null)).extracting(CloneInfo::slug).containsExactly("foreman.1");
+        assertThat(crew.submit(Mode.ACT, "fresh", "foreman++", false, false).cloneSlug()).isEqualTo("foreman.2");
+    }
+
+    @Test
+    void aToolChildThatLeftTheBrainsSessionDiesWithTheBrainAndTheRerunIsToldOfTheCrash() throws Exception {
+        Path file = tmp.resolve("side-effect");
+        String prompt = "escape 2 3 " + file;
+        TaskInfo task = act(prompt);
+        awaitEscapee(file);
+        ProcessHandle.of(crew.status(null).get(0).pid()).orElseThrow().destroyForcibly();
+        TaskInfo done = ended(task);
+        assertThat(done.status()).isEqualTo(Status.DONE);
+        assertThat(done.attempts()).isEqualTo(2);
+        // The dead attempt's child would have written at 2 s, before the second attempt's did at 1 + 2 s.
+        assertThat(Files.readAllLines(file)).as("only the second attempt's line").hasSize(1);
+        assertThat(brain.notes(crew.status(null).get(0).series())).containsExactly(prompt + " <- (khlone: an earlier attempt"
+                + " at this task was interrupted before it finished (the brain exited with code 137). Check what it already"
+                + " did before you redo anything.)");
+    }
+
+    @Test
+    void aToolChildThatLeftTheBrainsSessionIsEndedByTheNextDaemonBeforeTheTaskRunsAgain() throws Exception {
+        Path file = tmp.resolve("side-effect");
+        String prompt = "escape 2 3 " + file;
+        TaskInfo task = act(prompt);
+        long escapee = awaitEscapee(file);
+        crew.abandon(); // as a daemon killed with -9 would: its brain and the brain's children go on
+        store.close();
+
+        crew = open();
+        assertThat(Processes.running(escapee)).as("the first attempt's child is gone before the task runs again").isFalse();
+        TaskInfo done = ended(crew.task(task.id()).orElseThrow());
+        assertThat(done.status()).isEqualTo(Status.DONE);
+        assertThat(Files.readAllLines(file)).as("only the second attempt's line").hasSize(1);
+        assertThat(brain.notes(crew.status(null).get(0).series())).singleElement(STRING)
+                .contains("(the daemon died during it)");
+    }
+
+    @Test
+    void aTaskThatRanWhenTheDaemonDiedThreeTimesFailsInsteadOfRunningAgain() throws Exception {
+        String prompt = "sleep 30 a task that takes its daemon down";
+        TaskInfo task = act(prompt);
+        for (int run = 1; run <= Clone.MAX_INTERRUPTIONS; run++) {
+            awaitActive(task);
+            awaitHistory(prompt, run);
+            crew.abandon();
+            store.close();
+            crew = open();
+        }
+        TaskInfo end = ended(crew.task(task.id()).orElseThrow());
+        assertThat(end.status()).isEqualTo(Status.FAILED);
+        assertThat(end.error()).isEqualTo("interrupted 3 times: the daemon died during it; the daemon died during it;"
+                + " the daemon died during it");
+        assertThat(brain.history(crew.status(null).get(0).series())).containsExactly(prompt, prompt, prompt);
+    }
+
+    @Test
+    void aRebootByRequestRunsTheTaskAgainWithoutCountingItAndTellsTheBrain() throws Exception {
+        TaskInfo task = act("sleep 2 rebooted");
+        awaitActive(task);
+        awaitHistory("sleep 2 rebooted");
+        crew.reboot("foreman.1");
+        TaskInfo done = ended(task);
+        assertThat(done.status()).isEqualTo(Status.DONE);
+        assertThat(done.attempts()).isEqualTo(2);
+        assertThat(done.interruptions()).isEmpty();
+        assertThat(brain.notes(crew.status(null).get(0).series())).singleElement(STRING)
+                .startsWith("sleep 2 rebooted <- (khlone: an earlier attempt").contains("(a person rebooted the brain)");
+    }
+
+    @Test
+    void aDaemonStoppedOnPurposeDoesNotCountAgainstTheTaskItInterrupted() throws Exception {
+        TaskInfo task = act("sleep 2 stopped");
+        awaitActive(task);
+        awaitHistory("sleep 2 stopped");
+        crew.shutdown();
+        store.close();
+        crew = open();
+        TaskInfo done = ended(crew.task(task.id()).orElseThrow());
+        assertThat(done.status()).isEqualTo(Status.DONE);
+        assertThat(done.interruptions()).isEmpty();
+        assertThat(brain.notes(crew.status(null).get(0).series())).containsExactly("sleep 2 stopped <- (khlone: an earlier"
+                + " attempt at this task was interrupted before it finished. Check what it already did before you redo anything.)");
     }
 
     @Test
@@ -435,10 +582,28 @@ class CrewTest {
         }
     }
 
+    /** Waits until the fake brain's escaping tool child of {@code file} has started; returns its pid. */
+    private long awaitEscapee(Path file) throws Exception {
+        Path started = Path.of(file + ".started");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Files.exists(started) || Files.readString(started).isBlank()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the brain never started its tool child");
+            }
+            Thread.sleep(10);
+        }
+        return Long.parseLong(Files.readAllLines(started).get(0).trim());
+    }
+
     /** Waits until the brain itself has begun the prompt, not just been handed it. */
     private void awaitHistory(String prompt) throws Exception {
+        awaitHistory(prompt, 1);
+    }
+
+    /** Waits until the brain has begun the prompt {@code times} times. */
+    private void awaitHistory(String prompt, int times) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!brain.history(crew.status(null).get(0).series()).contains(prompt)) {
+        while (brain.history(crew.status(null).get(0).series()).stream().filter(prompt::equals).count() < times) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the brain never began " + prompt);
             }

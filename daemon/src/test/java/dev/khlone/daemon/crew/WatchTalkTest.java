@@ -155,6 +155,10 @@ class WatchTalkTest {
         TaskInfo again = ended(running);
         assertThat(again.status()).isEqualTo(Status.DONE);
         assertThat(again.attempts()).isEqualTo(2);
+        assertThat(again.interruptions()).as("a person's interruption does not count against the task").isEmpty();
+        assertThat(brain.notes(crew.status(null).get(0).series())).singleElement().asString()
+                .startsWith("sleep 2 interrupted <- (khlone: an earlier attempt")
+                .contains("(a person took over the brain to talk with it)");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.khlone.protocol.wire;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,7 +13,12 @@ import java.util.Locale;
 public record TaskInfo(String id, String cloneSlug, Mode mode, String prompt, Status status, int attempts,
                        long createdMs, long startedMs, long endedMs, String result, String error,
                        long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens,
-                       double costUsd, long durationMs) {
+                       double costUsd, long durationMs, List<String> interruptions) {
+
+    /** {@code interruptions}: why each attempt that counts against the task (a crash, a daemon's death) was cut short. */
+    public TaskInfo {
+        interruptions = interruptions == null ? List.of() : List.copyOf(interruptions);
+    }
 
     /** ask must not change the workspace; act may. */
     public enum Mode {
@@ -36,7 +43,7 @@ public record TaskInfo(String id, String cloneSlug, Mode mode, String prompt, St
     }
 
     public static TaskInfo queued(String id, String cloneSlug, Mode mode, String prompt, long nowMs) {
-        return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, 0, nowMs, 0, 0, null, null, 0, 0, 0, 0, 0, 0);
+        return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, 0, nowMs, 0, 0, null, null, 0, 0, 0, 0, 0, 0, List.of());
     }
 
     public long tokens() {
@@ -46,25 +53,33 @@ public record TaskInfo(String id, String cloneSlug, Mode mode, String prompt, St
     public TaskInfo started(long nowMs) {
         return new TaskInfo(id, cloneSlug, mode, prompt, Status.ACTIVE, attempts + 1, createdMs,
                 startedMs == 0 ? nowMs : startedMs, 0, null, null, inputTokens, outputTokens, cacheReadTokens,
-                cacheWriteTokens, costUsd, durationMs);
+                cacheWriteTokens, costUsd, durationMs, interruptions);
     }
 
-    /** Back in the queue (interrupted, or its brain crashed): keeps what its attempts used. */
+    /** Back in the queue, interrupted on someone's request: keeps what its attempts used. */
     public TaskInfo requeued() {
         return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, attempts, createdMs, startedMs, 0, null, null,
-                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs);
+                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, interruptions);
+    }
+
+    /** Back in the queue after an attempt that counts against it was cut short (its brain crashed, the daemon died). */
+    public TaskInfo interrupted(String why) {
+        List<String> all = new ArrayList<>(interruptions);
+        all.add(why);
+        return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, attempts, createdMs, startedMs, 0, null, null,
+                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, all);
     }
 
     /** Adds what one turn used; a task's tokens and cost are the sum over its attempts. */
     public TaskInfo used(long input, long output, long cacheRead, long cacheWrite, double cost, long duration) {
         return new TaskInfo(id, cloneSlug, mode, prompt, status, attempts, createdMs, startedMs, endedMs, result, error,
                 inputTokens + input, outputTokens + output, cacheReadTokens + cacheRead, cacheWriteTokens + cacheWrite,
-                costUsd + cost, durationMs + duration);
+                costUsd + cost, durationMs + duration, interruptions);
     }
 
     public TaskInfo ended(Status end, String result, String error, long nowMs) {
         return new TaskInfo(id, cloneSlug, mode, prompt, end, attempts, createdMs, startedMs, nowMs, result, error,
-                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs);
+                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, interruptions);
     }
 
     public void write(FrameWriter out) throws IOException {
@@ -73,7 +88,8 @@ public record TaskInfo(String id, String cloneSlug, Mode mode, String prompt, St
                 .number("startedMs", startedMs).number("endedMs", endedMs).string("result", result)
                 .string("error", error).number("inputTokens", inputTokens).number("outputTokens", outputTokens)
                 .number("cacheReadTokens", cacheReadTokens).number("cacheWriteTokens", cacheWriteTokens)
-                .decimal("costUsd", costUsd).number("durationMs", durationMs);
+                .decimal("costUsd", costUsd).number("durationMs", durationMs)
+                .strings("interruptions", interruptions);
     }
 
     public static TaskInfo read(Fields f) throws ProtocolException {
@@ -81,7 +97,8 @@ public record TaskInfo(String id, String cloneSlug, Mode mode, String prompt, St
                 enumOf(Status.class, f, "status"), f.integer("attempts"), f.number("createdMs"),
                 f.number("startedMs"), f.number("endedMs"), f.optionalString("result"), f.optionalString("error"),
                 f.number("inputTokens"), f.number("outputTokens"), f.number("cacheReadTokens"),
-                f.number("cacheWriteTokens"), f.decimal("costUsd", 0), f.number("durationMs"));
+                f.number("cacheWriteTokens"), f.decimal("costUsd", 0), f.number("durationMs"),
+                f.strings("interruptions"));
     }
 
     static <E extends Enum<E>> E enumOf(Class<E> type, Fields f, String name) throws ProtocolException {

@@ -61,19 +61,23 @@ public final class FakeBrain implements Brain {
 
     /** Pids of every fake brain process started so far, in order. */
     public List<Long> pids() {
-        try {
-            Path pids = home.resolve("pids");
-            return Files.exists(pids) ? Files.readAllLines(pids).stream().map(Long::parseLong).toList() : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return lines("pids").stream().map(Long::parseLong).toList();
     }
 
     /** The prompts a series has seen, TUI lines included, oldest first. */
     public List<String> history(String series) {
+        return lines(series + ".log");
+    }
+
+    /** The prompts of a series that came with khlone's note about an interrupted attempt: "prompt <- note". */
+    public List<String> notes(String series) {
+        return lines(series + ".notes");
+    }
+
+    private List<String> lines(String file) {
         try {
-            Path log = home.resolve(series + ".log");
-            return Files.exists(log) ? Files.readAllLines(log) : List.of();
+            Path path = home.resolve(file);
+            return Files.exists(path) ? Files.readAllLines(path) : List.of();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

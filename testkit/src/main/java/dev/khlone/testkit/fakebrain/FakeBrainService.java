@@ -7,6 +7,10 @@ import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Preflight;
 import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.brain.TaskMode;
+import dev.khlone.testkit.KhloneHarness;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -17,6 +21,16 @@ import java.nio.file.Path;
 public final class FakeBrainService implements Brain {
     private final FakeBrain brain = FakeBrain.persistent(Path.of(System.getenv().getOrDefault("FAKE_BRAIN_HOME",
             System.getProperty("java.io.tmpdir") + "/khlone-fake-brain")));
+
+    /** A new zone {@code name} of {@code khlone} whose hero runs this fake, which its daemon loads as a plugin. */
+    public static Path zone(KhloneHarness khlone, String name) throws IOException, URISyntaxException {
+        Path dir = khlone.newDirectory(name);
+        Files.writeString(dir.resolve("khlone.yml"), "hero: foreman@fake\n");
+        khlone.env().put("KHLONE_BRAIN_PATH",
+                Path.of(FakeBrainService.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        khlone.env().put("FAKE_BRAIN_HOME", khlone.root().resolve("fake").toString());
+        return dir;
+    }
 
     @Override
     public String name() {

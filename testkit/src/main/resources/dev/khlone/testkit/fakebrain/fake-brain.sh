@@ -8,11 +8,16 @@
 #   fake-brain.sh --tui [--series ID]                             a line-based "TUI" for a PTY;
 #                                                                 its prompt shows the terminal size
 #
-# Prompt commands: "sleep S <text>" (slow turn), "crash" (exit 3 mid-turn), "fail <msg>"
-# (an error event), "error <msg>" (a turn that ends with is_error), "orphan" (leaves a setsid'd
-# child), "write <file>" (writes a file, refused in ask mode), "big N" (N bytes of text),
-# "flood N" (about N bytes of output in 1 KB text events), "env NAME" (whether it is set, and its length);
-# anything else is echoed.
+# Prompt commands: "sleep S <text>" (slow turn), "crash" (exit 3 mid-turn), "crash-once <file>"
+# (crashes unless <file> exists, which it creates), "fail <msg>" (an error event), "error <msg>"
+# (a turn that ends with is_error), "orphan" (leaves a setsid'd child), "escape S T <file>" (a
+# tool child that leaves the brain's session and process group, notes its pid in <file>.started
+# and appends a line to <file> after S seconds; the turn takes T), "detach S <file>" (a tool
+# child that leaves the brain, writes its parent's pid to <file> after S seconds and ends), "write <file>" (writes a file, refused in ask mode),
+# "big N" (N bytes of text), "flood N" (about N bytes of output in 1 KB text events), "env NAME"
+# (whether it is set, and its length); anything else is echoed. A prompt that begins with khlone's
+# note about an interrupted attempt ("(khlone: ...)" and a blank line) is run without it; the note
+# goes to <series>.notes.
 set -u
 home=${FAKE_BRAIN_HOME:?FAKE_BRAIN_HOME must name a directory}
 per_task=0 tui=0 series="" mode=act
@@ -39,6 +44,11 @@ turns() { [ -f "$history" ] && wc -l < "$history" || echo 0; }
 
 turn() { # one prompt in, events out
   local prompt=$1 result
+  if [ "${prompt#"(khlone: "}" != "$prompt" ]; then
+    local note=${prompt%%$'\n\n'*}
+    prompt=${prompt#*$'\n\n'}
+    printf '%s <- %s\n' "$prompt" "$note" >> "$home/$series.notes"
+  fi
   printf '%s\n' "$(printf '%s' "$prompt" | head -c 200 | tr '\n' ' ')" >> "$history"
   local n; n=$(turns)
   case "$prompt" in
@@ -56,6 +66,26 @@ turn() { # one prompt in, events out
     "error "*)
       echo '{"type":"done","result":"'"$(json_string "${prompt#error }")"'","error":true,"input":5,"output":0,"cost":0}'
       return ;;
+    "crash-once "*)
+      local marker=${prompt#crash-once }
+      if [ ! -e "$marker" ]; then
+        : > "$marker"
+        echo '{"type":"text","text":"about to crash, once"}'
+        exit 3
+      fi
+      result="survived: $marker" ;;
+    "escape "*)
+      local args=${prompt#escape }; local after=${args%% *}; args=${args#* }; local secs=${args%% *}
+      local file=${args#* }
+      ( setsid sh -c 'echo $$ >> "$2.started"; sleep "$1"; echo "a line from pid $$" >> "$2"' escapee "$after" "$file" \
+          </dev/null >/dev/null 2>&1 & )
+      echo '{"type":"tool","name":"bash","input":"'"$(json_string "echo >> $file in $after s")"'"}'
+      sleep "$secs"
+      result="escaped: $file" ;;
+    "detach "*)
+      local args=${prompt#detach }; local after=${args%% *}; local file=${args#* }
+      ( setsid sh -c 'sleep "$1"; cut -d" " -f4 /proc/$$/stat > "$2"' detached "$after" "$file" </dev/null >/dev/null 2>&1 & )
+      result="detached: $file" ;;
     orphan)
       setsid sleep 1000 </dev/null >/dev/null 2>&1 &
       result="orphan $!" ;;
