@@ -7,7 +7,13 @@ import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -50,6 +56,10 @@ public final class ZoneDaemon {
      */
     public static ZoneDaemon start(Zone zone, Locations locations, long ownerUid) throws IOException {
         Path dir = locations.zoneDir(zone);
+        // The list of zone ids is private too: an id names a socket path another user could take first.
+        Files.createDirectories(dir.getParent());
+        Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwx------"));
+        adoptUnkeyedState(zone, dir);
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(locations.socketDir());
@@ -70,6 +80,35 @@ public final class ZoneDaemon {
         LOG.info("serving zone " + zone.id() + " (" + zone.root() + ") on " + daemon.socket
                 + ", pid " + ProcessHandle.current().pid());
         return daemon;
+    }
+
+    /**
+     * Before zone ids were keyed, the hash was SHA-256 of the root's path alone. A zone whose state
+     * is still under that id is moved to its keyed id once, so an upgrade keeps the crew, queue
+     * and transcripts; not while a daemon of the old version still holds it.
+     */
+    private static void adoptUnkeyedState(Zone zone, Path dir) throws IOException {
+        String slug = zone.id().substring(0, zone.id().lastIndexOf('-'));
+        Path old = dir.resolveSibling(slug + "-" + unkeyedHash(zone.root().toString()));
+        if (Files.exists(dir) || !Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (ZoneLock held = ZoneLock.acquire(old.resolve("daemon.lock"))) {
+            Files.move(old, dir, StandardCopyOption.ATOMIC_MOVE);
+            LOG.info("moved this zone's state from " + old + " (its id before ids were keyed) to " + dir);
+        } catch (ZoneLock.AlreadyRunning e) {
+            LOG.warning("the state of this zone under its old id, " + old + ", is held by a daemon of an older khlone ("
+                    + e.getMessage() + "); starting without it. Stop that daemon and restart this one to adopt it");
+        }
+    }
+
+    private static String unkeyedHash(String path) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     Zone zone() {

@@ -50,8 +50,8 @@ class ZoneDaemonTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        zone = Zone.at(Files.createDirectory(tmp.resolve("app")));
         locations = new Locations(tmp.resolve("home"), Files.createDirectory(tmp.resolve("s")));
+        zone = locations.zoneAt(Files.createDirectory(tmp.resolve("app")));
         socket = locations.socket(zone);
     }
 
@@ -260,6 +260,20 @@ class ZoneDaemonTest {
         neighbour.join(10_000);
         assertThat(failures).isEmpty();
         assertThat(served.get()).isGreaterThan(before).isPositive();
+    }
+
+    @Test
+    void stateKeptUnderTheUnkeyedIdOfEarlierVersionsIsMovedToTheKeyedIdOnce() throws Exception {
+        byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(zone.root().toString().getBytes(StandardCharsets.UTF_8));
+        Path old = Files.createDirectories(locations.home().resolve("zones/app-" + java.util.HexFormat.of().formatHex(sha, 0, 4)));
+        Files.writeString(old.resolve("marker"), "from before");
+        daemon = ZoneDaemon.start(zone, locations, ME);
+        assertThat(old).doesNotExist();
+        assertThat(locations.zoneDir(zone).resolve("marker")).hasContent("from before");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(locations.home().resolve("zones"))))
+                .as("the list of zone ids is private").isEqualTo("rwx------");
+        assertServed();
     }
 
     private RawClient hello() throws Exception {

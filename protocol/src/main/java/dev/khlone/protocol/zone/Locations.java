@@ -1,5 +1,6 @@
 package dev.khlone.protocol.zone;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -28,6 +29,16 @@ public record Locations(Path home, Path socketDir) {
 
     private static String orElse(String value, String fallback) {
         return value == null || value.isEmpty() ? fallback : value;
+    }
+
+    /** The zone of a working directory (see {@link Zone#containing}), its id keyed for this user. */
+    public Zone zoneContaining(Path dir) throws IOException {
+        return Zone.containing(dir, ZoneKey.in(home));
+    }
+
+    /** The zone rooted exactly at {@code root}, as {@code --zone} names it. */
+    public Zone zoneAt(Path root) throws IOException {
+        return Zone.at(root, ZoneKey.in(home));
     }
 
     public Path socket(Zone zone) {
