@@ -45,6 +45,14 @@ public record Locations(Path home, Path socketDir) {
         return socketDir.resolve("khlone-zone-" + zone.id() + ".sock");
     }
 
+    /**
+     * Names the socket the daemon serves when it had to leave {@link #socket} (another user's file
+     * was there): written by the daemon, read by clients before they try the public path.
+     */
+    public Path socketRecord(Zone zone) {
+        return zoneDir(zone).resolve("socket");
+    }
+
     public Path zoneDir(Zone zone) {
         return home.resolve("zones").resolve(zone.id());
     }
