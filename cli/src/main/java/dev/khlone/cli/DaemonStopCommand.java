@@ -12,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,28 +36,44 @@ final class DaemonStopCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /**
+     * Asks the daemon to stop; one that holds the zone but does not answer (its socket deleted or
+     * taken, or the daemon wedged) is sent SIGTERM, which stops it in the same order.
+     */
     static void stop(Zone zone, Locations locations, PrintWriter out) {
-        Optional<Connection> running = new DaemonConnector(zone, locations).ifRunning();
-        if (running.isEmpty()) {
-            out.printf("no daemon is running for zone %s%n", zone.id());
-            return;
-        }
+        DaemonConnector connector = new DaemonConnector(zone, locations);
+        Optional<Connection> running = connector.ifRunningPastStrangers();
         long pid;
-        try (Connection c = running.get()) {
-            pid = ((ZoneStatus) c.call(new StatusRequest(c.id(), null))).pid();
-            c.call(new StopRequest(c.id()));
+        Optional<Path> socket;
+        String how;
+        if (running.isPresent()) {
+            try (Connection c = running.get()) {
+                pid = ((ZoneStatus) c.call(new StatusRequest(c.id(), null))).pid();
+                c.call(new StopRequest(c.id()));
+                socket = Optional.of(c.socket());
+            }
+            how = "";
+        } else {
+            OptionalLong holder = connector.lockHolder();
+            if (holder.isEmpty()) {
+                out.printf("no daemon is running for zone %s%n", zone.id());
+                return;
+            }
+            pid = holder.getAsLong();
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            socket = Optional.empty();
+            how = ", which did not answer on its socket, with SIGTERM";
         }
-        Path socket = locations.socket(zone);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (Processes.running(pid) || Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+        while (Processes.running(pid) || socket.filter(s -> Files.exists(s, LinkOption.NOFOLLOW_LINKS)).isPresent()) {
             if (System.nanoTime() > deadline) {
                 throw new KhloneException(ExitCode.FAILED,
                         "the daemon of zone " + zone.id() + " (pid " + pid + ") did not stop within "
                                 + TIMEOUT.toSeconds() + " s",
-                        "see its log (" + locations.daemonLog(zone) + "), or end it: kill " + pid);
+                        "see its log (" + locations.daemonLog(zone) + "), or end it: kill -9 " + pid);
             }
             DaemonConnector.sleep(Duration.ofMillis(20));
         }
-        out.printf("stopped the daemon of zone %s (pid %d)%n", zone.id(), pid);
+        out.printf("stopped the daemon of zone %s (pid %d)%s%n", zone.id(), pid, how);
     }
 }
