@@ -166,7 +166,15 @@ final class Connection implements AutoCloseable {
 
     /** Sends a request and returns its reply; an error reply becomes a {@link KhloneException}. */
     Reply call(Request request) {
-        send(request);
+        try {
+            send(request);
+        } catch (KhloneException lost) {
+            // A daemon that refuses us (busy) says why and closes before our request is written:
+            // its reason is still there to read, and better than "broken pipe".
+            if (next() == null) {
+                throw lost;
+            }
+        }
         while (true) {
             Reply reply = next();
             if (reply == null) {
@@ -222,7 +230,9 @@ final class Connection implements AutoCloseable {
     }
 
     private static KhloneException failure(ErrorReply error) {
-        int exit = "protocol-mismatch".equals(error.code()) ? ExitCode.UNREACHABLE : ExitCode.FAILED;
+        // The daemon would not take this client at all: it could not be reached, as for a missing daemon.
+        int exit = "protocol-mismatch".equals(error.code()) || "busy".equals(error.code())
+                ? ExitCode.UNREACHABLE : ExitCode.FAILED;
         return new KhloneException(exit, error.message(), error.hint());
     }
 

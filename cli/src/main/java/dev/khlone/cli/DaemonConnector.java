@@ -179,6 +179,11 @@ final class DaemonConnector {
             }
             // setsid may fork and exit 0; only a failing exit means the daemon gave up.
             if (!process.isAlive() && process.exitValue() != 0) {
+                // It may have lost to a daemon that was re-creating its socket meanwhile.
+                Optional<Connection> racer = running(pastStrangers);
+                if (racer.isPresent()) {
+                    return racer.get();
+                }
                 throw new KhloneException(ExitCode.UNREACHABLE,
                         "the zone daemon failed to start: " + lastLine(log),
                         "its log is " + log);

@@ -3,6 +3,7 @@ package dev.khlone.protocol.zone;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,8 @@ public final class ZoneKey {
         try {
             return loadOrCreate(file);
         } catch (IOException e) {
-            throw new Unavailable("cannot read or create the zone key " + file + ": " + e.getMessage(), e);
+            String why = e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new Unavailable("cannot read or create the zone key " + file + ": " + why, e);
         }
     }
 
