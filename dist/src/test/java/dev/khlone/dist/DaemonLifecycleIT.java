@@ -156,33 +156,7 @@ class DaemonLifecycleIT {
     @Test
     void aListenerOfAnotherUserAtTheSocketPathNeverGetsThePromptAndDaemonStartServesElsewhere() throws Exception {
         Path socket = khlone.locations().socket(zone);
-        khlone.openToOthers();
-        // the socket directory is like /tmp: anyone may create a file, only its owner remove it
-        Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertThat(new ProcessBuilder("chmod", "+t", socket.getParent().toString()).start().waitFor()).isZero();
-        Process listener = new ProcessBuilder("runuser", "-u", "nobody", "--", "node", "-e",
-                "const net = require('net');"
-                        + "net.createServer(c => { console.log('connection');"
-                        + " c.on('data', d => console.log('data ' + d.length)); })"
-                        + ".listen(process.argv[1], () => console.log('listening'));",
-                socket.toString()).redirectErrorStream(true).start();
-        List<String> heard = new CopyOnWriteArrayList<>();
-        Thread hearing = new Thread(() -> {
-            try {
-                new BufferedReader(new InputStreamReader(listener.getInputStream(), StandardCharsets.UTF_8))
-                        .lines().forEach(heard::add);
-            } catch (UncheckedIOException closedAtTheEnd) {
-                // the listener is gone
-            }
-        });
-        hearing.start();
-        try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (heard.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(heard).containsExactly("listening");
-
+        try (Listener listener = listenAsNobody(socket)) {
             Result act = khlone.run(dir, "act", "the secret plan");
             assertThat(act.exitCode()).as(act.toString()).isEqualTo(3);
             assertThat(act.err()).contains("khlone: the socket " + socket + " belongs to user nobody (uid 65534), not to you")
@@ -199,9 +173,68 @@ class DaemonLifecycleIT {
             assertThat(khlone.locations().daemonLog(zone)).content()
                     .contains(socket + " belongs to another user (uid 65534); serving on " + fresh + " instead");
 
-            assertThat(heard).as("the other user's listener was never even connected to").containsExactly("listening");
-        } finally {
-            listener.destroyForcibly();
+            assertThat(listener.heard).as("the other user's listener was never even connected to").containsExactly("listening");
+        }
+    }
+
+    @Test
+    void aProcessOfAnotherUserBehindASocketFileOfOursGetsNotAByte() throws Exception {
+        Path socket = khlone.locations().socket(zone);
+        try (Listener listener = listenAsNobody(socket)) {
+            // the file passes as ours (as root could make it): only the peer's credentials tell
+            Files.setAttribute(socket, "unix:uid", 0);
+            Result act = khlone.run(dir, "act", "the secret plan");
+            assertThat(act.exitCode()).as(act.toString()).isEqualTo(3);
+            assertThat(act.err()).contains("khlone: the socket " + socket + " belongs to a process of user nobody, not to you");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!listener.heard.contains("end") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(listener.heard).as("connected, then closed without a byte").containsExactly("listening", "connection", "end");
+        }
+    }
+
+    /** A unix socket served by node as user nobody, in a socket dir that is like /tmp; what it heard, line by line. */
+    private Listener listenAsNobody(Path socket) throws Exception {
+        khlone.openToOthers();
+        Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(new ProcessBuilder("chmod", "+t", socket.getParent().toString()).start().waitFor()).isZero();
+        Process node = new ProcessBuilder("runuser", "-u", "nobody", "--", "node", "-e",
+                "const net = require('net');"
+                        + "net.createServer(c => { console.log('connection');"
+                        + " c.on('data', d => console.log('data ' + d.length)); c.on('end', () => console.log('end')); })"
+                        + ".listen(process.argv[1], () => console.log('listening'));",
+                socket.toString()).redirectErrorStream(true).start();
+        Listener listener = new Listener(node);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (listener.heard.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(listener.heard).containsExactly("listening");
+        return listener;
+    }
+
+    private static final class Listener implements AutoCloseable {
+        final List<String> heard = new CopyOnWriteArrayList<>();
+        private final Process process;
+
+        Listener(Process process) {
+            this.process = process;
+            Thread hearing = new Thread(() -> {
+                try {
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+                            .lines().forEach(heard::add);
+                } catch (UncheckedIOException closedAtTheEnd) {
+                    // the listener is gone
+                }
+            });
+            hearing.setDaemon(true);
+            hearing.start();
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
         }
     }
 
