@@ -37,6 +37,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The daemon in this JVM, spoken to over its real socket. */
@@ -238,8 +239,13 @@ class ZoneDaemonTest {
                 c.connect(UnixDomainSocketAddress.of(socket));
             }
             assertServed();
-            assertThat(sessionThreads() - before).as("two threads per connection, at most 256 connections")
-                    .isLessThanOrEqualTo(2 * (ZoneServer.Limits.DEFAULT.connections() + 1));
+            // the threads of connections dropped to make room may take a moment to end
+            int bound = before + 2 * (ZoneServer.Limits.DEFAULT.connections() + 1);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (sessionThreads() > bound && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(sessionThreads()).as("two threads per connection, at most 256 connections").isLessThanOrEqualTo(bound);
         } finally {
             for (SocketChannel c : silent) {
                 c.close();
@@ -263,17 +269,26 @@ class ZoneDaemonTest {
     void aClientPastTheConnectionLimitIsToldTheDaemonIsBusy() throws Exception {
         daemon = ZoneDaemon.start(zone, locations, ME, new ZoneServer.Limits(2, Duration.ofSeconds(5), Duration.ofSeconds(60)));
         try (RawClient a = hello(); RawClient b = hello(); RawClient refused = new RawClient(socket)) {
-            refused.send(new Hello("1", Protocol.VERSION, "test"));
+            try {
+                refused.send(new Hello("1", Protocol.VERSION, "test"));
+            } catch (IOException brokenPipe) {
+                // the daemon may have said why and closed before our hello went out (as khlone expects)
+            }
             ErrorReply busy = (ErrorReply) refused.next();
             assertThat(busy.code()).isEqualTo("busy");
             assertThat(busy.message()).isEqualTo("the zone daemon serves 2 connections already");
-            assertThat(refused.next()).isNull();
+            try {
+                assertThat(refused.next()).as("the connection ends").isNull();
+            } catch (java.net.SocketException reset) {
+                // closed with our hello unread: the kernel reports that as a reset, also an end
+            }
             assertThat(a.send(new StatusRequest("a", null)).next()).isInstanceOf(ZoneStatus.class);
         }
         assertServed();
     }
 
     @Test
+    @Timeout(60)
     void aClientThatStopsReadingWhileItsRepliesPileUpIsDropped() throws Exception {
         daemon = ZoneDaemon.start(zone, locations, ME, new ZoneServer.Limits(8, Duration.ofSeconds(5), Duration.ofMillis(500)));
         int before = sessionThreads();
