@@ -284,7 +284,7 @@ class ZoneDaemonTest {
             }
             assertThat(a.send(new StatusRequest("a", null)).next()).isInstanceOf(ZoneStatus.class);
         }
-        assertServed();
+        awaitServed(socket); // once the daemon has seen those two go
     }
 
     @Test
