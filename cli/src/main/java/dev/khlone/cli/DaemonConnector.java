@@ -36,15 +36,6 @@ final class DaemonConnector {
     /** A connection and whether this call started the daemon. */
     record Connected(Connection connection, boolean started) {}
 
-    /** The zone's daemon if one of ours serves it; another user's socket in its place is refused. */
-    Optional<Connection> ifRunning() {
-        try {
-            return reach();
-        } catch (Connection.NotOurs e) {
-            throw e.refusal();
-        }
-    }
-
     /**
      * The daemon serves the socket its record in the zone's private state dir names, if it had to
      * move off the public path (another user's file was there); else the public path. The record
@@ -118,17 +109,36 @@ final class DaemonConnector {
         }
     }
 
-    /** Our daemon if it answers; another user's socket at the public path is no daemon of ours. */
-    Optional<Connection> ifRunningPastStrangers() {
-        return running(true);
-    }
+    /** What {@link #find} found: a daemon that answers, one that holds the zone but does not, or none. */
+    sealed interface Found permits Answering, Silent, None {}
+
+    record Answering(Connection connection) implements Found {}
+
+    /** A live daemon that cannot be reached: its socket gone, or it is wedged or still starting. */
+    record Silent(long pid) implements Found {}
+
+    record None() implements Found {}
 
     /**
-     * The pid of the process holding the zone lock, if one does: the daemon, whether or not it
-     * answers on a socket. Tried under the start lock, so a client starting a daemon right now is
-     * not made to fail by our brief look (a shared lock, refused while the daemon holds its own).
+     * The zone's daemon without starting one, and past another user's socket: when nothing
+     * answers, whoever holds the zone lock. The lock is looked at under the start lock, so a
+     * client starting a daemon right now is not made to fail by our brief look (a shared lock,
+     * refused while the daemon holds its own), and the socket tried once more after it: a daemon
+     * that such a client just started answers.
      */
-    OptionalLong lockHolder() {
+    Found find() {
+        Optional<Connection> running = running(true);
+        if (running.isPresent()) {
+            return new Answering(running.get());
+        }
+        OptionalLong holder = lockHolder();
+        if (holder.isEmpty()) {
+            return new None();
+        }
+        return running(true).<Found>map(Answering::new).orElse(new Silent(holder.getAsLong()));
+    }
+
+    private OptionalLong lockHolder() {
         Path lock = locations.daemonLock(zone);
         if (!Files.exists(lock)) {
             return OptionalLong.empty();

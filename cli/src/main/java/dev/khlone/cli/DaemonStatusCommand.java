@@ -4,8 +4,6 @@ import dev.khlone.protocol.wire.StatusRequest;
 import dev.khlone.protocol.wire.ZoneStatus;
 import dev.khlone.protocol.zone.Zone;
 import java.io.PrintWriter;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,19 +24,17 @@ final class DaemonStatusCommand implements Callable<Integer> {
     public Integer call() {
         Zone zone = zoneOption.zone();
         PrintWriter out = spec.commandLine().getOut();
-        DaemonConnector connector = new DaemonConnector(zone, zoneOption.locations());
-        Optional<Connection> running = connector.ifRunning();
-        if (running.isEmpty()) {
-            OptionalLong holder = connector.lockHolder();
-            if (holder.isPresent()) {
-                throw new KhloneException(ExitCode.UNREACHABLE, "the daemon of zone " + zone.id() + " (pid "
-                        + holder.getAsLong() + ") holds the zone but does not answer on its socket",
-                        "restart it: khlone daemon restart");
-            }
+        DaemonConnector.Found found = new DaemonConnector(zone, zoneOption.locations()).find();
+        if (found instanceof DaemonConnector.Silent) {
+            throw new KhloneException(ExitCode.UNREACHABLE, "the daemon of zone " + zone.id() + " (pid "
+                    + ((DaemonConnector.Silent) found).pid() + ") holds the zone but does not answer on its socket",
+                    "restart it: khlone daemon restart");
+        }
+        if (!(found instanceof DaemonConnector.Answering)) {
             out.printf("no daemon is running for zone %s%n", zone.id());
             return ExitCode.UNREACHABLE;
         }
-        try (Connection c = running.get()) {
+        try (Connection c = ((DaemonConnector.Answering) found).connection()) {
             ZoneStatus s = (ZoneStatus) c.call(new StatusRequest(c.id(), null));
             out.printf("the daemon of zone %s is running: pid %d, up %s, khlone %s, on %s%n", s.zone(), s.pid(),
                     Render.duration(s.uptimeMs()), s.version(), c.socket());

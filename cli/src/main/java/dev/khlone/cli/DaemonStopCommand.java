@@ -12,7 +12,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,28 +40,25 @@ final class DaemonStopCommand implements Callable<Integer> {
      * taken, or the daemon wedged) is sent SIGTERM, which stops it in the same order.
      */
     static void stop(Zone zone, Locations locations, PrintWriter out) {
-        DaemonConnector connector = new DaemonConnector(zone, locations);
-        Optional<Connection> running = connector.ifRunningPastStrangers();
+        DaemonConnector.Found found = new DaemonConnector(zone, locations).find();
         long pid;
         Optional<Path> socket;
         String how;
-        if (running.isPresent()) {
-            try (Connection c = running.get()) {
+        if (found instanceof DaemonConnector.Answering) {
+            try (Connection c = ((DaemonConnector.Answering) found).connection()) {
                 pid = ((ZoneStatus) c.call(new StatusRequest(c.id(), null))).pid();
                 c.call(new StopRequest(c.id()));
                 socket = Optional.of(c.socket());
             }
             how = "";
-        } else {
-            OptionalLong holder = connector.lockHolder();
-            if (holder.isEmpty()) {
-                out.printf("no daemon is running for zone %s%n", zone.id());
-                return;
-            }
-            pid = holder.getAsLong();
+        } else if (found instanceof DaemonConnector.Silent) {
+            pid = ((DaemonConnector.Silent) found).pid();
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
             socket = Optional.empty();
             how = ", which did not answer on its socket, with SIGTERM";
+        } else {
+            out.printf("no daemon is running for zone %s%n", zone.id());
+            return;
         }
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (Processes.running(pid) || socket.filter(s -> Files.exists(s, LinkOption.NOFOLLOW_LINKS)).isPresent()) {
