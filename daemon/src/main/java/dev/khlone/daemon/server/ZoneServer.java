@@ -37,6 +37,12 @@ public final class ZoneServer implements AutoCloseable {
      * has said hello may then wait quietly for as long as it likes (an {@code --await} of hours).
      */
     public record Limits(int connections, Duration hello, Duration stall) {
+        public Limits {
+            if (connections < 1 || hello.isNegative() || hello.isZero() || stall.isNegative() || stall.isZero()) {
+                throw new IllegalArgumentException("limits must be positive: " + connections + ", " + hello + ", " + stall);
+            }
+        }
+
         public static final Limits DEFAULT = new Limits(256, Duration.ofSeconds(5), Duration.ofSeconds(60));
     }
 
