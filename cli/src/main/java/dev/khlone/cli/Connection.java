@@ -20,7 +20,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Map;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * The client's end of the zone socket, on the JDK's own unix sockets (no native library to load).
@@ -28,12 +32,18 @@ import java.nio.file.Path;
  * {@code newOutputStream} of one channel deadlock when one thread reads while another writes.
  */
 final class Connection implements AutoCloseable {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+    private static final Path SELF = Path.of("/proc/self");
+
+    private final Path socket;
     private final SocketChannel channel;
     private final FrameReader frames;
     private final Welcome welcome;
     private int nextId;
 
-    private Connection(SocketChannel channel) throws IOException {
+    private Connection(Path socket, SocketChannel channel) throws IOException {
+        this.socket = socket;
         this.channel = channel;
         this.frames = new FrameReader(new InputStream() {
             @Override
@@ -57,13 +67,30 @@ final class Connection implements AutoCloseable {
         }
     }
 
+    /** Raised when the socket, or the process serving it, is another user's: nothing was sent to it. */
+    static final class NotOurs extends Exception {
+        NotOurs(Path socket, String owner) {
+            super("the socket " + socket + " belongs to " + owner + ", not to you");
+        }
+
+        KhloneException refusal() {
+            return new KhloneException(ExitCode.UNREACHABLE, getMessage(),
+                    "nothing was sent to it: another user may be posing as your zone daemon. 'khlone daemon start'"
+                            + " serves your zone on a fresh name; ask them (or root) to remove it");
+        }
+    }
+
     /**
-     * Connects and says hello.
+     * Connects and says hello, once sure the other end is this user's: the socket file must be a
+     * socket of ours (checked before connecting), and so must the process that accepted us
+     * (checked before the first byte is written).
      *
-     * @throws NotRunning when no daemon serves the socket (it may be started)
+     * @throws NotRunning when no daemon of ours serves the socket (it may be started)
+     * @throws NotOurs when another user's socket or process is there
      * @throws KhloneException when the socket cannot be used for another reason
      */
-    static Connection open(Path socket) throws NotRunning {
+    static Connection open(Path socket) throws NotRunning, NotOurs {
+        UserPrincipal me = checkFile(socket);
         SocketChannel channel;
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -72,7 +99,12 @@ final class Connection implements AutoCloseable {
         }
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            return new Connection(channel);
+            UserPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
+            if (!peer.equals(me)) {
+                close(channel);
+                throw new NotOurs(socket, "a process of user " + peer.getName());
+            }
+            return new Connection(socket, channel);
         } catch (ConnectException e) {
             close(channel);
             throw new NotRunning("nothing answers on " + socket);
@@ -84,13 +116,44 @@ final class Connection implements AutoCloseable {
             if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
                 throw new NotRunning("no socket at " + socket);
             }
-            boolean denied = String.valueOf(e.getMessage()).contains("Permission denied");
             throw new KhloneException(ExitCode.UNREACHABLE,
                     "cannot connect to the zone daemon at " + socket + ": " + e.getMessage(),
-                    denied ? "the socket belongs to another user: only the user who started the daemon may use it"
-                            : "check the socket, or remove it if no daemon runs: khlone daemon restart",
-                    e);
+                    "check the socket, or remove it if no daemon runs: khlone daemon restart", e);
         }
+    }
+
+    /**
+     * Our own socket passes; a missing one, or a file of ours that is not a socket (the daemon,
+     * when started, serves elsewhere), means nothing of ours listens; another user's is refused.
+     * Read without following links: a symlink is judged as itself. Returns who we are.
+     */
+    private static UserPrincipal checkFile(Path socket) throws NotRunning, NotOurs {
+        try {
+            Map<String, Object> attrs;
+            try {
+                attrs = Files.readAttributes(socket, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                throw new NotRunning("no socket at " + socket);
+            }
+            int myUid = (Integer) Files.getAttribute(SELF, "unix:uid");
+            int uid = (Integer) attrs.get("uid");
+            if (uid != myUid) {
+                String name = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS).getName();
+                throw new NotOurs(socket, "user " + name + " (uid " + uid + ")");
+            }
+            if (((Integer) attrs.get("mode") & S_IFMT) != S_IFSOCK) {
+                throw new NotRunning(socket + " is not a socket");
+            }
+            return Files.getOwner(SELF);
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.UNREACHABLE, "cannot inspect the zone socket " + socket + ": " + e.getMessage(),
+                    "check the socket directory (KHLONE_SOCKET_DIR, else /tmp)", e);
+        }
+    }
+
+    /** The socket this connection reached. */
+    Path socket() {
+        return socket;
     }
 
     Welcome welcome() {
@@ -103,7 +166,15 @@ final class Connection implements AutoCloseable {
 
     /** Sends a request and returns its reply; an error reply becomes a {@link KhloneException}. */
     Reply call(Request request) {
-        send(request);
+        try {
+            send(request);
+        } catch (KhloneException lost) {
+            // A daemon that refuses us (busy) says why and closes before our request is written:
+            // its reason is still there to read, and better than "broken pipe".
+            if (next() == null) {
+                throw lost;
+            }
+        }
         while (true) {
             Reply reply = next();
             if (reply == null) {
@@ -159,7 +230,9 @@ final class Connection implements AutoCloseable {
     }
 
     private static KhloneException failure(ErrorReply error) {
-        int exit = "protocol-mismatch".equals(error.code()) ? ExitCode.UNREACHABLE : ExitCode.FAILED;
+        // The daemon would not take this client at all: it could not be reached, as for a missing daemon.
+        int exit = "protocol-mismatch".equals(error.code()) || "busy".equals(error.code())
+                ? ExitCode.UNREACHABLE : ExitCode.FAILED;
         return new KhloneException(exit, error.message(), error.hint());
     }
 

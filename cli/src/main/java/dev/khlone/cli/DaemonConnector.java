@@ -5,14 +5,17 @@ import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -34,7 +37,20 @@ final class DaemonConnector {
     /** A connection and whether this call started the daemon. */
     record Connected(Connection connection, boolean started) {}
 
-    Optional<Connection> ifRunning() {
+    /**
+     * The daemon serves the socket its record in the zone's private state dir names, if it had to
+     * move off the public path (another user's file was there); else the public path. The record
+     * comes first: it is ours, and the public path may be a stranger's.
+     */
+    private Optional<Connection> reach() throws Connection.NotOurs {
+        Optional<Path> recorded = recordedSocket();
+        if (recorded.isPresent()) {
+            try {
+                return Optional.of(Connection.open(recorded.get()));
+            } catch (Connection.NotRunning e) {
+                // a daemon killed while serving elsewhere leaves its record: try the public path
+            }
+        }
         try {
             return Optional.of(Connection.open(locations.socket(zone)));
         } catch (Connection.NotRunning e) {
@@ -42,8 +58,34 @@ final class DaemonConnector {
         }
     }
 
+    private Optional<Path> recordedSocket() {
+        try {
+            String text = Files.readString(locations.socketRecord(zone), StandardCharsets.UTF_8).trim();
+            return text.isEmpty() ? Optional.empty() : Optional.of(Path.of(text));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.UNREACHABLE, "cannot read " + locations.socketRecord(zone) + ": " + e.getMessage(),
+                    "check KHLONE_HOME (" + locations.home() + ") is yours");
+        }
+    }
+
+    /** Connects, starting the daemon if none runs; another user's socket in its place is refused. */
     Connected connectOrStart() {
-        Optional<Connection> running = ifRunning();
+        return connectOrStart(false);
+    }
+
+    /**
+     * Connects, starting the daemon if none of ours runs, even when another user's socket sits at
+     * the public path: the daemon then serves on a fresh name. For {@code khlone daemon start}, the
+     * user's answer to being refused.
+     */
+    Connected connectOrStartPastStrangers() {
+        return connectOrStart(true);
+    }
+
+    private Connected connectOrStart(boolean pastStrangers) {
+        Optional<Connection> running = running(pastStrangers);
         if (running.isPresent()) {
             return new Connected(running.get(), false);
         }
@@ -57,29 +99,102 @@ final class DaemonConnector {
         try (FileChannel lockFile = FileChannel.open(locations.startLock(zone), Set.of(StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
              FileLock ignored = lockFile.lock()) {
-            running = ifRunning();
+            running = running(pastStrangers);
             if (running.isPresent()) {
                 return new Connected(running.get(), false);
             }
-            return new Connected(start(), true);
+            return new Connected(start(pastStrangers), true);
         } catch (IOException e) {
             throw new KhloneException(ExitCode.FAILED, "cannot take the zone's start lock: " + e.getMessage(),
                     "check KHLONE_HOME (" + locations.home() + ") is writable");
         }
     }
 
-    private Connection start() {
+    /** What {@link #find} found: a daemon that answers, one that holds the zone but does not, or none. */
+    sealed interface Found permits Answering, Silent, None {}
+
+    record Answering(Connection connection) implements Found {}
+
+    /** A live daemon that cannot be reached: its socket gone, or it is wedged or still starting. */
+    record Silent(long pid) implements Found {}
+
+    record None() implements Found {}
+
+    /**
+     * The zone's daemon without starting one, and past another user's socket: when nothing
+     * answers, whoever holds the zone lock. The lock is looked at under the start lock, so a
+     * client starting a daemon right now is not made to fail by our brief look (a shared lock,
+     * refused while the daemon holds its own), and the socket tried once more after it: a daemon
+     * that such a client just started answers.
+     */
+    Found find() {
+        Optional<Connection> running = running(true);
+        if (running.isPresent()) {
+            return new Answering(running.get());
+        }
+        OptionalLong holder = lockHolder();
+        if (holder.isEmpty()) {
+            return new None();
+        }
+        return running(true).<Found>map(Answering::new).orElse(new Silent(holder.getAsLong()));
+    }
+
+    private OptionalLong lockHolder() {
+        Path lock = locations.daemonLock(zone);
+        if (!Files.exists(lock)) {
+            return OptionalLong.empty();
+        }
+        try (FileChannel start = FileChannel.open(locations.startLock(zone), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock starting = start.lock();
+             FileChannel daemon = FileChannel.open(lock, StandardOpenOption.READ)) {
+            FileLock free;
+            try {
+                free = daemon.tryLock(0, Long.MAX_VALUE, true);
+            } catch (OverlappingFileLockException e) {
+                free = null;
+            }
+            if (free != null) {
+                free.release();
+                return OptionalLong.empty();
+            }
+            String pid = Files.readString(lock, StandardCharsets.UTF_8).trim();
+            return pid.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(pid));
+        } catch (NoSuchFileException e) {
+            return OptionalLong.empty();
+        } catch (IOException | NumberFormatException e) {
+            throw new KhloneException(ExitCode.FAILED, "cannot tell whether a daemon holds the zone's lock "
+                    + lock + ": " + e.getMessage(), "check KHLONE_HOME (" + locations.home() + ") is yours");
+        }
+    }
+
+    private Optional<Connection> running(boolean pastStrangers) {
+        try {
+            return reach();
+        } catch (Connection.NotOurs e) {
+            if (pastStrangers) {
+                return Optional.empty();
+            }
+            throw e.refusal();
+        }
+    }
+
+    private Connection start(boolean pastStrangers) {
         Duration timeout = startTimeout();
         Path log = locations.daemonLog(zone);
         Process process = DaemonProcess.startDetached(zone, log);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<Connection> up = ifRunning();
+            Optional<Connection> up = running(pastStrangers);
             if (up.isPresent()) {
                 return up.get();
             }
             // setsid may fork and exit 0; only a failing exit means the daemon gave up.
             if (!process.isAlive() && process.exitValue() != 0) {
+                // It may have lost to a daemon that was re-creating its socket meanwhile.
+                Optional<Connection> racer = running(pastStrangers);
+                if (racer.isPresent()) {
+                    return racer.get();
+                }
                 throw new KhloneException(ExitCode.UNREACHABLE,
                         "the zone daemon failed to start: " + lastLine(log),
                         "its log is " + log);

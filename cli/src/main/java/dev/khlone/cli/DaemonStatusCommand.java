@@ -4,7 +4,6 @@ import dev.khlone.protocol.wire.StatusRequest;
 import dev.khlone.protocol.wire.ZoneStatus;
 import dev.khlone.protocol.zone.Zone;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,15 +24,20 @@ final class DaemonStatusCommand implements Callable<Integer> {
     public Integer call() {
         Zone zone = zoneOption.zone();
         PrintWriter out = spec.commandLine().getOut();
-        Optional<Connection> running = new DaemonConnector(zone, zoneOption.locations()).ifRunning();
-        if (running.isEmpty()) {
+        DaemonConnector.Found found = new DaemonConnector(zone, zoneOption.locations()).find();
+        if (found instanceof DaemonConnector.Silent) {
+            throw new KhloneException(ExitCode.UNREACHABLE, "the daemon of zone " + zone.id() + " (pid "
+                    + ((DaemonConnector.Silent) found).pid() + ") holds the zone but does not answer on its socket",
+                    "restart it: khlone daemon restart");
+        }
+        if (!(found instanceof DaemonConnector.Answering)) {
             out.printf("no daemon is running for zone %s%n", zone.id());
             return ExitCode.UNREACHABLE;
         }
-        try (Connection c = running.get()) {
+        try (Connection c = ((DaemonConnector.Answering) found).connection()) {
             ZoneStatus s = (ZoneStatus) c.call(new StatusRequest(c.id(), null));
-            out.printf("the daemon of zone %s is running: pid %d, up %s, khlone %s%n", s.zone(), s.pid(),
-                    Render.duration(s.uptimeMs()), s.version());
+            out.printf("the daemon of zone %s is running: pid %d, up %s, khlone %s, on %s%n", s.zone(), s.pid(),
+                    Render.duration(s.uptimeMs()), s.version(), c.socket());
         }
         return ExitCode.OK;
     }

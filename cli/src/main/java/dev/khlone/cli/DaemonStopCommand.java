@@ -35,28 +35,41 @@ final class DaemonStopCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /**
+     * Asks the daemon to stop; one that holds the zone but does not answer (its socket deleted or
+     * taken, or the daemon wedged) is sent SIGTERM, which stops it in the same order.
+     */
     static void stop(Zone zone, Locations locations, PrintWriter out) {
-        Optional<Connection> running = new DaemonConnector(zone, locations).ifRunning();
-        if (running.isEmpty()) {
+        DaemonConnector.Found found = new DaemonConnector(zone, locations).find();
+        long pid;
+        Optional<Path> socket;
+        String how;
+        if (found instanceof DaemonConnector.Answering) {
+            try (Connection c = ((DaemonConnector.Answering) found).connection()) {
+                pid = ((ZoneStatus) c.call(new StatusRequest(c.id(), null))).pid();
+                c.call(new StopRequest(c.id()));
+                socket = Optional.of(c.socket());
+            }
+            how = "";
+        } else if (found instanceof DaemonConnector.Silent) {
+            pid = ((DaemonConnector.Silent) found).pid();
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            socket = Optional.empty();
+            how = ", which did not answer on its socket, with SIGTERM";
+        } else {
             out.printf("no daemon is running for zone %s%n", zone.id());
             return;
         }
-        long pid;
-        try (Connection c = running.get()) {
-            pid = ((ZoneStatus) c.call(new StatusRequest(c.id(), null))).pid();
-            c.call(new StopRequest(c.id()));
-        }
-        Path socket = locations.socket(zone);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (Processes.running(pid) || Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+        while (Processes.running(pid) || socket.filter(s -> Files.exists(s, LinkOption.NOFOLLOW_LINKS)).isPresent()) {
             if (System.nanoTime() > deadline) {
                 throw new KhloneException(ExitCode.FAILED,
                         "the daemon of zone " + zone.id() + " (pid " + pid + ") did not stop within "
                                 + TIMEOUT.toSeconds() + " s",
-                        "see its log (" + locations.daemonLog(zone) + "), or end it: kill " + pid);
+                        "see its log (" + locations.daemonLog(zone) + "), or end it: kill -9 " + pid);
             }
             DaemonConnector.sleep(Duration.ofMillis(20));
         }
-        out.printf("stopped the daemon of zone %s (pid %d)%n", zone.id(), pid);
+        out.printf("stopped the daemon of zone %s (pid %d)%s%n", zone.id(), pid, how);
     }
 }

@@ -12,6 +12,7 @@ import dev.khlone.protocol.zone.Zone;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -85,12 +86,12 @@ final class StatusCommand implements Callable<Integer> {
             }
             ZoneStatus status = (ZoneStatus) c.call(new StatusRequest(c.id(), who == null || who.isEmpty() ? null : who));
             if (json) {
-                printJson(status, zone, locations, out);
+                printJson(status, c.socket(), zone, locations, out);
             } else {
                 out.printf("zone    %s  %s%n", status.zone(), status.root());
                 out.printf("daemon  pid %d, up %s, khlone %s%n", status.pid(), Render.duration(status.uptimeMs()),
                         status.version());
-                out.printf("socket  %s%n", locations.socket(zone));
+                out.printf("socket  %s%n", c.socket());
                 out.printf("state   %s%n", locations.zoneDir(zone));
                 printCrew(status, out);
             }
@@ -201,7 +202,7 @@ final class StatusCommand implements Callable<Integer> {
         g.writeEndArray();
     }
 
-    private static void printJson(ZoneStatus status, Zone zone, Locations locations, PrintWriter out) {
+    private static void printJson(ZoneStatus status, Path socket, Zone zone, Locations locations, PrintWriter out) {
         Render.json(out, g -> {
             g.writeObjectFieldStart("zone");
             g.writeStringField("id", status.zone());
@@ -211,7 +212,7 @@ final class StatusCommand implements Callable<Integer> {
             g.writeNumberField("pid", status.pid());
             g.writeNumberField("uptimeMs", status.uptimeMs());
             g.writeStringField("version", status.version());
-            g.writeStringField("socket", locations.socket(zone).toString());
+            g.writeStringField("socket", socket.toString());
             g.writeStringField("log", locations.daemonLog(zone).toString());
             g.writeEndObject();
             g.writeStringField("state", locations.zoneDir(zone).toString());

@@ -2,6 +2,7 @@ package dev.khlone.cli;
 
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
+import dev.khlone.protocol.zone.ZoneKey;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -24,7 +25,11 @@ final class ZoneOption {
 
     Zone zone() {
         try {
-            return root == null ? Zone.containing(Path.of("").toAbsolutePath()) : Zone.at(root);
+            Locations locations = locations();
+            return root == null ? locations.zoneContaining(Path.of("").toAbsolutePath()) : locations.zoneAt(root);
+        } catch (ZoneKey.Unavailable e) {
+            throw new KhloneException(ExitCode.FAILED, e.getMessage(),
+                    "check that KHLONE_HOME (" + locations().home() + ") is yours and writable");
         } catch (IOException e) {
             throw new KhloneException(ExitCode.USAGE, "--zone " + root + ": " + e.getMessage(),
                     "name an existing directory");

@@ -148,10 +148,10 @@ final class Cli {
         return new Running(args);
     }
 
-    /** Nothing was started: no socket, no state dir for any zone. */
+    /** Nothing was started: no socket, no state dir for any zone (the user's zone key may have been made). */
     boolean untouched() {
         try (Stream<Path> s = Files.list(sockets); Stream<Path> h = Files.list(home)) {
-            return s.findAny().isEmpty() && h.findAny().isEmpty();
+            return s.findAny().isEmpty() && h.allMatch(p -> p.getFileName().toString().equals("zone.key"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,6 +8,7 @@ import dev.khlone.protocol.wire.ProtocolException;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.wire.Welcome;
+import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ final class FakeDaemon implements AutoCloseable {
     /** Serves the zone of {@code cli}; {@code script} answers each request after hello. */
     static FakeDaemon serving(Cli cli, Function<Request, Reply> script) {
         try {
-            Zone zone = Zone.at(cli.zoneRoot);
+            Zone zone = new Locations(cli.home, cli.sockets).zoneAt(cli.zoneRoot);
             return new FakeDaemon(cli.sockets.resolve("khlone-zone-" + zone.id() + ".sock"), script);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -32,7 +32,7 @@ class LogTest {
     @BeforeEach
     void setUp() throws Exception {
         cli = new Cli(tmp);
-        zone = Zone.at(cli.zoneRoot);
+        zone = new Locations(cli.home, cli.sockets).zoneAt(cli.zoneRoot);
         locations = Locations.fromEnvironment(Map.of("KHLONE_HOME", cli.home.toString(), "KHLONE_SOCKET_DIR",
                 cli.sockets.toString()));
     }

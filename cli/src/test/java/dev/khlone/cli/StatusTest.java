@@ -12,6 +12,7 @@ import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskQuery;
 import dev.khlone.protocol.wire.TaskReport;
 import dev.khlone.protocol.wire.ZoneStatus;
+import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +36,7 @@ class StatusTest {
     @BeforeEach
     void setUp() throws Exception {
         cli = new Cli(tmp).now(NOW);
-        zone = Zone.at(cli.zoneRoot);
+        zone = new Locations(cli.home, cli.sockets).zoneAt(cli.zoneRoot);
     }
 
     static final List<CloneInfo> CREW = List.of(

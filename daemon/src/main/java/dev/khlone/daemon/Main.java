@@ -34,9 +34,10 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ZoneDaemon daemon;
         try {
-            Zone zone = zoneRoot == null ? Zone.containing(Path.of("").toAbsolutePath()) : Zone.at(zoneRoot);
+            Locations locations = Locations.fromEnvironment(System.getenv());
+            Zone zone = zoneRoot == null ? locations.zoneContaining(Path.of("").toAbsolutePath()) : locations.zoneAt(zoneRoot);
             Reaper.start(); // before any brain starts
-            daemon = ZoneDaemon.start(zone, Locations.fromEnvironment(System.getenv()), new UnixSystem().getUid());
+            daemon = ZoneDaemon.start(zone, locations, new UnixSystem().getUid());
         } catch (IOException e) {
             System.err.println("khlone daemon: " + e.getMessage());
             return 1;

@@ -8,8 +8,15 @@ import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.io.File;
 import java.net.URL;
@@ -19,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,7 +38,6 @@ public final class ZoneDaemon {
     private static final Logger LOG = Logger.getLogger(ZoneDaemon.class.getName());
 
     private final Zone zone;
-    private final Path socket;
     private final Instant started = Instant.now();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ZoneLock lock;
@@ -38,9 +45,8 @@ public final class ZoneDaemon {
     private Crew crew;
     private ZoneServer server;
 
-    private ZoneDaemon(Zone zone, Path socket) {
+    private ZoneDaemon(Zone zone) {
         this.zone = zone;
-        this.socket = socket;
     }
 
     /**
@@ -49,27 +55,76 @@ public final class ZoneDaemon {
      * @throws IOException with a message for people when the zone is taken or the socket path unusable
      */
     public static ZoneDaemon start(Zone zone, Locations locations, long ownerUid) throws IOException {
-        // Prompts, replies and series ids: owner-only, and so is whatever an older khlone left open.
+        return start(zone, locations, ownerUid, ZoneServer.Limits.DEFAULT);
+    }
+
+    static ZoneDaemon start(Zone zone, Locations locations, long ownerUid, ZoneServer.Limits limits) throws IOException {
+        // Prompts, replies and series ids: owner-only, and so is whatever an older khlone left open. The list
+        // of zone ids is private too: an id names a socket path another user could take first.
         Path dir = OwnerOnly.directories(locations.zoneDir(zone));
-        OwnerOnly.tighten(dir);
+        Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(locations.socketDir());
         // pty4j unpacks its native library into a fresh temp dir per JVM unless told where; keep one per zone.
         System.setProperty("pty4j.tmpdir", OwnerOnly.directories(dir.resolve("native")).toString());
-        ZoneDaemon daemon = new ZoneDaemon(zone, locations.socket(zone));
+        ZoneDaemon daemon = new ZoneDaemon(zone);
         daemon.lock = ZoneLock.acquire(locations.daemonLock(zone));
         try {
+            adoptUnkeyedState(zone, locations);
+            OwnerOnly.tighten(dir);
             daemon.store = Store.open(locations.crewFile(zone), locations.taskJournal(zone),
                     locations.transcripts(zone));
             daemon.crew = Crew.restore(zone, daemon.store, brains(), System.getenv());
-            daemon.server = ZoneServer.start(daemon.socket, ownerUid, zone.id(),
-                    client -> new Requests(daemon, daemon.crew, client));
+            daemon.server = ZoneServer.start(locations.socket(zone), locations.socketRecord(zone), ownerUid, zone.id(),
+                    limits, client -> new Requests(daemon, daemon.crew, client));
         } catch (IOException | RuntimeException e) {
             daemon.release();
             throw e;
         }
-        LOG.info("serving zone " + zone.id() + " (" + zone.root() + ") on " + daemon.socket
+        LOG.info("serving zone " + zone.id() + " (" + zone.root() + ") on " + daemon.server.socket()
                 + ", pid " + ProcessHandle.current().pid());
         return daemon;
+    }
+
+    /**
+     * Before zone ids were keyed, the hash was SHA-256 of the root's path alone. A zone whose state
+     * is still under that id, and has none under its keyed id, has it moved over once (under both
+     * zones' locks), so an upgrade keeps the crew, queue and transcripts; the old log is kept as
+     * {@code daemon-before-upgrade.log}. Not while a daemon of the old version still runs.
+     */
+    private static void adoptUnkeyedState(Zone zone, Locations locations) throws IOException {
+        Path dir = locations.zoneDir(zone);
+        String slug = zone.id().substring(0, zone.id().lastIndexOf('-'));
+        Path old = dir.resolveSibling(slug + "-" + unkeyedHash(zone.root().toString()));
+        if (!Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS) || Files.exists(locations.crewFile(zone))
+                || Files.exists(locations.taskJournal(zone))) {
+            return;
+        }
+        try (ZoneLock held = ZoneLock.acquire(old.resolve("daemon.lock"));
+             Stream<Path> entries = Files.list(old)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                Path target = dir.resolve(name.equals("daemon.log") ? "daemon-before-upgrade.log" : name);
+                if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        } catch (ZoneLock.AlreadyRunning e) {
+            LOG.warning("this zone's state under its id before ids were keyed, " + old + ", is held by a daemon of"
+                    + " an older khlone (" + e.getMessage() + "); starting without it. Stop that daemon"
+                    + " (kill its pid) and restart this one to adopt it");
+            return;
+        }
+        LOG.info("moved this zone's state from " + old + " (its id before ids were keyed) to " + dir
+                + "; what is left there (locks, native libraries) may be removed");
+    }
+
+    private static String unkeyedHash(String path) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     Zone zone() {

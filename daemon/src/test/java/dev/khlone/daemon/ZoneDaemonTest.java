@@ -13,6 +13,7 @@ import dev.khlone.protocol.wire.StatusRequest;
 import dev.khlone.protocol.wire.StopRequest;
 import dev.khlone.protocol.wire.Welcome;
 import dev.khlone.protocol.wire.ZoneStatus;
+import dev.khlone.daemon.server.ZoneServer;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -35,6 +37,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The daemon in this JVM, spoken to over its real socket. */
@@ -50,8 +53,8 @@ class ZoneDaemonTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        zone = Zone.at(Files.createDirectory(tmp.resolve("app")));
         locations = new Locations(tmp.resolve("home"), Files.createDirectory(tmp.resolve("s")));
+        zone = locations.zoneAt(Files.createDirectory(tmp.resolve("app")));
         socket = locations.socket(zone);
     }
 
@@ -102,30 +105,44 @@ class ZoneDaemonTest {
     }
 
     @Test
-    void aSymlinkAtTheSocketPathIsRefusedAndItsTargetLeftAlone() throws Exception {
+    void aSymlinkAtTheSocketPathIsLeftAloneAndTheZoneServedOnAFreshNameItsRecordNames() throws Exception {
         Path target = Files.writeString(tmp.resolve("precious"), "keep me");
         Files.createSymbolicLink(socket, target);
-        assertThatThrownBy(() -> ZoneDaemon.start(zone, locations, ME))
-                .hasMessageContaining("the socket path " + socket + " is a symbolic link");
+        daemon = ZoneDaemon.start(zone, locations, ME);
+        Path fresh = recordedSocket();
+        assertThat(fresh.getFileName().toString()).matches("khlone-zone-" + zone.id() + "-[0-9a-f]{8}\\.sock");
+        assertThat(fresh.getParent()).isEqualTo(socket.getParent());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(locations.socketRecord(zone))))
+                .isEqualTo("rw-------");
         assertThat(Files.readString(target)).isEqualTo("keep me");
         assertThat(Files.isSymbolicLink(socket)).isTrue();
-        assertThat(Files.readString(locations.daemonLock(zone))).as("the lock is released").isEmpty();
+        assertServed(fresh);
+
+        daemon.stop();
+        assertThat(fresh).doesNotExist();
+        assertThat(locations.socketRecord(zone)).as("the record goes with the socket").doesNotExist();
+        assertThat(Files.isSymbolicLink(socket)).isTrue();
     }
 
     @Test
-    void aPathOwnedByAnotherUserIsRefused() throws Exception {
+    void aFileOfAnotherUserAtThePathCannotKeepTheZoneFromRunning() throws Exception {
         Files.writeString(socket, "");
         Files.setAttribute(socket, "unix:uid", 65534);
-        assertThatThrownBy(() -> ZoneDaemon.start(zone, locations, ME))
-                .hasMessageContaining(socket + " belongs to another user (uid 65534)");
+        List<String> log = capture(() -> daemon = ZoneDaemon.start(zone, locations, ME));
+        Path fresh = recordedSocket();
+        assertThat(log).anyMatch(m -> m.contains(socket + " belongs to another user (uid 65534)")
+                && m.contains("serving on " + fresh + " instead"));
+        assertServed(recordedSocket());
         assertThat(socket).exists();
+        assertThat((Integer) Files.getAttribute(socket, "unix:uid")).isEqualTo(65534);
     }
 
     @Test
-    void aRegularFileAtTheSocketPathIsRefused() throws Exception {
+    void aRegularFileAtTheSocketPathIsKeptAndTheZoneServedElsewhere() throws Exception {
         Files.writeString(socket, "data");
-        assertThatThrownBy(() -> ZoneDaemon.start(zone, locations, ME))
-                .hasMessageContaining("exists and is not a socket");
+        daemon = ZoneDaemon.start(zone, locations, ME);
+        assertServed(recordedSocket());
         assertThat(Files.readString(socket)).isEqualTo("data");
     }
 
@@ -138,43 +155,167 @@ class ZoneDaemonTest {
         assertThat(socket).exists();
         daemon = ZoneDaemon.start(zone, locations, ME);
         assertServed();
+        assertThat(locations.socketRecord(zone)).doesNotExist();
     }
 
     @Test
     void aSocketSomeoneElseServesIsNotStolen() throws Exception {
         try (var live = org.newsclub.net.unix.AFUNIXServerSocket.newInstance()) {
             live.bind(org.newsclub.net.unix.AFUNIXSocketAddress.of(socket));
-            assertThatThrownBy(() -> ZoneDaemon.start(zone, locations, ME))
-                    .hasMessageContaining("another process is serving the socket " + socket);
+            daemon = ZoneDaemon.start(zone, locations, ME);
+            assertServed(recordedSocket());
+            try (var theirs = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                theirs.connect(UnixDomainSocketAddress.of(socket));
+                assertThat(live.accept()).as("the other server still has its socket").isNotNull();
+            }
         }
     }
 
     @Test
+    void theFreshNameOfADaemonThatWasKilledIsClearedAndThePublicPathUsedOnceFree() throws Exception {
+        Files.writeString(socket, "in the way");
+        daemon = ZoneDaemon.start(zone, locations, ME);
+        Path fresh = recordedSocket();
+        daemon.stop();
+        // as a kill -9 leaves it: the record and a dead socket at the fresh name
+        try (var dead = org.newsclub.net.unix.AFUNIXServerSocket.newInstance()) {
+            dead.setDeleteOnClose(false);
+            dead.bind(org.newsclub.net.unix.AFUNIXSocketAddress.of(fresh));
+        }
+        Files.writeString(locations.socketRecord(zone), fresh + "\n");
+        Files.delete(socket);
+
+        daemon = ZoneDaemon.start(zone, locations, ME);
+        assertThat(fresh).doesNotExist();
+        assertThat(locations.socketRecord(zone)).doesNotExist();
+        assertServed();
+    }
+
+    @Test
+    void aDeletedSocketIsRecreatedUnderTheLockAndServedAgain() throws Exception {
+        daemon = ZoneDaemon.start(zone, locations, ME);
+        try (RawClient before = hello()) {
+            Files.delete(socket);
+            awaitServed(socket);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+            before.send(new StatusRequest("still", null));
+            assertThat(before.next()).as("a connection made before keeps working").isInstanceOf(ZoneStatus.class);
+        }
+    }
+
+    @Test
+    void aSocketDeletedAndReplacedByAnotherUsersFileMovesTheDaemonToAFreshName() throws Exception {
+        daemon = ZoneDaemon.start(zone, locations, ME);
+        Files.delete(socket);
+        Files.writeString(socket, "");
+        Files.setAttribute(socket, "unix:uid", 65534);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(locations.socketRecord(zone)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertServed(recordedSocket());
+    }
+
+    @Test
     void aPeerOfAnotherUidIsRefusedAndTheRefusalLogged() throws Exception {
-        List<String> log = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                log.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger logger = Logger.getLogger("dev.khlone.daemon.server");
-        logger.addHandler(capture);
-        try {
+        List<String> log = capture(() -> {
             daemon = ZoneDaemon.start(zone, locations, ME + 4242);
             try (RawClient c = new RawClient(socket)) {
                 assertThat(c.next()).as("closed without a word").isNull();
             }
-            assertThat(log).anyMatch(m -> m.contains("refused connection") && m.contains("from uid " + ME));
+        });
+        assertThat(log).anyMatch(m -> m.contains("refused connection") && m.contains("from uid " + ME));
+    }
+
+    @Test
+    void thousandsOfSilentConnectionsHoldBoundedThreadsAndAClientThatSaysHelloIsStillServed() throws Exception {
+        daemon = ZoneDaemon.start(zone, locations, ME);
+        int before = sessionThreads();
+        List<SocketChannel> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 1500; i++) {
+                SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+                silent.add(c);
+                c.connect(UnixDomainSocketAddress.of(socket));
+            }
+            assertServed();
+            // the threads of connections dropped to make room may take a moment to end
+            int bound = before + 2 * (ZoneServer.Limits.DEFAULT.connections() + 1);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (sessionThreads() > bound && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(sessionThreads()).as("two threads per connection, at most 256 connections").isLessThanOrEqualTo(bound);
         } finally {
-            logger.removeHandler(capture);
+            for (SocketChannel c : silent) {
+                c.close();
+            }
         }
+    }
+
+    @Test
+    void aClientThatNeverSaysHelloIsDroppedButOneThatSaidHelloMayWaitQuietly() throws Exception {
+        daemon = ZoneDaemon.start(zone, locations, ME, new ZoneServer.Limits(8, Duration.ofMillis(300), Duration.ofSeconds(60)));
+        try (RawClient quiet = hello(); RawClient silent = new RawClient(socket)) {
+            long start = System.nanoTime();
+            assertThat(silent.next()).as("closed on the silent client").isNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            Thread.sleep(600); // past the hello timeout: the greeted client must not be dropped for its silence
+            assertThat(quiet.send(new StatusRequest("later", null)).next()).isInstanceOf(ZoneStatus.class);
+        }
+    }
+
+    @Test
+    void aClientPastTheConnectionLimitIsToldTheDaemonIsBusy() throws Exception {
+        daemon = ZoneDaemon.start(zone, locations, ME, new ZoneServer.Limits(2, Duration.ofSeconds(5), Duration.ofSeconds(60)));
+        try (RawClient a = hello(); RawClient b = hello(); RawClient refused = new RawClient(socket)) {
+            try {
+                refused.send(new Hello("1", Protocol.VERSION, "test"));
+            } catch (IOException brokenPipe) {
+                // the daemon may have said why and closed before our hello went out (as khlone expects)
+            }
+            ErrorReply busy = (ErrorReply) refused.next();
+            assertThat(busy.code()).isEqualTo("busy");
+            assertThat(busy.message()).isEqualTo("the zone daemon serves 2 connections already");
+            try {
+                assertThat(refused.next()).as("the connection ends").isNull();
+            } catch (java.net.SocketException reset) {
+                // closed with our hello unread: the kernel reports that as a reset, also an end
+            }
+            assertThat(a.send(new StatusRequest("a", null)).next()).isInstanceOf(ZoneStatus.class);
+        }
+        awaitServed(socket); // once the daemon has seen those two go
+    }
+
+    @Test
+    @Timeout(60)
+    void aClientThatStopsReadingWhileItsRepliesPileUpIsDropped() throws Exception {
+        daemon = ZoneDaemon.start(zone, locations, ME, new ZoneServer.Limits(8, Duration.ofSeconds(5), Duration.ofMillis(500)));
+        int before = sessionThreads();
+        List<String> log = capture(() -> {
+            try (RawClient greedy = hello()) {
+                byte[] request = dev.khlone.protocol.wire.Codec.encode(new StatusRequest("x", null));
+                byte[] many = new byte[request.length * 1000];
+                for (int i = 0; i < 1000; i++) {
+                    System.arraycopy(request, 0, many, i * request.length, request.length);
+                }
+                try {
+                    // never reads: the replies fill the socket, then the daemon's queue for it
+                    for (int i = 0; i < 200; i++) {
+                        greedy.write(many);
+                    }
+                } catch (IOException dropped) {
+                    // the daemon may close on us while we write
+                }
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (sessionThreads() > before && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+            }
+        });
+        assertThat(sessionThreads()).as("the stuck session's threads are gone").isEqualTo(before);
+        assertThat(log).anyMatch(m -> m.contains("has not read its replies"));
+        assertServed();
     }
 
     @Test
@@ -262,16 +403,97 @@ class ZoneDaemonTest {
         assertThat(served.get()).isGreaterThan(before).isPositive();
     }
 
+    @Test
+    void stateKeptUnderTheUnkeyedIdOfEarlierVersionsIsMovedToTheKeyedIdOnce() throws Exception {
+        byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(zone.root().toString().getBytes(StandardCharsets.UTF_8));
+        Path old = Files.createDirectories(locations.home().resolve("zones/app-" + java.util.HexFormat.of().formatHex(sha, 0, 4)));
+        Files.writeString(old.resolve("marker"), "from before");
+        Files.writeString(old.resolve("daemon.log"), "old log");
+        // a client makes the zone dir (for its start lock) before it starts the daemon
+        Files.createDirectories(locations.zoneDir(zone));
+        Files.writeString(locations.startLock(zone), "");
+        daemon = ZoneDaemon.start(zone, locations, ME);
+        assertThat(old.resolve("marker")).doesNotExist();
+        assertThat(locations.zoneDir(zone).resolve("marker")).hasContent("from before");
+        assertThat(locations.zoneDir(zone).resolve("daemon-before-upgrade.log")).hasContent("old log");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(locations.home().resolve("zones"))))
+                .as("the list of zone ids is private").isEqualTo("rwx------");
+        assertServed();
+    }
+
     private RawClient hello() throws Exception {
+        return hello(socket);
+    }
+
+    private static RawClient hello(Path socket) throws Exception {
         RawClient c = new RawClient(socket);
         assertThat(c.send(new Hello("h", Protocol.VERSION, "test")).next()).isInstanceOf(Welcome.class);
         return c;
     }
 
     private void assertServed() throws Exception {
-        try (RawClient c = hello()) {
+        assertServed(socket);
+    }
+
+    private static void assertServed(Path socket) throws Exception {
+        try (RawClient c = hello(socket)) {
             assertThat(c.send(new StatusRequest("s", null)).next()).isInstanceOf(ZoneStatus.class);
         }
+    }
+
+    /** Waits (up to 10 s) until a client is served at {@code socket}. */
+    private static void awaitServed(Path socket) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                assertServed(socket);
+                return;
+            } catch (IOException | AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static int sessionThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("session-") && t.isAlive()).count();
+    }
+
+    private Path recordedSocket() throws IOException {
+        return Path.of(Files.readString(locations.socketRecord(zone)).trim());
+    }
+
+    interface Action {
+        void run() throws Exception;
+    }
+
+    /** What the daemon's server logged while {@code action} ran. */
+    private static List<String> capture(Action action) throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                log.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger logger = Logger.getLogger("dev.khlone.daemon.server");
+        logger.addHandler(capture);
+        try {
+            action.run();
+        } finally {
+            logger.removeHandler(capture);
+        }
+        return log;
     }
 
     private static String errorCode(Message m) {

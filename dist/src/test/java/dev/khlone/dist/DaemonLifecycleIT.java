@@ -5,6 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.khlone.protocol.zone.Zone;
 import dev.khlone.testkit.KhloneHarness;
 import dev.khlone.testkit.KhloneHarness.Result;
+import dev.khlone.protocol.wire.Codec;
+import dev.khlone.protocol.wire.Hello;
+import dev.khlone.protocol.wire.Protocol;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -126,37 +138,233 @@ class DaemonLifecycleIT {
     }
 
     @Test
-    void theSocketIsPrivateAndAnotherUserIsRefused() throws Exception {
+    void theSocketIsPrivateAndAnotherUserCannotEvenFindIt() throws Exception {
         long pid = pid(khlone.run(dir, "status").out());
         Path socket = khlone.locations().socket(zone);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+        Path key = khlone.locations().home().resolve("zone.key");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
 
         khlone.openToOthers();
-        ProcessBuilder asNobody = new ProcessBuilder("runuser", "-u", "nobody", "--",
-                khlone.launcher().toString(), "status", "--zone", dir.toString()).directory(Path.of("/").toFile());
-        asNobody.environment().putAll(khlone.env());
-        Result refused = KhloneHarness.run(asNobody);
-        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
-        assertThat(refused.err()).contains("khlone: cannot connect to the zone daemon at " + socket + ": Permission denied")
-                .contains("hint: the socket belongs to another user");
+        Result refused = KhloneHarness.run(asNobody("status", "--zone", dir.toString()));
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err()).contains("khlone: cannot read or create the zone key " + key + ": permission denied");
         assertThat(KhloneHarness.daemonProcesses(zone)).extracting(ProcessHandle::pid).containsExactly(pid);
         assertThat(pid(khlone.run(dir, "status").out())).isEqualTo(pid);
     }
 
     @Test
-    void aSymlinkPlantedAtTheSocketPathStopsStartUpWithAClearMessageAndItsTargetIsUntouched() throws Exception {
+    void aListenerOfAnotherUserAtTheSocketPathNeverGetsThePromptAndDaemonStartServesElsewhere() throws Exception {
+        Path socket = khlone.locations().socket(zone);
+        try (Listener listener = listenAsNobody(socket)) {
+            Result act = khlone.run(dir, "act", "the secret plan");
+            assertThat(act.exitCode()).as(act.toString()).isEqualTo(3);
+            assertThat(act.err()).contains("khlone: the socket " + socket + " belongs to user nobody (uid 65534), not to you")
+                    .contains("hint: nothing was sent to it");
+            assertThat(act.out()).isEmpty();
+
+            Result start = khlone.run(dir, "daemon", "start");
+            assertThat(start.exitCode()).as(start.toString()).isZero();
+            Result status = khlone.run(dir, "status");
+            assertThat(status.exitCode()).as(status.toString()).isZero();
+            Path fresh = Path.of(Files.readString(khlone.locations().socketRecord(zone)).trim());
+            assertThat(fresh).isNotEqualTo(socket);
+            assertThat(status.out()).contains("socket  " + fresh);
+            assertThat(khlone.locations().daemonLog(zone)).content()
+                    .contains(socket + " belongs to another user (uid 65534); serving on " + fresh + " instead");
+
+            assertThat(listener.heard).as("the other user's listener was never even connected to").containsExactly("listening");
+        }
+    }
+
+    @Test
+    void aProcessOfAnotherUserBehindASocketFileOfOursGetsNotAByte() throws Exception {
+        Path socket = khlone.locations().socket(zone);
+        try (Listener listener = listenAsNobody(socket)) {
+            // the file passes as ours (as root could make it): only the peer's credentials tell
+            Files.setAttribute(socket, "unix:uid", 0);
+            Result act = khlone.run(dir, "act", "the secret plan");
+            assertThat(act.exitCode()).as(act.toString()).isEqualTo(3);
+            assertThat(act.err()).contains("khlone: the socket " + socket + " belongs to a process of user nobody, not to you");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!listener.heard.contains("end") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(listener.heard).as("connected, then closed without a byte").containsExactly("listening", "connection", "end");
+        }
+    }
+
+    /** A unix socket served by node as user nobody, in a socket dir that is like /tmp; what it heard, line by line. */
+    private Listener listenAsNobody(Path socket) throws Exception {
+        khlone.openToOthers();
+        Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(new ProcessBuilder("chmod", "+t", socket.getParent().toString()).start().waitFor()).isZero();
+        Process node = new ProcessBuilder("runuser", "-u", "nobody", "--", "node", "-e",
+                "const net = require('net');"
+                        + "net.createServer(c => { console.log('connection');"
+                        + " c.on('data', d => console.log('data ' + d.length)); c.on('end', () => console.log('end')); })"
+                        + ".listen(process.argv[1], () => console.log('listening'));",
+                socket.toString()).redirectErrorStream(true).start();
+        Listener listener = new Listener(node);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (listener.heard.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(listener.heard).containsExactly("listening");
+        return listener;
+    }
+
+    private static final class Listener implements AutoCloseable {
+        final List<String> heard = new CopyOnWriteArrayList<>();
+        private final Process process;
+
+        Listener(Process process) {
+            this.process = process;
+            Thread hearing = new Thread(() -> {
+                try {
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+                            .lines().forEach(heard::add);
+                } catch (UncheckedIOException closedAtTheEnd) {
+                    // the listener is gone
+                }
+            });
+            hearing.setDaemon(true);
+            hearing.start();
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aSymlinkPlantedAtTheSocketPathIsLeftAloneAndTheZoneServedOnAFreshName() throws Exception {
         Path target = Files.writeString(khlone.root().resolve("precious.txt"), "do not touch");
         Path socket = khlone.locations().socket(zone);
         Files.createSymbolicLink(socket, target);
 
         Result r = khlone.run(dir, "status");
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
-        assertThat(r.err()).contains("khlone: the zone daemon failed to start: the socket path " + socket
-                + " is a symbolic link; refusing to use it")
-                .contains("hint: its log is " + khlone.locations().daemonLog(zone));
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        Path fresh = Path.of(Files.readString(khlone.locations().socketRecord(zone)).trim());
+        assertThat(r.out()).contains("socket  " + fresh);
         assertThat(Files.readString(target)).isEqualTo("do not touch");
         assertThat(Files.isSymbolicLink(socket)).isTrue();
-        assertThat(KhloneHarness.daemonProcesses(zone)).isEmpty();
+
+        Result stop = khlone.run(dir, "daemon", "stop");
+        assertThat(stop.exitCode()).as(stop.toString()).isZero();
+        assertThat(fresh).doesNotExist();
+        assertThat(Files.isSymbolicLink(socket)).isTrue();
+    }
+
+    @Test
+    void aDeletedSocketComesBackAndTheSameDaemonAnswers() throws Exception {
+        long pid = pid(khlone.run(dir, "status").out());
+        Path socket = khlone.locations().socket(zone);
+        Files.delete(socket);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Result again = khlone.run(dir, "status");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(pid(again.out())).isEqualTo(pid);
+        assertThat(khlone.locations().daemonLog(zone)).content().contains("the socket " + socket + " was deleted or replaced");
+    }
+
+    @Test
+    void aDaemonThatHoldsTheZoneButDoesNotAnswerIsReportedAndStopped() {
+        long pid = pid(khlone.run(dir, "daemon", "start").out());
+        // a client that looks elsewhere (another KHLONE_SOCKET_DIR) finds no socket, but the zone lock is held
+        khlone.env().put("KHLONE_SOCKET_DIR", khlone.root().resolve("elsewhere").toString());
+        Result status = khlone.run(dir, "daemon", "status");
+        assertThat(status.exitCode()).isEqualTo(3);
+        assertThat(status.err()).contains("khlone: the daemon of zone " + zone.id() + " (pid " + pid
+                + ") holds the zone but does not answer on its socket").contains("hint: restart it: khlone daemon restart");
+
+        Result stop = khlone.run(dir, "daemon", "stop");
+        assertThat(stop.exitCode()).as(stop.toString()).isZero();
+        assertThat(stop.out()).contains("stopped the daemon of zone " + zone.id() + " (pid " + pid
+                + "), which did not answer on its socket, with SIGTERM");
+        assertThat(KhloneHarness.running(pid)).isFalse();
+        assertThat(khlone.locations().daemonLog(zone)).content().contains("stopped");
+    }
+
+    @Test
+    void manyIdleConnectionsHoldBoundedThreadsStatusStillAnswersAndAClientPastTheLimitIsToldWhy() throws Exception {
+        long pid = pid(khlone.run(dir, "status").out());
+        Path socket = khlone.locations().socket(zone);
+        List<SocketChannel> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2000; i++) {
+                SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+                idle.add(c);
+                c.connect(UnixDomainSocketAddress.of(socket));
+            }
+            Result status = khlone.run(dir, "status");
+            assertThat(status.exitCode()).as(status.toString()).isZero();
+            // the threads of connections dropped to make room may take a moment to end
+            long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (threads(pid) >= 2 * 256 + 100 && System.nanoTime() < settle) {
+                Thread.sleep(20);
+            }
+            assertThat(threads(pid)).as("threads of the daemon").isLessThan(2 * 256 + 100);
+        } finally {
+            for (SocketChannel c : idle) {
+                c.close();
+            }
+        }
+        // clients that said hello may stay as long as they like: 256 of them fill the daemon
+        List<SocketChannel> greeted = new ArrayList<>();
+        try {
+            for (int i = 0; i < 256; i++) {
+                SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+                greeted.add(c);
+                c.connect(UnixDomainSocketAddress.of(socket));
+                c.write(ByteBuffer.wrap(Codec.encode(new Hello("1", Protocol.VERSION, "idle"))));
+                assertThat(firstLine(c)).contains("\"type\":\"welcome\"");
+            }
+            Result busy = khlone.run(dir, "status");
+            assertThat(busy.exitCode()).as(busy.toString()).isEqualTo(3);
+            assertThat(busy.err()).contains("khlone: the zone daemon serves 256 connections already")
+                    .contains("hint: close some");
+        } finally {
+            for (SocketChannel c : greeted) {
+                c.close();
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Result after;
+        do {
+            after = khlone.run(dir, "status");
+        } while (after.exitCode() != 0 && System.nanoTime() < deadline);
+        assertThat(after.exitCode()).as(after.toString()).isZero();
+    }
+
+    private ProcessBuilder asNobody(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("runuser", "-u", "nobody", "--", khlone.launcher().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Path.of("/").toFile());
+        pb.environment().putAll(khlone.env());
+        return pb;
+    }
+
+    private static String firstLine(SocketChannel c) throws Exception {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        StringBuilder line = new StringBuilder();
+        while (c.read(one.clear()) == 1 && one.get(0) != '\n') {
+            line.append((char) one.get(0));
+        }
+        return line.toString();
+    }
+
+    private static int threads(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("Threads:")) {
+                return Integer.parseInt(line.substring("Threads:".length()).trim());
+            }
+        }
+        throw new AssertionError("no thread count for pid " + pid);
     }
 
     @Test

@@ -96,7 +96,7 @@ public final class KhloneHarness implements AutoCloseable {
 
     public Zone zone(Path dir) {
         try {
-            return Zone.containing(dir);
+            return locations().zoneContaining(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

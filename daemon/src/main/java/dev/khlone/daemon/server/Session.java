@@ -14,6 +14,8 @@ import dev.khlone.protocol.wire.Welcome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -35,17 +37,22 @@ final class Session implements Client {
 
     private final int number;
     private final Socket socket;
+    private final Duration helloTimeout;
     private final String zoneId;
     private final Request.Visitor<Reply> handler;
     private final Consumer<Session> onClosed;
     private final Outbox outbox = new Outbox(OUTBOX_BYTES);
     private final List<Runnable> closeActions = new ArrayList<>();
     private boolean closed;
+    private volatile boolean greeted;
+    /** When the write in progress began (System.nanoTime), 0 between writes. */
+    private volatile long writingSince;
 
-    Session(int number, Socket socket, String zoneId, Function<Client, Request.Visitor<Reply>> handlers,
-            Consumer<Session> onClosed) {
+    Session(int number, Socket socket, Duration helloTimeout, String zoneId,
+            Function<Client, Request.Visitor<Reply>> handlers, Consumer<Session> onClosed) {
         this.number = number;
         this.socket = socket;
+        this.helloTimeout = helloTimeout;
         this.zoneId = zoneId;
         this.handler = handlers.apply(this);
         this.onClosed = onClosed;
@@ -72,12 +79,49 @@ final class Session implements Client {
         }
     }
 
+    int number() {
+        return number;
+    }
+
+    /** Whether the client has said hello: one that has not is the first to go when the daemon is full. */
+    boolean greeted() {
+        return greeted;
+    }
+
+    /**
+     * Drops the client if a write to it has been stuck for longer than {@code stall}: it has
+     * stopped reading while its replies piled up, and would hold two threads forever.
+     */
+    void dropIfStalled(long now, Duration stall) {
+        long since = writingSince;
+        if (since != 0 && now - since > stall.toNanos()) {
+            LOG.info("session " + number + ": the client has not read its replies for " + stall.toSeconds() + " s; dropping it");
+            drop();
+        }
+    }
+
+    /** Ends the connection now, whatever its threads are doing (a blocked write fails). */
+    void drop() {
+        outbox.close();
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "session " + number + " close failed", e);
+        }
+    }
+
     private void read() {
         try {
             FrameReader frames = new FrameReader(socket.getInputStream());
+            // A client that connects and says nothing holds two threads: it gets a few seconds.
+            socket.setSoTimeout((int) helloTimeout.toMillis());
             if (greet(frames)) {
+                greeted = true;
+                socket.setSoTimeout(0);
                 serve(frames);
             }
+        } catch (SocketTimeoutException e) {
+            LOG.info("session " + number + ": no hello within " + helloTimeout.toMillis() + " ms; closing");
         } catch (ProtocolException e) {
             // Only an oversized frame gets here: the stream is mid-frame and cannot be resynchronised.
             LOG.info("session " + number + ": " + e.getMessage() + "; closing");
@@ -166,7 +210,9 @@ final class Session implements Client {
             OutputStream out = socket.getOutputStream();
             byte[] frame;
             while ((frame = outbox.take()) != null) {
+                writingSince = System.nanoTime();
                 out.write(frame);
+                writingSince = 0;
             }
             out.flush();
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Mode;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import dev.khlone.protocol.zone.Zone;
+import dev.khlone.protocol.zone.ZoneKey;
 import dev.khlone.testkit.SmallDisk;
 import dev.khlone.testkit.fakebrain.FakeBrain;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class CrewTest {
     void setUp() throws Exception {
         Path root = Files.createDirectory(tmp.resolve("zone"));
         Files.writeString(root.resolve("khlone.yml"), "hero: foreman@fake\nbrains:\n  quick:\n    brain: fake\n    model: m1\n");
-        zone = Zone.at(root);
+        zone = Zone.at(root, ZoneKey.in(tmp));
         brain = FakeBrain.persistent(tmp.resolve("brain"));
         crew = open();
     }

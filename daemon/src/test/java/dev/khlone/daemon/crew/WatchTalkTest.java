@@ -16,6 +16,7 @@ import dev.khlone.protocol.wire.TaskInfo.Status;
 import dev.khlone.protocol.wire.WatchEvent;
 import dev.khlone.protocol.wire.Watching;
 import dev.khlone.protocol.zone.Zone;
+import dev.khlone.protocol.zone.ZoneKey;
 import dev.khlone.testkit.fakebrain.FakeBrain;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ class WatchTalkTest {
         Files.writeString(root.resolve("khlone.yml"), "hero: foreman@fake\n");
         brain = FakeBrain.persistent(tmp.resolve("brain"));
         store = Store.open(tmp.resolve("state/zone.json"), tmp.resolve("state/tasks.jsonl"), tmp.resolve("state/transcripts"));
-        crew = Crew.restore(Zone.at(root), store, Map.of("fake", brain), System.getenv());
+        crew = Crew.restore(Zone.at(root, ZoneKey.in(tmp)), store, Map.of("fake", brain), System.getenv());
     }
 
     @AfterEach

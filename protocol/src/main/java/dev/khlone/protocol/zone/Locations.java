@@ -1,5 +1,6 @@
 package dev.khlone.protocol.zone;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -30,8 +31,26 @@ public record Locations(Path home, Path socketDir) {
         return value == null || value.isEmpty() ? fallback : value;
     }
 
+    /** The zone of a working directory (see {@link Zone#containing}), its id keyed for this user. */
+    public Zone zoneContaining(Path dir) throws IOException {
+        return Zone.containing(dir, ZoneKey.in(home));
+    }
+
+    /** The zone rooted exactly at {@code root}, as {@code --zone} names it. */
+    public Zone zoneAt(Path root) throws IOException {
+        return Zone.at(root, ZoneKey.in(home));
+    }
+
     public Path socket(Zone zone) {
         return socketDir.resolve("khlone-zone-" + zone.id() + ".sock");
+    }
+
+    /**
+     * Names the socket the daemon serves when it had to leave {@link #socket} (another user's file
+     * was there): written by the daemon, read by clients before they try the public path.
+     */
+    public Path socketRecord(Zone zone) {
+        return zoneDir(zone).resolve("socket");
     }
 
     public Path zoneDir(Zone zone) {

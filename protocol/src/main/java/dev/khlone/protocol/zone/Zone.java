@@ -1,38 +1,36 @@
 package dev.khlone.protocol.zone;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 
 /**
  * A directory tree served by one daemon. The id is a readable slug of the root's name plus a short
- * hash of its canonical path: stable for a path, distinct between paths that share a name.
+ * hash of its canonical path keyed with the user's {@link ZoneKey}: stable for a path, distinct
+ * between paths that share a name, and not predictable by other users (it names the zone's socket).
  */
 public record Zone(Path root, String id) {
     private static final int SLUG_MAX = 24;
 
     /** The zone of a working directory: the git worktree root containing it, else the directory itself. */
-    public static Zone containing(Path dir) throws IOException {
+    public static Zone containing(Path dir, ZoneKey key) throws IOException {
         Path real = dir.toRealPath();
         for (Path p = real; p != null; p = p.getParent()) {
             if (Files.exists(p.resolve(".git"))) {
-                return at(p);
+                return at(p, key);
             }
         }
-        return at(real);
+        return at(real, key);
     }
 
     /** The zone rooted exactly at {@code root}, as {@code --zone} names it. */
-    public static Zone at(Path root) throws IOException {
+    public static Zone at(Path root, ZoneKey key) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException("zone root " + root + " is not a directory");
         }
         Path real = root.toRealPath();
-        return new Zone(real, slug(real) + "-" + shortHash(real.toString()));
+        return new Zone(real, slug(real) + "-" + key.shortHash(real.toString()));
     }
 
     private static String slug(Path root) {
@@ -43,18 +41,5 @@ public record Zone(Path root, String id) {
             s = s.substring(0, SLUG_MAX).replaceAll("-+$", "");
         }
         return s.isEmpty() ? "root" : s;
-    }
-
-    private static String shortHash(String path) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder();
-            for (int i = 0; i < 4; i++) {
-                hex.append(String.format("%02x", digest[i]));
-            }
-            return hex.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }
