@@ -557,7 +557,9 @@ public final class Crew implements Clone.Owner {
             store.saveCrew(hero, idx, records);
         } catch (IOException e) {
             if (!closed) { // a save cut short by shutdown leaves the previous file, which is what the next daemon wants
-                LOG.log(Level.SEVERE, "cannot save the crew file", e);
+                // One line, not a trace: on a full disk this recurs with every change until there is room.
+                LOG.severe("cannot save the crew file (" + e + "); the next change of the crew tries again,"
+                        + " and the journal rebuilds what it lacks");
             }
         }
     }
