@@ -17,7 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 record BrainKillStorm() implements Storm {
     private static final String HERO = "foreman.1";
-    private static final Duration PAUSE = Duration.ofSeconds(3);
+    /**
+     * The tool's pause: longer than a crashed brain takes to come back (1 s backoff, a new claude, a
+     * turn), so a command the killed attempt left running is still asleep when the re-run checks.
+     */
+    private static final Duration PAUSE = Duration.ofSeconds(5);
 
     @Override
     public String name() {

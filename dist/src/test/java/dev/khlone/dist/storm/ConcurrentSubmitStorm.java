@@ -2,6 +2,7 @@ package dev.khlone.dist.storm;
 
 import dev.khlone.testkit.KhloneHarness.Result;
 import dev.khlone.testkit.fakemodel.RecordedRequest;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ record ConcurrentSubmitStorm() implements Storm {
                 Path out = zone.khlone().root().resolve("submit-" + i + ".out");
                 outputs.add(out);
                 submits.add(zone.khlone().command(zone.brain.dir, "act", "c-" + i)
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                         .redirectOutput(out.toFile()).redirectErrorStream(true).start());
             }
             Map<String, String> prompts = new HashMap<>();

@@ -2,6 +2,7 @@ package dev.khlone.dist.storm;
 
 import dev.khlone.testkit.KhloneHarness;
 import dev.khlone.testkit.KhloneHarness.Result;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ record ForeignSocketStorm() implements Storm {
             import java.io.*;
             import java.net.*;
             import java.nio.channels.*;
-            import java.nio.charset.StandardCharsets;
+            import java.io.File;
+import java.nio.charset.StandardCharsets;
             import java.nio.file.*;
             import java.util.regex.*;
 
@@ -99,7 +101,7 @@ record ForeignSocketStorm() implements Storm {
                 }
                 String secret = "secret-" + Long.toHexString(System.nanoTime());
                 Process act = khlone.command(zone.brain.dir, "act", secret)
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                         .redirectErrorStream(true).redirectOutput(khlone.root().resolve("act.out").toFile()).start();
                 boolean ended = act.waitFor(CLIENT.toSeconds(), TimeUnit.SECONDS);
                 if (!ended) {

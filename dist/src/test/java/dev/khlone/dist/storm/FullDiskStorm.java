@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 record FullDiskStorm() implements Storm {
     private static final Duration TURN = Duration.ofSeconds(8);
     private static final int MAX_SUBMITS_WHILE_FULL = 12;
-    /** A refusal as users get errors: one line saying what went wrong, a hint, no stack trace. */
+    /** A refusal as users get errors: one line saying what went wrong, a hint, no stack trace; it must name KHLONE_HOME or its path. */
     private static final Pattern CLEAR = Pattern.compile("khlone: [^\n]+\n\s*hint: [^\n]+\n?");
 
     @Override
@@ -80,10 +80,12 @@ record FullDiskStorm() implements Storm {
                 whileFull.add("accepted");
                 continue;
             }
-            if (r.exitCode() == 1 && CLEAR.matcher(r.err()).matches()) {
+            if (r.exitCode() == 1 && CLEAR.matcher(r.err()).matches()
+                    && (r.err().contains("KHLONE_HOME") || r.err().contains(home.toString()))) {
                 whileFull.add("refused: " + r.err().trim().replace('\n', ' '));
             } else {
-                tally.clientFailure("a submit while the disk is full got no clear answer: " + StormZone.oneLine(r));
+                tally.clientFailure("a submit while the disk is full got no clear answer naming where the disk is full: "
+                        + StormZone.oneLine(r));
             }
             break;
         }

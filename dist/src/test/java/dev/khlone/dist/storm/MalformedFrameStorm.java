@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -173,7 +174,7 @@ record MalformedFrameStorm() implements Storm {
 
     private static byte[] oversize(Random random) {
         byte[] bytes = new byte[(1 << 20) + 1 + random.nextInt(1024)];
-        java.util.Arrays.fill(bytes, (byte) 'x');
+        Arrays.fill(bytes, (byte) 'x');
         bytes[0] = '{';
         bytes[bytes.length - 1] = '\n';
         return bytes;
