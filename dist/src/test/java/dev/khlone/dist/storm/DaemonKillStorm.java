@@ -13,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 record DaemonKillStorm() implements Storm {
     private static final int TASKS_PER_ROUND = 2;
-    private static final Duration PAUSE = Duration.ofSeconds(1);
+    /** Longer than a daemon takes to come back and re-dispatch, so a tool command of the dead one is still asleep then. */
+    private static final Duration PAUSE = Duration.ofSeconds(3);
 
     @Override
     public String name() {

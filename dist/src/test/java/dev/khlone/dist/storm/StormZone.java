@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * side-effects file.
  */
 final class StormZone implements AutoCloseable {
-    /** How long an accepted task may take to end after a storm is over before it counts as lost. */
+    /** How long accepted tasks may take to end after a storm is over (plus 2 s each) before they count as lost. */
     static final Duration ENDS_WITHIN = Duration.ofSeconds(120);
     /** How long a well-behaved command may take before it counts as hanging. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
@@ -154,11 +154,11 @@ final class StormZone implements AutoCloseable {
     }
 
     /**
-     * Waits until every task has ended per the journal, or {@link #ENDS_WITHIN} passes; then asks
+     * Waits until every task has ended per the journal, or {@link #ENDS_WITHIN} and 2 s a task pass; then asks
      * the daemon about any that have not (it may hold a record it could not write yet).
      */
     Map<String, Map<String, Object>> awaitEnded(Collection<String> ids) throws InterruptedException {
-        return awaitEnded(ids, ENDS_WITHIN);
+        return awaitEnded(ids, ENDS_WITHIN.plusSeconds(2L * ids.size()));
     }
 
     Map<String, Map<String, Object>> awaitEnded(Collection<String> ids, Duration within) throws InterruptedException {
