@@ -40,50 +40,51 @@ record BrainKillStorm() implements Storm {
             int kills = 0;
             AtomicInteger reboots = new AtomicInteger();
             for (String id : ids) {
-                Optional<Map<String, Object>> clone = awaitRunning(zone, id, tally, reboots);
-                if (clone.isEmpty()) {
+                if (!awaitRunning(zone, id, tally, reboots)) {
                     continue;
                 }
                 // Anywhere from its first words to the end of its tool's pause (status takes a while too).
                 Thread.sleep(ThreadLocalRandom.current().nextLong(PAUSE.toMillis()));
                 Optional<Map<String, Object>> now = zone.clone(HERO);
-                if (now.isPresent() && id.equals(now.get().get("task")) && now.get().get("pid") instanceof Number pid) {
-                    ProcessHandle.of(pid.longValue()).ifPresent(brain -> {
-                        tally.crashed(id);
-                        brain.destroyForcibly();
-                    });
+                Optional<ProcessHandle> brain = now.filter(c -> id.equals(c.get("task")))
+                        .map(c -> ((Number) c.get("pid")).longValue()).flatMap(ProcessHandle::of);
+                if (brain.isPresent()) {
+                    tally.crashed(id);
+                    brain.get().destroyForcibly();
                     kills++;
                 }
-                Thread.sleep(300);
-                revive(zone, tally, reboots);
+            }
+            // The last kills may have failed the clone with tasks still queued.
+            long deadline = System.nanoTime() + StormZone.ENDS_WITHIN.toNanos();
+            while (!ids.stream().allMatch(id -> StormZone.ended(zone.journal().get(id))) && System.nanoTime() < deadline) {
+                revive(zone, zone.clone(HERO), tally, reboots);
+                Thread.sleep(1_000);
             }
             tally.note(kills + " brains killed; the clone failed and was rebooted " + reboots + " times");
-            Map<String, Map<String, Object>> ends = zone.awaitEnded(ids);
-            return tally.count(ends, zone.sideEffects());
+            return tally.count(zone.awaitEnded(ids), zone.sideEffects());
         }
     }
 
-    /** Waits until the task is the hero's running task (or has ended, or the clone failed), polling as a script would. */
-    private static Optional<Map<String, Object>> awaitRunning(StormZone zone, String id, Tally tally,
-            AtomicInteger reboots) throws InterruptedException {
+    /** Waits until the task is the hero's running task; false if it ended first or never ran. */
+    private static boolean awaitRunning(StormZone zone, String id, Tally tally, AtomicInteger reboots)
+            throws InterruptedException {
         long deadline = System.nanoTime() + StormZone.ENDS_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
             if (StormZone.ended(zone.journal().get(id))) {
-                return Optional.empty();
+                return false;
             }
             Optional<Map<String, Object>> clone = zone.clone(HERO);
             if (clone.isPresent() && id.equals(clone.get().get("task"))) {
-                return clone;
+                return true;
             }
-            revive(zone, tally, reboots);
+            revive(zone, clone, tally, reboots);
             Thread.sleep(200);
         }
-        return Optional.empty();
+        return false;
     }
 
     /** Reboots the hero if its crash breaker failed it, as the hint says. */
-    private static void revive(StormZone zone, Tally tally, AtomicInteger reboots) {
-        Optional<Map<String, Object>> clone = zone.clone(HERO);
+    private static void revive(StormZone zone, Optional<Map<String, Object>> clone, Tally tally, AtomicInteger reboots) {
         if (clone.isEmpty() || !"failed".equals(clone.get().get("state"))) {
             return;
         }
