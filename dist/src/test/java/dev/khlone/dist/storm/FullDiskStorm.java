@@ -49,8 +49,12 @@ record FullDiskStorm() implements Storm {
         } finally {
             zone.close(); // leaves the mount point and the directory it is in
             run("umount", home.toString());
-            Files.deleteIfExists(home);
-            Files.deleteIfExists(zone.khlone().root());
+            try {
+                Files.deleteIfExists(home);
+                Files.deleteIfExists(zone.khlone().root());
+            } catch (IOException e) {
+                System.err.println("full disk storm: could not remove " + zone.khlone().root() + ": " + e);
+            }
         }
     }
 
@@ -84,6 +88,7 @@ record FullDiskStorm() implements Storm {
                     && (r.err().contains("KHLONE_HOME") || r.err().contains(home.toString()))) {
                 whileFull.add("refused: " + r.err().trim().replace('\n', ' '));
             } else {
+                whileFull.add("refused unclearly");
                 tally.clientFailure("a submit while the disk is full got no clear answer naming where the disk is full: "
                         + StormZone.oneLine(r));
             }
@@ -93,6 +98,9 @@ record FullDiskStorm() implements Storm {
             tally.broken("the zone took every submit while the disk was full");
         }
         tally.note("while the disk was full: " + whileFull);
+        if (!awaiting.isAlive()) {
+            tally.note("the slow task ended before the disk was full: how a task ends on a full disk went untried");
+        }
 
         // The slow task ends while the disk is full: its awaiting client must hear of it, not wait.
         boolean answered = awaiting.waitFor(TURN.toSeconds() + 20, TimeUnit.SECONDS);
