@@ -27,17 +27,17 @@ import java.util.Map;
  * gets its own private home through a brain alias of its own name in the zone's khlone.yml, the
  * way a user would give a brain its settings; the hero runs on {@code hero}.
  */
-final class BrainZone implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(90);
+public final class BrainZone implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(90);
     static final List<String> ALL = List.of("claude", "codex", "opencode");
 
-    final String hero;
-    final KhloneHarness khlone = new KhloneHarness();
-    final FakeModelServer model;
-    final Path dir;
+    public final String hero;
+    public final KhloneHarness khlone = new KhloneHarness();
+    public final FakeModelServer model;
+    public final Path dir;
 
     /** A zone with the hero on {@code hero}, and every brain of {@link #ALL} ready to be enrolled. */
-    BrainZone(String hero) throws IOException {
+    public BrainZone(String hero) throws IOException {
         this.hero = hero;
         model = FakeModelServer.start();
         dir = khlone.newDirectory("app");
@@ -108,12 +108,12 @@ final class BrainZone implements AutoCloseable {
         return env;
     }
 
-    Result run(String... args) {
+    public Result run(String... args) {
         return khlone.run(dir, args);
     }
 
     /** Runs a command that must succeed. */
-    Result ok(String... args) {
+    public Result ok(String... args) {
         Result r = run(args);
         assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
         return r;
@@ -127,12 +127,12 @@ final class BrainZone implements AutoCloseable {
         return line.substring(2, line.indexOf(' ', 2));
     }
 
-    Map<String, Object> task(String id) {
+    public Map<String, Object> task(String id) {
         return Json.parseObject(ok("status", "--task", id, "--json").out());
     }
 
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> clones() {
+    public List<Map<String, Object>> clones() {
         return (List<Map<String, Object>>) Json.parseObject(ok("status", "--json").out()).get("clones");
     }
 
@@ -152,7 +152,7 @@ final class BrainZone implements AutoCloseable {
     }
 
     /** A reply that streams for about {@code total}. */
-    static Reply slow(String text, Duration total) {
+    public static Reply slow(String text, Duration total) {
         String padded = (text + " ").repeat(Math.max(1, 80 / (text.length() + 1) + 1)).trim();
         int chunks = (padded.length() + 15) / 16;
         return Reply.text(padded).withChunkDelay(total.dividedBy(Math.max(1, chunks - 1)));

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A model API on 127.0.0.1 that answers from a script, for running the real brain CLIs in tests.
@@ -36,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ChatCompletions}, which says what opencode sends besides its turns.
  *
  * <p>Every turn request takes the next {@link Reply} from the queue filled by {@link #enqueue};
- * when the queue is empty the model echoes the last thing the user wrote as {@code echo: <text>},
+ * when the queue is empty the model echoes the last thing the user wrote as {@code echo: <text>}
+ * (or answers as {@link #otherwise} says),
  * so a test can see which prompt reached it. Every request, turn or not, is logged; the
  * {@code await} methods block until enough have arrived instead of sleeping.
  *
@@ -81,6 +83,7 @@ public final class FakeModelServer implements AutoCloseable {
     private final List<Dialect> dialects = List.of(new AnthropicMessages(), new OpenAIResponses(),
             new ChatCompletions());
     private final Deque<Reply> script = new ArrayDeque<>();
+    private Function<RecordedRequest, Reply> otherwise = request -> Reply.text("echo: " + request.prompt());
     private final List<RecordedRequest> log = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Map<String, AtomicInteger> idCounters = new ConcurrentHashMap<>();
@@ -117,6 +120,14 @@ public final class FakeModelServer implements AutoCloseable {
         synchronized (this) {
             script.addAll(List.of(replies));
         }
+    }
+
+    /**
+     * How a turn is answered when the script is empty (by default the echo): for tests whose turns
+     * arrive in no order known in advance, such as several clones or a task run again after a crash.
+     */
+    public synchronized void otherwise(Function<RecordedRequest, Reply> answer) {
+        otherwise = answer;
     }
 
     /** Forgets the script and the log, so that one server can serve a whole test class. */
@@ -218,7 +229,7 @@ public final class FakeModelServer implements AutoCloseable {
             return null;
         }
         Reply next = script.poll();
-        return next != null ? next : Reply.text("echo: " + request.prompt());
+        return next != null ? next : otherwise.apply(request);
     }
 
     private void send(HttpExchange exchange, Dialect.Answer answer) throws IOException {
