@@ -72,12 +72,6 @@ final class Connection implements AutoCloseable {
         NotOurs(Path socket, String owner) {
             super("the socket " + socket + " belongs to " + owner + ", not to you");
         }
-
-        KhloneException refusal() {
-            return new KhloneException(ExitCode.UNREACHABLE, getMessage(),
-                    "nothing was sent to it: another user may be posing as your zone daemon. 'khlone daemon start'"
-                            + " serves your zone on a fresh name; ask them (or root) to remove it");
-        }
     }
 
     /**
@@ -127,7 +121,7 @@ final class Connection implements AutoCloseable {
      * when started, serves elsewhere), means nothing of ours listens; another user's is refused.
      * Read without following links: a symlink is judged as itself. Returns who we are.
      */
-    private static UserPrincipal checkFile(Path socket) throws NotRunning, NotOurs {
+    static UserPrincipal checkFile(Path socket) throws NotRunning, NotOurs {
         try {
             Map<String, Object> attrs;
             try {

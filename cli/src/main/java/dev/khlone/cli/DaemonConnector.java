@@ -70,22 +70,13 @@ final class DaemonConnector {
         }
     }
 
-    /** Connects, starting the daemon if none runs; another user's socket in its place is refused. */
-    Connected connectOrStart() {
-        return connectOrStart(false);
-    }
-
     /**
-     * Connects, starting the daemon if none of ours runs, even when another user's socket sits at
-     * the public path: the daemon then serves on a fresh name. For {@code khlone daemon start}, the
-     * user's answer to being refused.
+     * Connects, starting the daemon if none of ours runs. Another user's socket at the public path
+     * is never written to, and does not keep the zone from running: the daemon then serves on a
+     * fresh name that its record names (and {@code khlone status} says why).
      */
-    Connected connectOrStartPastStrangers() {
-        return connectOrStart(true);
-    }
-
-    private Connected connectOrStart(boolean pastStrangers) {
-        Optional<Connection> running = running(pastStrangers);
+    Connected connectOrStart() {
+        Optional<Connection> running = running();
         if (running.isPresent()) {
             return new Connected(running.get(), false);
         }
@@ -99,14 +90,29 @@ final class DaemonConnector {
         try (FileChannel lockFile = FileChannel.open(locations.startLock(zone), Set.of(StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
              FileLock ignored = lockFile.lock()) {
-            running = running(pastStrangers);
+            running = running();
             if (running.isPresent()) {
                 return new Connected(running.get(), false);
             }
-            return new Connected(start(pastStrangers), true);
+            return new Connected(start(), true);
         } catch (IOException e) {
             throw new KhloneException(ExitCode.FAILED, "cannot take the zone's start lock: " + e.getMessage(),
                     "check KHLONE_HOME (" + locations.home() + ") is writable");
+        }
+    }
+
+    /**
+     * Who holds the public socket path when it is not ours (a file, or a socket another user
+     * serves), for messages; empty when it is ours or free. Never connects.
+     */
+    Optional<String> stranger() {
+        try {
+            Connection.checkFile(locations.socket(zone));
+            return Optional.empty();
+        } catch (Connection.NotRunning e) {
+            return Optional.empty();
+        } catch (Connection.NotOurs e) {
+            return Optional.of(e.getMessage());
         }
     }
 
@@ -128,7 +134,7 @@ final class DaemonConnector {
      * that such a client just started answers.
      */
     Found find() {
-        Optional<Connection> running = running(true);
+        Optional<Connection> running = running();
         if (running.isPresent()) {
             return new Answering(running.get());
         }
@@ -136,7 +142,7 @@ final class DaemonConnector {
         if (holder.isEmpty()) {
             return new None();
         }
-        return running(true).<Found>map(Answering::new).orElse(new Silent(holder.getAsLong()));
+        return running().<Found>map(Answering::new).orElse(new Silent(holder.getAsLong()));
     }
 
     private OptionalLong lockHolder() {
@@ -167,31 +173,29 @@ final class DaemonConnector {
         }
     }
 
-    private Optional<Connection> running(boolean pastStrangers) {
+    /** Our daemon, if one answers; another user's socket counts as none (it is never written to). */
+    private Optional<Connection> running() {
         try {
             return reach();
         } catch (Connection.NotOurs e) {
-            if (pastStrangers) {
-                return Optional.empty();
-            }
-            throw e.refusal();
+            return Optional.empty();
         }
     }
 
-    private Connection start(boolean pastStrangers) {
+    private Connection start() {
         Duration timeout = startTimeout();
         Path log = locations.daemonLog(zone);
         Process process = DaemonProcess.startDetached(zone, log);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<Connection> up = running(pastStrangers);
+            Optional<Connection> up = running();
             if (up.isPresent()) {
                 return up.get();
             }
             // setsid may fork and exit 0; only a failing exit means the daemon gave up.
             if (!process.isAlive() && process.exitValue() != 0) {
                 // It may have lost to a daemon that was re-creating its socket meanwhile.
-                Optional<Connection> racer = running(pastStrangers);
+                Optional<Connection> racer = running();
                 if (racer.isPresent()) {
                     return racer.get();
                 }

@@ -27,7 +27,7 @@ final class DaemonStartCommand implements Callable<Integer> {
     }
 
     static void start(Zone zone, Locations locations, PrintWriter out) {
-        DaemonConnector.Connected connected = new DaemonConnector(zone, locations).connectOrStartPastStrangers();
+        DaemonConnector.Connected connected = new DaemonConnector(zone, locations).connectOrStart();
         try (Connection c = connected.connection()) {
             ZoneStatus status = (ZoneStatus) c.call(new StatusRequest(c.id(), null));
             out.printf("%s the daemon of zone %s (pid %d)%n", connected.started() ? "started" : "already running:",

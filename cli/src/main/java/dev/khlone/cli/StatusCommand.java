@@ -74,7 +74,8 @@ final class StatusCommand implements Callable<Integer> {
         Zone zone = zoneOption.zone();
         Locations locations = zoneOption.locations();
         PrintWriter out = spec.commandLine().getOut();
-        try (Connection c = new DaemonConnector(zone, locations).connectOrStart().connection()) {
+        DaemonConnector connector = new DaemonConnector(zone, locations);
+        try (Connection c = connector.connectOrStart().connection()) {
             if (task != null) {
                 TaskInfo t = ((TaskReport) c.call(new TaskQuery(c.id(), task))).task();
                 if (json) {
@@ -91,7 +92,8 @@ final class StatusCommand implements Callable<Integer> {
                 out.printf("zone    %s  %s%n", status.zone(), status.root());
                 out.printf("daemon  pid %d, up %s, khlone %s%n", status.pid(), Render.duration(status.uptimeMs()),
                         status.version());
-                out.printf("socket  %s%n", c.socket());
+                out.printf("socket  %s%s%n", c.socket(), c.socket().equals(locations.socket(zone)) ? ""
+                        : connector.stranger().map(why -> " (moved: " + why + ")").orElse(""));
                 out.printf("state   %s%n", locations.zoneDir(zone));
                 printCrew(status, out);
             }

@@ -154,22 +154,16 @@ class DaemonLifecycleIT {
     }
 
     @Test
-    void aListenerOfAnotherUserAtTheSocketPathNeverGetsThePromptAndDaemonStartServesElsewhere() throws Exception {
+    void aListenerOfAnotherUserAtTheSocketPathIsNeverConnectedToAndTheZoneRunsElsewhere() throws Exception {
         Path socket = khlone.locations().socket(zone);
         try (Listener listener = listenAsNobody(socket)) {
-            Result act = khlone.run(dir, "act", "the secret plan");
-            assertThat(act.exitCode()).as(act.toString()).isEqualTo(3);
-            assertThat(act.err()).contains("khlone: the socket " + socket + " belongs to user nobody (uid 65534), not to you")
-                    .contains("hint: nothing was sent to it");
-            assertThat(act.out()).isEmpty();
-
-            Result start = khlone.run(dir, "daemon", "start");
-            assertThat(start.exitCode()).as(start.toString()).isZero();
+            // (StormIT's foreign-socket storm sends a real prompt past such a listener.)
             Result status = khlone.run(dir, "status");
             assertThat(status.exitCode()).as(status.toString()).isZero();
             Path fresh = Path.of(Files.readString(khlone.locations().socketRecord(zone)).trim());
             assertThat(fresh).isNotEqualTo(socket);
-            assertThat(status.out()).contains("socket  " + fresh);
+            assertThat(status.out()).contains("socket  " + fresh + " (moved: the socket " + socket
+                    + " belongs to user nobody (uid 65534), not to you)");
             assertThat(khlone.locations().daemonLog(zone)).content()
                     .contains(socket + " belongs to another user (uid 65534); serving on " + fresh + " instead");
 
@@ -183,14 +177,17 @@ class DaemonLifecycleIT {
         try (Listener listener = listenAsNobody(socket)) {
             // the file passes as ours (as root could make it): only the peer's credentials tell
             Files.setAttribute(socket, "unix:uid", 0);
-            Result act = khlone.run(dir, "act", "the secret plan");
-            assertThat(act.exitCode()).as(act.toString()).isEqualTo(3);
-            assertThat(act.err()).contains("khlone: the socket " + socket + " belongs to a process of user nobody, not to you");
+            Result status = khlone.run(dir, "status");
+            assertThat(status.exitCode()).as(status.toString()).isZero();
+            Path fresh = Path.of(Files.readString(khlone.locations().socketRecord(zone)).trim());
+            assertThat(fresh).as("the zone runs on a fresh name").isNotEqualTo(socket);
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!listener.heard.contains("end") && System.nanoTime() < deadline) {
+            while (listener.heard.stream().filter("end"::equals).count() < listener.heard.stream().filter("connection"::equals).count()
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(listener.heard).as("connected, then closed without a byte").containsExactly("listening", "connection", "end");
+            assertThat(listener.heard).as("connected to, then closed on without a byte").contains("connection")
+                    .allMatch(line -> List.of("listening", "connection", "end").contains(line));
         }
     }
 
