@@ -123,6 +123,27 @@ class WatchTalkIT {
     }
 
     @Test
+    void aConversationBegunInATalkSurvivesTheDaemonKilledDuringTheTalk() throws Exception {
+        tmux.open("talk", 120, 40, zone.dir, zone.shellEnv());
+        tmux.run("talk", "khlone talk; echo TALK-OVER-$((40+2))");
+        tmux.awaitScreen("talk", Map.of("claude", "Claude Code", "codex", "OpenAI Codex", "opencode", "Ask anything").get(brain), WAIT);
+        zone.model.enqueue(Reply.text("reply typed first, in the talk"));
+        typeUntilShown("typed first, in the talk");
+        tmux.keys("talk", "Enter");
+        tmux.awaitScreen("talk", "reply typed first, in the talk", WAIT);
+
+        // The daemon dies with the talk still on: the next one learns from the brain what the talk began.
+        long daemon = zone.khlone.daemonPid(zone.khlone.zone(zone.dir)).orElseThrow();
+        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+        tmux.awaitScreen("talk", "TALK-OVER-42", WAIT);
+        zone.model.enqueue(Reply.text("reply to the task"));
+        assertThat(zone.ok("act", "--await", "the task after the talk").out()).isEqualTo("reply to the task\n");
+        List<RecordedRequest> turns = zone.model.turns();
+        assertThat(turns.get(turns.size() - 1).conversation().stream().map(RecordedRequest.Message::text))
+                .containsSubsequence("typed first, in the talk", "reply typed first, in the talk", "the task after the talk");
+    }
+
+    @Test
     void actWatchStreamsTheTaskAndReturnsWhenItEndsAndCtrlCInAWatchLeavesTheTaskRunning() throws Exception {
         tmux.open("act", 100, 30, zone.dir, zone.shellEnv());
         zone.model.enqueue(slow("streamed to the terminal", Duration.ofSeconds(1)));

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -125,16 +126,40 @@ public final class BrainHandle implements BrainCli {
         }
     }
 
+    /**
+     * When the TUI session now running began, if it runs on a series not begun yet: what it begins is
+     * the clone's, and only the brain can say which conversation that is. Kept in the crew file, so
+     * that a daemon that dies during the talk leaves it to the next one ({@link #talkedSince}).
+     */
+    public Optional<Instant> talkSince() {
+        synchronized (lock) {
+            return mode == Mode.INTERACTIVE && talk != null && !talk.on().started() ? Optional.of(talk.started())
+                    : Optional.empty();
+        }
+    }
+
+    /** Before the first boot: a talk on this (unbegun) series began at {@code since} under a daemon that died. */
+    public void talkedSince(Instant since) {
+        synchronized (lock) {
+            if (booted) {
+                throw new IllegalStateException(name + " is already running");
+            }
+            talk = new Talk(series, since);
+        }
+    }
+
     @Override
     public void enboot(Mode mode) throws IOException {
         synchronized (lock) {
             if (booted) {
                 throw new IllegalStateException(name + " is already running; reboot it instead");
             }
-            if (!series.started() && series.id() != null) {
-                // A daemon stopped during a talk kept the series as the talk found it, but its TUI may have begun
-                // it since; only a chosen id (claude's) can be asked after: nothing the CLI names since now counts.
-                brain.afterTalk(series, options, Instant.now()).ifPresent(begun -> series = begun);
+            if (!series.started() && (series.id() != null || talk != null)) {
+                // A daemon stopped or killed during a talk kept the series as the talk found it, but its TUI may have
+                // begun it since: a chosen id (claude's) can be asked after; a conversation the CLI named itself
+                // (codex, opencode) is found by when the talk began, which the crew file kept.
+                brain.afterTalk(series, options, talk == null ? Instant.now() : talk.started())
+                        .ifPresent(begun -> series = begun);
             }
             spawn(mode);
             booted = true;

@@ -22,6 +22,7 @@ import dev.khlone.protocol.wire.TaskInfo.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -173,6 +174,11 @@ final class Clone {
             publish();
             return null;
         });
+    }
+
+    /** Before it boots: the daemon died while a person talked to it, since {@code since}, on a series not begun. */
+    void talkedSince(Instant since) {
+        handle.talkedSince(since);
     }
 
     /** Starts the brain (unless the clone was failed) and the queue. */
@@ -626,7 +632,8 @@ final class Clone {
                 inputTokens, outputTokens, costUsd, handle.series().id(), handle.pid().orElse(0), failure);
         long pid = handle.pid().orElse(0);
         record = new CloneRecord(slug, role, index, profile.brain(), profile.name(), handle.series().id(),
-                handle.series().started(), currentTask, ids, failure, pid, Orphans.startMs(pid));
+                handle.series().started(), currentTask, ids, failure, pid, Orphans.startMs(pid),
+                handle.talkSince().map(Instant::toEpochMilli).orElse(0L));
     }
 
     /** Runs on the owner thread, unless the clone is gone. */

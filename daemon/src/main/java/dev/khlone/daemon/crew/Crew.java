@@ -21,6 +21,7 @@ import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -122,7 +123,8 @@ public final class Crew implements Clone.Owner {
             }
             ids.addAll(r.queue());
             restore(r.slug(), r.role(), r.index(), r.brain(), r.profile(), config,
-                    r.seriesId() == null ? null : new Series(r.seriesId(), r.seriesStarted()), ids, r.failure(), placed);
+                    r.seriesId() == null ? null : new Series(r.seriesId(), r.seriesStarted()), r.talkSinceMs(), ids,
+                    r.failure(), placed);
         }
         rebuild(loaded, config, placed);
         for (TaskInfo t : List.copyOf(tasks.values())) {
@@ -153,7 +155,7 @@ public final class Crew implements Clone.Owner {
                 .map(TaskInfo::cloneSlug).filter(slug -> SLUG.matcher(slug).matches()).distinct().toList()) {
             String profile = loaded.profiles().getOrDefault(slug, heroBrain);
             String brain = config == null ? profile : config.profile(profile).brain();
-            if (restore(slug, role(slug), index(slug), brain, profile, config, null, List.of(), null, placed)) {
+            if (restore(slug, role(slug), index(slug), brain, profile, config, null, 0, List.of(), null, placed)) {
                 rebuilt.add(slug);
             }
         }
@@ -177,7 +179,8 @@ public final class Crew implements Clone.Owner {
      * clone's other unfinished tasks by age. False if this khlone lacks its brain.
      */
     private boolean restore(String slug, String role, int index, String brainName, String profileName, ZoneConfig config,
-                            Series seriesOrNull, List<String> first, String failure, Set<String> placed) throws IOException {
+                            Series seriesOrNull, long talkSinceMs, List<String> first, String failure, Set<String> placed)
+            throws IOException {
         // Whatever a brain of this clone started, tool children that left its session included, is gone before its work runs again.
         Orphans.endMarked(marker(slug));
         Brain brain = brains.get(brainName);
@@ -187,6 +190,9 @@ public final class Crew implements Clone.Owner {
         }
         ZoneConfig.Profile profile = profile(slug, brainName, profileName, config);
         Clone clone = clone(slug, role, index, brain, profile, seriesOrNull == null ? brain.newSeries() : seriesOrNull);
+        if (talkSinceMs > 0) {
+            clone.talkedSince(Instant.ofEpochMilli(talkSinceMs));
+        }
         List<String> ids = new ArrayList<>(first);
         tasks.values().stream()
                 .filter(t -> t.cloneSlug().equals(slug) && !t.status().ended() && !ids.contains(t.id()))

@@ -13,10 +13,12 @@ import java.util.List;
  * environment holds API keys), its series, and its work
  * (the task it runs, then its queue, by task id). {@code failure} is set while the clone is failed.
  * {@code pid} and {@code pidStartMs} name its brain process, so that a daemon that follows one
- * killed with -9 can end the brain it left behind.
+ * killed with -9 can end the brain it left behind; {@code talkSinceMs} (else 0) when a person's talk
+ * on a series not begun yet started, so that it can ask the brain what that talk began.
  */
 public record CloneRecord(String slug, String role, int index, String brain, String profile, String seriesId,
-                          boolean seriesStarted, String current, List<String> queue, String failure, long pid, long pidStartMs) implements Codec.Writable {
+                          boolean seriesStarted, String current, List<String> queue, String failure, long pid, long pidStartMs,
+                          long talkSinceMs) implements Codec.Writable {
 
     public CloneRecord {
         queue = List.copyOf(queue);
@@ -26,7 +28,8 @@ public record CloneRecord(String slug, String role, int index, String brain, Str
     public void write(FrameWriter out) throws IOException {
         out.string("slug", slug).string("role", role).number("index", index).string("brain", brain)
                 .string("profile", profile).string("seriesId", seriesId).bool("seriesStarted", seriesStarted).string("current", current)
-                .strings("queue", queue).string("failure", failure).number("pid", pid).number("pidStartMs", pidStartMs);
+                .strings("queue", queue).string("failure", failure).number("pid", pid).number("pidStartMs", pidStartMs)
+                .number("talkSinceMs", talkSinceMs);
     }
 
     static CloneRecord read(Fields f) throws ProtocolException {
@@ -38,6 +41,7 @@ public record CloneRecord(String slug, String role, int index, String brain, Str
                 profile == null ? brain : profile, f.optionalString("seriesId"),
                 f.bool("seriesStarted", false), f.optionalString("current"), f.strings("queue"),
                 f.optionalString("failure"), f.optionalNumber("pid") == null ? 0 : f.number("pid"),
-                f.optionalNumber("pidStartMs") == null ? 0 : f.number("pidStartMs"));
+                f.optionalNumber("pidStartMs") == null ? 0 : f.number("pidStartMs"),
+                f.optionalNumber("talkSinceMs") == null ? 0 : f.number("talkSinceMs"));
     }
 }

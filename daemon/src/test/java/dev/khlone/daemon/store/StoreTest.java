@@ -26,7 +26,7 @@ class StoreTest {
     void theLatestRecordOfEachTaskAndTheCrewFileSurviveAReopen() throws Exception {
         TaskInfo queued = TaskInfo.queued("t-1", "foreman.1", TaskInfo.Mode.ACT, "do it", 1000);
         CloneRecord clone = new CloneRecord("foreman.1", "foreman", 1, "claude", "opus", "uuid-1", true, "t-1",
-                List.of("t-2"), null, 4242, 1_700_000_000_000L);
+                List.of("t-2"), null, 4242, 1_700_000_000_000L, 1_700_000_100_000L);
         try (Store store = open()) {
             store.journal(queued, "opus");
             store.journal(queued.started(2000), "opus");
