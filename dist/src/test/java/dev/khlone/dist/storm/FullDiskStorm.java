@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,11 +134,20 @@ record FullDiskStorm() implements Storm {
         return tally.count(zone.awaitEnded(tally.acceptedSoFar(), Duration.ofSeconds(20)), zone.sideEffects());
     }
 
-    /** Mounts a 2 MiB tmpfs on the (still empty) state directory; why not, if it cannot. */
+    /**
+     * Mounts a 2 MiB tmpfs on the state directory, which holds only the zone key yet; the key is
+     * copied onto it (else the daemon would make another, the zone would get another id, and the
+     * storm would read a journal nobody writes). Why not, if it cannot.
+     */
     private static Optional<String> mount(Path home) throws Exception {
+        Path keyFile = home.resolve("zone.key");
+        byte[] key = Files.readAllBytes(keyFile);
         Result r = run("mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", home.toString());
-        return r.exitCode() == 0 ? Optional.empty()
-                : Optional.of("mount -t tmpfs was refused here (" + StormZone.oneLine(r) + ")");
+        if (r.exitCode() != 0) {
+            return Optional.of("mount -t tmpfs was refused here (" + StormZone.oneLine(r) + ")");
+        }
+        Files.write(Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), key);
+        return Optional.empty();
     }
 
     private static Result run(String... command) {

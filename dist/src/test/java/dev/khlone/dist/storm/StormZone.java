@@ -162,6 +162,10 @@ final class StormZone implements AutoCloseable {
     }
 
     Map<String, Map<String, Object>> awaitEnded(Collection<String> ids, Duration within) throws InterruptedException {
+        if (!ids.isEmpty() && !Files.exists(journalFile())) {
+            // Accepting a task journals it: a storm that finds no journal is reading another zone's state.
+            throw new AssertionError("tasks were accepted but there is no journal at " + journalFile());
+        }
         long deadline = System.nanoTime() + within.toNanos();
         Map<String, Map<String, Object>> tasks = journal();
         while (!ids.stream().allMatch(id -> ended(tasks.get(id))) && System.nanoTime() < deadline) {
