@@ -270,7 +270,7 @@ public final class Crew implements Clone.Owner {
         Clone clone;
         TaskInfo task;
         synchronized (this) {
-            clone = resolve(who);
+            clone = resolve(who, "--who ");
             task = TaskInfo.queued(newTaskId(), clone.slug, mode, prompt, System.currentTimeMillis());
             tasks.put(task.id(), task);
         }
@@ -409,7 +409,7 @@ public final class Crew implements Clone.Owner {
     public Talk talk(String who, Client client, String re, int cols, int rows, boolean now) throws CrewException {
         Clone clone;
         synchronized (this) {
-            clone = resolve(who);
+            clone = resolve(who, "khlone talk ");
         }
         answer(clone.talk(client, re, cols, rows, now));
         return new Talk(clone);
@@ -587,7 +587,8 @@ public final class Crew implements Clone.Owner {
 
     // --- who
 
-    private Clone resolve(String who) throws CrewException {
+    /** The clone {@code who} names, enrolled if need be; {@code naming} is how the command at hand names a new one in hints. */
+    private Clone resolve(String who, String naming) throws CrewException {
         Who w = parse(who);
         ZoneConfig config = config();
         String role = w.role() == null ? config.heroRole() : config.role(w.role());
@@ -627,7 +628,7 @@ public final class Crew implements Clone.Owner {
                 // A new clone would start a new conversation behind the person's back: they decide.
                 CloneInfo failed = ofRole.get(0).info();
                 throw new CrewException(ErrorCode.BRAIN_UNAVAILABLE, failed.slug() + " has failed: " + failed.failure(),
-                        "khlone reboot " + failed.slug() + ", or --who " + role + (w.brain() == null ? "" : "@" + w.brain())
+                        "khlone reboot " + failed.slug() + ", or " + naming + role + (w.brain() == null ? "" : "@" + w.brain())
                                 + "++ for a new clone");
             }
         }

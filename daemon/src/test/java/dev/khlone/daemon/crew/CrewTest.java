@@ -253,6 +253,9 @@ class CrewTest {
                     assertThat(e.reply("1").hint()).isEqualTo("khlone reboot foreman.1, or --who foreman++ for a new clone");
                 });
         assertThatThrownBy(() -> crew.submit(Mode.ASK, "anything", "foreman", false, false)).hasMessageStartingWith("foreman.1 has failed");
+        assertThatThrownBy(() -> crew.talk(null, new RecordingClient(), "t", 80, 24, false)).as("talk names a clone its own way")
+                .isInstanceOfSatisfying(CrewException.class, e -> assertThat(e.reply("1").hint())
+                        .isEqualTo("khlone reboot foreman.1, or khlone talk foreman++ for a new clone"));
         assertThat(crew.status(null)).extracting(CloneInfo::slug).containsExactly("foreman.1");
         assertThat(crew.submit(Mode.ACT, "fresh", "foreman++", false, false).cloneSlug()).isEqualTo("foreman.2");
     }
