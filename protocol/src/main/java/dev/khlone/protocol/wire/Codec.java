@@ -60,6 +60,11 @@ public final class Codec {
 
     private Codec() {}
 
+    /** The wire names this codec reads: one per message type. */
+    static java.util.Set<String> typeNames() {
+        return READERS.keySet();
+    }
+
     /** One frame: the message as a JSON object followed by {@code \n}. */
     public static byte[] encode(Message message) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);

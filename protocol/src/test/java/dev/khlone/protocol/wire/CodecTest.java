@@ -3,6 +3,7 @@ package dev.khlone.protocol.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.khlone.protocol.store.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,12 +37,50 @@ class CodecTest {
                 new StopRequest("3"),
                 new Ok("3"),
                 new ErrorReply("4", "bad-request", "nope", "do this"),
-                new ErrorReply(null, "frame-too-large", "too big", null));
+                new ErrorReply(null, "frame-too-large", "too big", null),
+                new TaskReport("12", TASK.interrupted("the brain exited with code 137").started(1_700_000_002_000L)),
+                new WatchRequest("13", "mechanic@codex", true),
+                new Watching("13", "mechanic.1", true),
+                new WatchEvent("13", "mechanic.1", new TranscriptEntry(1_700_000_003_000L, "t-1a2b",
+                        TranscriptEntry.Kind.TOOL, "{\"command\": \"ls\"}", "Bash", false)),
+                new WatchEvent("13", "mechanic.1", new TranscriptEntry(1_700_000_004_000L, null,
+                        TranscriptEntry.Kind.NOTE, "rebooted", null, true)),
+                new Notice("13", "mechanic.1 is talking with a person now"),
+                new Output("13", new byte[] {0x1b, '[', '2', 'J', 0, (byte) 0xff, '\n'}),
+                new TalkRequest("14", "foreman.1", 120, 40, true),
+                new Talking("14", "foreman.1"),
+                new InputRequest("15", "héllo\r".getBytes(StandardCharsets.UTF_8)),
+                new ResizeRequest("16", 100, 30),
+                new DetachRequest("17"),
+                new TalkEnded("14", "detached"));
         for (Message m : messages) {
             byte[] frame = Codec.encode(m);
             assertThat(frame[frame.length - 1]).isEqualTo((byte) '\n');
-            assertThat(Codec.decode(java.util.Arrays.copyOf(frame, frame.length - 1))).isEqualTo(m);
+            // Compared field by field: Output's and Input's bytes are arrays, which records compare by identity.
+            assertThat(Codec.decode(java.util.Arrays.copyOf(frame, frame.length - 1))).as(m.type())
+                    .usingRecursiveComparison().isEqualTo(m);
         }
+        assertThat(messages.stream().map(Object::getClass).distinct()).as("a sample of every message type")
+                .containsExactlyInAnyOrderElementsOf(messageTypes(Message.class));
+    }
+
+    @Test
+    void theRegistryReadsEveryMessageTypeByItsWireName() throws Exception {
+        List<Class<?>> types = messageTypes(Message.class);
+        List<String> names = new java.util.ArrayList<>();
+        for (Class<?> type : types) {
+            names.add((String) type.getField("TYPE").get(null));
+        }
+        assertThat(names).as("wire names are unique").doesNotHaveDuplicates();
+        assertThat(Codec.typeNames()).containsExactlyInAnyOrderElementsOf(names);
+    }
+
+    /** The records a sealed family of messages is made of. */
+    private static List<Class<?>> messageTypes(Class<?> family) {
+        if (!family.isSealed()) {
+            return List.of(family);
+        }
+        return java.util.Arrays.stream(family.getPermittedSubclasses()).flatMap(c -> messageTypes(c).stream()).toList();
     }
 
     @Test
