@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -41,6 +42,11 @@ import java.util.logging.Logger;
  * file is set aside and the crew rebuilt from the journal. A record of a task already accepted
  * that cannot be written (a full disk) is kept in memory and written, in order, as soon as the disk
  * takes it; a new task's first record that cannot be written refuses the task.
+ *
+ * <p>Three kinds of lock, none waiting on another: the journal (this object's monitor, held
+ * across its fsync), the crew file ({@code crewLock}), and one per clone's {@link Transcript}, so a
+ * brain's reader thread writing its transcript waits for no other clone and no fsync. (The class
+ * is over 300 lines: the journal's repair and its full-disk bookkeeping are one piece of state.)
  */
 public final class Store implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Store.class.getName());
@@ -76,8 +82,10 @@ public final class Store implements AutoCloseable {
     private final Deque<byte[]> unwritten = new ArrayDeque<>();
     /** Tasks with a record, written or kept: a record of any other task is its acceptance. */
     private final Set<String> accepted = new HashSet<>();
-    private final Map<String, FileChannel> transcriptFiles = new HashMap<>();
-    private final Map<String, Long> transcriptEnds = new HashMap<>();
+    /** Each clone's transcript, appended under its own lock: a brain's reader never waits on another clone or the journal. */
+    private final Map<String, Transcript> transcriptFiles = new ConcurrentHashMap<>();
+    /** Guards replacing the crew file, apart from the journal (this), whose fsync it need not wait for. */
+    private final Object crewLock = new Object();
 
     private Store(Opener opener, Path crewFile, Path journalFile, Path transcripts, FileChannel journal) throws IOException {
         this.opener = opener;
@@ -209,7 +217,13 @@ public final class Store implements AutoCloseable {
     }
 
     /** Replaces the crew file: written to a temp file, forced, then renamed over the old one. */
-    public synchronized void saveCrew(String hero, Map<String, Integer> indexes, List<CloneRecord> clones) throws IOException {
+    public void saveCrew(String hero, Map<String, Integer> indexes, List<CloneRecord> clones) throws IOException {
+        synchronized (crewLock) {
+            replaceCrew(hero, indexes, clones);
+        }
+    }
+
+    private void replaceCrew(String hero, Map<String, Integer> indexes, List<CloneRecord> clones) throws IOException {
         replace(crewFile, Codec.line(out -> out.number("version", 1).string("hero", hero)
                 .list("indexes", List.copyOf(indexes.entrySet()), (e, w) -> w.string("role", e.getKey()).number("index", e.getValue()))
                 .list("clones", clones, CloneRecord::write)));
@@ -269,7 +283,7 @@ public final class Store implements AutoCloseable {
      * Appends a whole line at {@code end} (cutting off anything after it first) and returns the new
      * end; a failed append is cut off again, so that no torn line glues onto the next one.
      */
-    private static long appendWhole(FileChannel ch, long end, byte[] line, boolean force) throws IOException {
+    static long appendWhole(FileChannel ch, long end, byte[] line, boolean force) throws IOException {
         try {
             if (ch.size() != end) {
                 ch.truncate(end);
@@ -293,16 +307,20 @@ public final class Store implements AutoCloseable {
     }
 
     /** Appends to a clone's transcript; a lost line costs a line of the log, not work, so it is not forced. */
-    public synchronized void transcript(String slug, TranscriptEntry entry) {
+    public void transcript(String slug, TranscriptEntry entry) {
         try {
-            FileChannel ch = transcriptFiles.get(slug);
-            if (ch == null) {
-                ch = opener.open(transcripts.resolve(slug + ".jsonl"), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
-                transcriptFiles.put(slug, ch);
-                transcriptEnds.put(slug, completeLength(ch));
+            Transcript transcript = transcriptFiles.get(slug);
+            if (transcript == null) {
+                synchronized (transcriptFiles) { // a clone's first line: opening is brief, and rare
+                    transcript = transcriptFiles.get(slug);
+                    if (transcript == null) {
+                        transcript = new Transcript(opener.open(transcripts.resolve(slug + ".jsonl"), StandardOpenOption.CREATE,
+                                StandardOpenOption.READ, StandardOpenOption.WRITE));
+                        transcriptFiles.put(slug, transcript);
+                    }
+                }
             }
-            transcriptEnds.put(slug, appendWhole(ch, transcriptEnds.get(slug), entry.toLine(), false));
+            transcript.append(entry.toLine());
         } catch (IOException e) {
             LOG.warning("could not append to the transcript of " + slug + ": " + e.getMessage());
         }
@@ -318,13 +336,13 @@ public final class Store implements AutoCloseable {
                     + ") and are lost; the tasks they changed are taken up from their last record on the next start");
         }
         journal.close();
-        for (FileChannel ch : transcriptFiles.values()) {
-            ch.close();
+        for (Transcript transcript : transcriptFiles.values()) {
+            transcript.close();
         }
     }
 
     /** The length of a JSON-lines file up to the end of its last complete line. */
-    private static long completeLength(FileChannel ch) throws IOException {
+    static long completeLength(FileChannel ch) throws IOException {
         ByteBuffer one = ByteBuffer.allocate(4096);
         long end = ch.size();
         while (end > 0) {

@@ -9,13 +9,18 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The store's files on a disk that can be filled up: while {@link #full}, a write takes a few
- * bytes and the next one fails with ENOSPC's message, as a real full disk tears a record.
+ * bytes and the next one fails with ENOSPC's message, as a real full disk tears a record. While
+ * {@link #slowForce} is shut, forcing a file to disk waits for it, as a busy disk's fsync does.
  */
 final class FullDisk implements Store.Opener {
     volatile boolean full;
+    volatile CountDownLatch slowForce = new CountDownLatch(0);
+    /** Opened when a force begins to wait on {@link #slowForce}. */
+    final CountDownLatch forcing = new CountDownLatch(1);
 
     @Override
     public FileChannel open(Path file, OpenOption... options) throws IOException {
@@ -49,6 +54,15 @@ final class FullDisk implements Store.Opener {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            try {
+                if (slowForce.getCount() > 0) {
+                    forcing.countDown();
+                }
+                slowForce.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while forcing", e);
+            }
             real.force(metaData);
         }
 

@@ -11,6 +11,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,6 +147,38 @@ class StoreTest {
         assertThat(journalLines()).hasSize(4);
         assertThat(journalLines().get(1)).contains("\"status\":\"active\"");
         assertThat(journalLines().get(2)).contains("\"status\":\"done\"");
+    }
+
+    @Test
+    void aClonesTranscriptLineNeverWaitsForTheJournalsFsyncNorTheCrewFile() throws Exception {
+        FullDisk disk = new FullDisk();
+        try (Store store = Store.open(tmp.resolve("zone.json"), tmp.resolve("tasks.jsonl"), tmp.resolve("transcripts"), disk)) {
+            store.load();
+            disk.slowForce = new CountDownLatch(1);
+            ExecutorService ownerThreads = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> journaling = ownerThreads.submit(() -> {
+                    store.journal(queued("t-1"), "claude");
+                    return null;
+                });
+                assertThat(disk.forcing.await(5, TimeUnit.SECONDS)).as("the journal is in its fsync").isTrue();
+                // Meanwhile a brain's reader writes its clone's line, and another clone's owner saves the crew.
+                CompletableFuture<Void> line = CompletableFuture.runAsync(() -> store.transcript("mechanic.1", note("meanwhile")));
+                Future<?> saving = ownerThreads.submit(() -> {
+                    store.saveCrew(null, Map.of(), List.of());
+                    return null;
+                });
+                line.get(5, TimeUnit.SECONDS);
+                saving.get(5, TimeUnit.SECONDS);
+                assertThat(journaling).isNotDone();
+                assertThat(Files.readString(tmp.resolve("transcripts/mechanic.1.jsonl"))).contains("meanwhile");
+                disk.slowForce.countDown();
+                journaling.get(5, TimeUnit.SECONDS);
+            } finally {
+                disk.slowForce.countDown();
+                ownerThreads.shutdownNow();
+            }
+        }
     }
 
     @Test
