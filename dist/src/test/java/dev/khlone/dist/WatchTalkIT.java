@@ -102,45 +102,25 @@ class WatchTalkIT {
 
     @Test
     void aConversationBegunInTalkIsTheOneTheNextTaskResumesAfterADaemonRestart() throws Exception {
-        tmux.open("talk", 120, 40, zone.dir, zone.shellEnv());
-        tmux.run("talk", "khlone talk; echo TALK-OVER-$((40+2))");
-        tmux.awaitScreen("talk", Map.of("claude", "Claude Code", "codex", "OpenAI Codex", "opencode", "Ask anything").get(brain), WAIT);
-        zone.model.enqueue(Reply.text("reply typed first, in the talk"));
-        typeUntilShown("typed first, in the talk");
-        tmux.keys("talk", "Enter");
-        tmux.awaitScreen("talk", "reply typed first, in the talk", WAIT);
+        talkFirst();
         tmux.keys("talk", "C-]");
         tmux.awaitScreen("talk", "TALK-OVER-42", WAIT);
 
         // The series the talk began is the clone's, in the crew file too, once the clone is back on its queue.
         awaitIdle();
         zone.ok("daemon", "restart");
-        zone.model.enqueue(Reply.text("reply to the task"));
-        assertThat(zone.ok("act", "--await", "the task after the talk").out()).isEqualTo("reply to the task\n");
-        List<RecordedRequest> turns = zone.model.turns();
-        assertThat(turns.get(turns.size() - 1).conversation().stream().map(RecordedRequest.Message::text))
-                .containsSubsequence("typed first, in the talk", "reply typed first, in the talk", "the task after the talk");
+        assertTheNextTaskResumesTheTalk();
     }
 
     @Test
     void aConversationBegunInATalkSurvivesTheDaemonKilledDuringTheTalk() throws Exception {
-        tmux.open("talk", 120, 40, zone.dir, zone.shellEnv());
-        tmux.run("talk", "khlone talk; echo TALK-OVER-$((40+2))");
-        tmux.awaitScreen("talk", Map.of("claude", "Claude Code", "codex", "OpenAI Codex", "opencode", "Ask anything").get(brain), WAIT);
-        zone.model.enqueue(Reply.text("reply typed first, in the talk"));
-        typeUntilShown("typed first, in the talk");
-        tmux.keys("talk", "Enter");
-        tmux.awaitScreen("talk", "reply typed first, in the talk", WAIT);
+        talkFirst();
 
         // The daemon dies with the talk still on: the next one learns from the brain what the talk began.
         long daemon = zone.khlone.daemonPid(zone.khlone.zone(zone.dir)).orElseThrow();
         ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
         tmux.awaitScreen("talk", "TALK-OVER-42", WAIT);
-        zone.model.enqueue(Reply.text("reply to the task"));
-        assertThat(zone.ok("act", "--await", "the task after the talk").out()).isEqualTo("reply to the task\n");
-        List<RecordedRequest> turns = zone.model.turns();
-        assertThat(turns.get(turns.size() - 1).conversation().stream().map(RecordedRequest.Message::text))
-                .containsSubsequence("typed first, in the talk", "reply typed first, in the talk", "the task after the talk");
+        assertTheNextTaskResumesTheTalk();
     }
 
     @Test
@@ -167,6 +147,26 @@ class WatchTalkIT {
         var r = zone.run("talk");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("khlone talk needs a terminal: its stdin is not one");
+    }
+
+    /** A talk whose first turn, typed in the clone's own TUI, begins the clone's conversation. */
+    private void talkFirst() {
+        tmux.open("talk", 120, 40, zone.dir, zone.shellEnv());
+        tmux.run("talk", "khlone talk; echo TALK-OVER-$((40+2))");
+        tmux.awaitScreen("talk", Map.of("claude", "Claude Code", "codex", "OpenAI Codex", "opencode", "Ask anything").get(brain), WAIT);
+        zone.model.enqueue(Reply.text("reply typed first, in the talk"));
+        typeUntilShown("typed first, in the talk");
+        tmux.keys("talk", "Enter");
+        tmux.awaitScreen("talk", "reply typed first, in the talk", WAIT);
+    }
+
+    /** The next task's turn carries what was said in {@link #talkFirst}'s talk. */
+    private void assertTheNextTaskResumesTheTalk() {
+        zone.model.enqueue(Reply.text("reply to the task"));
+        assertThat(zone.ok("act", "--await", "the task after the talk").out()).isEqualTo("reply to the task\n");
+        List<RecordedRequest> turns = zone.model.turns();
+        assertThat(turns.get(turns.size() - 1).conversation().stream().map(RecordedRequest.Message::text))
+                .containsSubsequence("typed first, in the talk", "reply typed first, in the talk", "the task after the talk");
     }
 
     private void awaitIdle() throws InterruptedException {

@@ -119,18 +119,34 @@ public final class KhloneHarness implements AutoCloseable {
 
     /** Runs a prepared command to the end, stdin closed, and returns what it did. */
     public static Result run(ProcessBuilder pb) {
+        Result r = run(pb, COMMAND_TIMEOUT);
+        if (r.exitCode() == NO_ANSWER) {
+            throw new AssertionError("command did not finish in " + COMMAND_TIMEOUT + ": " + pb.command());
+        }
+        return r;
+    }
+
+    /** The exit code {@link #run(ProcessBuilder, Duration)} reports for a command it had to kill. */
+    public static final int NO_ANSWER = -1;
+
+    /**
+     * Runs a prepared command, stdin closed, for at most {@code timeout}: one still running then is
+     * killed and reported as exit {@link #NO_ANSWER}, with what it had said.
+     */
+    public static Result run(ProcessBuilder pb, Duration timeout) {
         try {
             Path out = Files.createTempFile("khl-out", ".txt");
             Path err = Files.createTempFile("khl-err", ".txt");
             try {
                 Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                         .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new AssertionError("command did not finish in " + COMMAND_TIMEOUT + ": " + pb.command());
+                boolean ended = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (!ended) {
+                    p.destroyForcibly().waitFor();
                 }
-                return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
+                String said = Files.readString(err, StandardCharsets.UTF_8);
+                return new Result(ended ? p.exitValue() : NO_ANSWER, Files.readString(out, StandardCharsets.UTF_8),
+                        ended ? said : said + "(no answer within " + timeout.toSeconds() + " s)\n");
             } finally {
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);

@@ -5,9 +5,7 @@ import dev.khlone.protocol.json.Json;
 import dev.khlone.protocol.zone.Zone;
 import dev.khlone.testkit.KhloneHarness;
 import dev.khlone.testkit.KhloneHarness.Result;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A zone with the real claude as its hero against the fake model, driven by the installed
@@ -50,32 +47,9 @@ final class StormZone implements AutoCloseable {
         brain.model.otherwise(Work.model(sideEffects, pause));
     }
 
-    /** {@code khlone args...}; a command that does not end within {@link #COMMAND_TIMEOUT} is killed and reported as exit -1. */
+    /** {@code khlone args...}; a command that does not end within {@link #COMMAND_TIMEOUT} is killed and reported as {@link KhloneHarness#NO_ANSWER}. */
     Result run(String... args) {
-        try {
-            Path out = Files.createTempFile(brain.khlone.root(), "out", ".txt");
-            Path err = Files.createTempFile(brain.khlone.root(), "err", ".txt");
-            try {
-                Process p = brain.khlone.command(brain.dir, args)
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                boolean ended = p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                if (!ended) {
-                    p.destroyForcibly().waitFor();
-                }
-                String said = Files.readString(err, StandardCharsets.UTF_8);
-                return new Result(ended ? p.exitValue() : -1, Files.readString(out, StandardCharsets.UTF_8),
-                        ended ? said : said + "(no answer within " + COMMAND_TIMEOUT.toSeconds() + " s)\n");
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return KhloneHarness.run(brain.khlone.command(brain.dir, args), COMMAND_TIMEOUT);
     }
 
     /** {@code khlone act args...}: the task's id if it was accepted; anything else is a client failure. */
@@ -178,7 +152,7 @@ final class StormZone implements AutoCloseable {
                 Result r = run("status", "--task", id, "--json");
                 if (r.exitCode() == 0) {
                     ends.put(id, Json.parseObject(r.out()));
-                } else if (r.exitCode() == -1) {
+                } else if (r.exitCode() == KhloneHarness.NO_ANSWER) {
                     break; // the daemon does not answer: asking about the next one would not help
                 }
             }
