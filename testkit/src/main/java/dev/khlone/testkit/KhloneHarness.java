@@ -182,19 +182,7 @@ public final class KhloneHarness implements AutoCloseable {
 
     /** Waits until the process is gone, for up to {@code timeout}; true if it is. */
     public static boolean awaitExit(long pid, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!running(pid)) {
-                return true;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return !running(pid);
+        return Await.within(timeout, () -> !running(pid));
     }
 
     /** Alive and not a zombie. */

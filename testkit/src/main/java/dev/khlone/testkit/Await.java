@@ -1,0 +1,67 @@
+package dev.khlone.testkit;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The one way tests wait for something to become true: poll a condition until it holds or a
+ * deadline passes, then fail naming what was awaited. Tests wait for the event they mean with
+ * this instead of sleeping and hoping.
+ */
+public final class Await {
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    private Await() {}
+
+    /** Waits until {@code condition} holds; fails with {@code what} after {@code timeout}. */
+    public static void until(Duration timeout, String what, BooleanSupplier condition) {
+        value(timeout, what, () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty());
+    }
+
+    /**
+     * Waits until {@code probe} gives a value and returns it; fails with {@code what} after
+     * {@code timeout}. A probe that throws counts as "not yet" (a file not written yet, a
+     * daemon not listening yet); the last exception is the failure's cause.
+     */
+    public static <T> T value(Duration timeout, String what, Callable<Optional<T>> probe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (true) {
+            try {
+                Optional<T> value = probe.call();
+                if (value.isPresent()) {
+                    return value.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + what, e);
+            } catch (Exception e) {
+                last = e;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError("waited " + timeout.toMillis() + " ms for " + what + ", in vain", last);
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    /** True as soon as {@code condition} holds, false if it still does not after {@code timeout}. */
+    public static boolean within(Duration timeout, BooleanSupplier condition) {
+        try {
+            until(timeout, "a condition", condition);
+            return true;
+        } catch (AssertionError e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            return false;
+        }
+    }
+}
