@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import dev.khlone.daemon.DaemonProcess;
 import dev.khlone.daemon.store.Store;
 import dev.khlone.protocol.Processes;
 import dev.khlone.protocol.brain.Brain;
@@ -12,7 +13,8 @@ import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Mode;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import dev.khlone.protocol.zone.Zone;
-import dev.khlone.protocol.zone.ZoneKey;
+import dev.khlone.protocol.zone.Locations;
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.SmallDisk;
 import dev.khlone.testkit.fakebrain.FakeBrain;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +36,10 @@ class CrewTest {
 
     @TempDir
     Path tmp;
+    Locations locations;
     Zone zone;
+    /** The zone's state dir. */
+    Path state;
     FakeBrain brain;
     Crew crew;
     Store store;
@@ -42,21 +48,39 @@ class CrewTest {
     void setUp() throws Exception {
         Path root = Files.createDirectory(tmp.resolve("zone"));
         Files.writeString(root.resolve("khlone.yml"), "hero: foreman@fake\nbrains:\n  quick:\n    brain: fake\n    model: m1\n");
-        zone = Zone.at(root, ZoneKey.in(tmp));
+        locations = new Locations(tmp.resolve("home"), tmp.resolve("s"));
+        zone = locations.zoneAt(root);
+        state = locations.zoneDir(zone);
         brain = FakeBrain.persistent(tmp.resolve("brain"));
         crew = open();
     }
 
     private Crew open() throws Exception {
-        store = Store.open(tmp.resolve("state/zone.json"), tmp.resolve("state/tasks.jsonl"), tmp.resolve("state/transcripts"));
+        store = Store.open(locations.crewFile(zone), locations.taskJournal(zone), locations.transcripts(zone));
         Map<String, Brain> brains = Map.of("fake", brain);
         return Crew.restore(zone, store, brains, System.getenv());
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        crew.shutdown();
-        store.close();
+        if (crew != null) {
+            crew.shutdown();
+            store.close();
+        }
+    }
+
+    /**
+     * The daemon in a process of its own on this test's state, in place of the crew in this JVM,
+     * for a test to kill with -9: what it leaves is then what a real death leaves.
+     */
+    private DaemonProcess daemon() throws Exception {
+        if (crew != null) {
+            crew.shutdown();
+            store.close();
+            crew = null;
+        }
+        return DaemonProcess.start(locations, zone, Map.of("FAKE_BRAIN_HOME", tmp.resolve("brain").toString()),
+                tmp.resolve("daemon.log"));
     }
 
     private TaskInfo act(String prompt) throws CrewException {
@@ -174,7 +198,7 @@ class CrewTest {
         assertThat(done.attempts()).isEqualTo(2);
         assertThat(done.result()).isEqualTo("slept 2: slow");
         assertThat(crew.status(null).get(0).pid()).isNotEqualTo(pid);
-        long ends = Files.readAllLines(tmp.resolve("state/tasks.jsonl")).stream()
+        long ends = Files.readAllLines(state.resolve("tasks.jsonl")).stream()
                 .filter(l -> l.contains(slow.id()) && l.contains("\"status\":\"done\"")).count();
         assertThat(ends).as("the task ended once").isEqualTo(1);
     }
@@ -281,10 +305,10 @@ class CrewTest {
     void aToolChildThatLeftTheBrainsSessionIsEndedByTheNextDaemonBeforeTheTaskRunsAgain() throws Exception {
         Path file = tmp.resolve("side-effect");
         String prompt = "escape 2 3 " + file;
-        TaskInfo task = act(prompt);
+        DaemonProcess dying = daemon();
+        TaskInfo task = dying.submit(null, prompt);
         long escapee = awaitEscapee(file);
-        crew.abandon(); // as a daemon killed with -9 would: its brain and the brain's children go on
-        store.close();
+        dying.kill(); // its brain and the brain's children go on
 
         crew = open();
         assertThat(Processes.running(escapee)).as("the first attempt's child is gone before the task runs again").isFalse();
@@ -298,14 +322,15 @@ class CrewTest {
     @Test
     void aTaskThatRanWhenTheDaemonDiedThreeTimesFailsInsteadOfRunningAgain() throws Exception {
         String prompt = "sleep 30 a task that takes its daemon down";
-        TaskInfo task = act(prompt);
+        TaskInfo task = null;
         for (int run = 1; run <= Clone.MAX_INTERRUPTIONS; run++) {
-            awaitActive(task);
-            awaitHistory(prompt, run);
-            crew.abandon();
-            store.close();
-            crew = open();
+            DaemonProcess dying = daemon();
+            task = task == null ? dying.submit(null, prompt) : task;
+            awaitActive(dying, task);
+            awaitHistory(dying, prompt, run);
+            dying.kill();
         }
+        crew = open();
         TaskInfo end = ended(crew.task(task.id()).orElseThrow());
         assertThat(end.status()).isEqualTo(Status.FAILED);
         assertThat(end.error()).isEqualTo("interrupted 3 times: the daemon died during it; the daemon died during it;"
@@ -344,16 +369,16 @@ class CrewTest {
 
     @Test
     void aNewCrewOnTheSameStateRunsWhatWasQueuedAndRunningNoneLostNoneTwice() throws Exception {
-        TaskInfo running = act("sleep 3 interrupted by the daemon's death");
-        TaskInfo q1 = act("one");
-        TaskInfo q2 = act("two");
-        awaitActive(running);
-        awaitHistory("sleep 3 interrupted by the daemon's death");
-        String series = crew.status(null).get(0).series();
-        long oldPid = crew.status(null).get(0).pid();
+        DaemonProcess dying = daemon();
+        TaskInfo running = dying.submit(null, "sleep 3 interrupted by the daemon's death");
+        TaskInfo q1 = dying.submit(null, "one");
+        TaskInfo q2 = dying.submit(null, "two");
+        awaitActive(dying, running);
+        awaitHistory(dying, "sleep 3 interrupted by the daemon's death", 1);
+        String series = dying.clones().get(0).series();
+        long oldPid = dying.clones().get(0).pid();
         // A daemon killed with -9 leaves its brain running; the next one ends it.
-        crew.abandon();
-        store.close();
+        dying.kill();
         assertThat(Processes.running(oldPid)).isTrue();
 
         crew = open();
@@ -391,7 +416,7 @@ class CrewTest {
         Brain other = FakeBrain.persistent(tmp.resolve("other"));
         crew.shutdown();
         store.close();
-        store = Store.open(tmp.resolve("state/zone.json"), tmp.resolve("state/tasks.jsonl"), tmp.resolve("state/transcripts"));
+        store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
         crew = Crew.restore(zone, store, Map.of("fake", brain, "other", renamed(other, "other")), System.getenv());
         ended(act("hi"));
         assertThatThrownBy(() -> crew.submit(Mode.ACT, "x", "foreman.1@other", false, false))
@@ -440,15 +465,15 @@ class CrewTest {
     void theCrewFileKeepsTheProfileNameNotItsSecretsAndARestoredCloneGetsTheSettingsFromKhloneYml() throws Exception {
         Files.writeString(zone.root().resolve("khlone.yml"),
                 "hero: foreman@fake\nbrains:\n  keyed:\n    brain: fake\n    env: {FAKE_API_KEY: sk-secret-7f3a}\n");
-        TaskInfo first = crew.submit(Mode.ACT, "env FAKE_API_KEY", "mechanic@keyed", false, false);
-        assertThat(ended(first).result()).isEqualTo("FAKE_API_KEY is set (14 chars)");
-        TaskInfo queued = crew.submit(Mode.ACT, "sleep 30 keep it busy", "mechanic.1", false, false);
-        TaskInfo after = crew.submit(Mode.ACT, "env FAKE_API_KEY", "mechanic.1", false, false);
-        awaitActive(queued);
-        crew.abandon();
-        store.close();
-        assertThat(secretIn(tmp.resolve("state"))).as("no file of the state holds the key").isEmpty();
-        assertThat(Files.readString(tmp.resolve("state/zone.json"))).contains("\"profile\":\"keyed\"");
+        DaemonProcess dying = daemon();
+        TaskInfo first = dying.submit("mechanic@keyed", "env FAKE_API_KEY");
+        assertThat(ended(dying, first).result()).isEqualTo("FAKE_API_KEY is set (14 chars)");
+        TaskInfo queued = dying.submit("mechanic.1", "sleep 30 keep it busy");
+        TaskInfo after = dying.submit("mechanic.1", "env FAKE_API_KEY");
+        awaitActive(dying, queued);
+        dying.kill();
+        assertThat(secretIn(state)).as("no file of the state holds the key").isEmpty();
+        assertThat(Files.readString(state.resolve("zone.json"))).contains("\"profile\":\"keyed\"");
 
         Files.writeString(zone.root().resolve("khlone.yml"),
                 "hero: foreman@fake\nbrains:\n  keyed:\n    brain: fake\n    env: {FAKE_API_KEY: sk-rotated-9b1c-22}\n");
@@ -458,45 +483,45 @@ class CrewTest {
                 .isEqualTo("FAKE_API_KEY is set (18 chars)");
         assertThat(crew.status("mechanic@keyed")).extracting(CloneInfo::slug).containsExactly("mechanic.1");
 
-        TaskInfo later = crew.submit(Mode.ACT, "sleep 30 busy again", "mechanic.1", false, false);
-        TaskInfo last = crew.submit(Mode.ACT, "env FAKE_API_KEY", "mechanic.1", false, false);
-        awaitActive(later);
-        crew.abandon();
-        store.close();
+        dying = daemon();
+        TaskInfo later = dying.submit("mechanic.1", "sleep 30 busy again");
+        TaskInfo last = dying.submit("mechanic.1", "env FAKE_API_KEY");
+        awaitActive(dying, later);
+        dying.kill();
         Files.writeString(zone.root().resolve("khlone.yml"), "hero: foreman@fake\n");
         crew = open();
         crew.cancel(later.id());
         assertThat(ended(crew.task(last.id()).orElseThrow()).result()).as("the alias is gone: the plain brain")
                 .isEqualTo("FAKE_API_KEY is unset");
-        assertThat(Files.readString(tmp.resolve("state/transcripts/mechanic.1.jsonl")))
+        assertThat(Files.readString(state.resolve("transcripts/mechanic.1.jsonl")))
                 .contains("the brain alias keyed is no longer in khlone.yml; mechanic.1 runs plain fake");
-        assertThat(secretIn(tmp.resolve("state"))).isEmpty();
+        assertThat(secretIn(state)).isEmpty();
     }
 
     @Test
     void aCrewFileOfAnOlderKhloneWithSecretsLoadsAndLosesThemOnTheNextSave() throws Exception {
         crew.shutdown();
         store.close();
-        Files.writeString(tmp.resolve("state/zone.json"), "{\"version\":1,\"hero\":\"foreman.1\",\"indexes\":"
+        Files.writeString(state.resolve("zone.json"), "{\"version\":1,\"hero\":\"foreman.1\",\"indexes\":"
                 + "[{\"role\":\"foreman\",\"index\":1}],\"clones\":[{\"slug\":\"foreman.1\",\"role\":\"foreman\","
                 + "\"index\":1,\"brain\":\"fake\",\"model\":\"m1\",\"args\":[],\"env\":[{\"name\":\"FAKE_API_KEY\","
                 + "\"value\":\"sk-secret-7f3a\"}],\"seriesStarted\":false,\"queue\":[]}]}\n");
         crew = open();
         assertThat(ended(act("hello again")).cloneSlug()).isEqualTo("foreman.1");
-        assertThat(secretIn(tmp.resolve("state"))).isEmpty();
+        assertThat(secretIn(state)).isEmpty();
     }
 
     @Test
     void anUnreadableCrewFileIsSetAsideAndTheCrewIsRebuiltFromTheJournalWithItsQueuedWork() throws Exception {
-        TaskInfo running = act("sleep 3 interrupted");
-        TaskInfo queued = act("queued for the hero");
-        TaskInfo quick = crew.submit(Mode.ACT, "sleep 3 on quick", "mechanic@quick", false, false);
-        TaskInfo behind = crew.submit(Mode.ACT, "queued for the mechanic", "mechanic.1", false, false);
-        awaitActive(running);
-        awaitActive(quick);
-        crew.abandon();
-        store.close();
-        Files.writeString(tmp.resolve("state/zone.json"), "{\"clones\": [garbage");
+        DaemonProcess dying = daemon();
+        TaskInfo running = dying.submit(null, "sleep 3 interrupted");
+        TaskInfo queued = dying.submit(null, "queued for the hero");
+        TaskInfo quick = dying.submit("mechanic@quick", "sleep 3 on quick");
+        TaskInfo behind = dying.submit("mechanic.1", "queued for the mechanic");
+        awaitActive(dying, running);
+        awaitActive(dying, quick);
+        dying.kill();
+        Files.writeString(state.resolve("zone.json"), "{\"clones\": [garbage");
 
         crew = open();
         assertThat(ended(crew.task(queued.id()).orElseThrow()).result()).isEqualTo("echo: queued for the hero");
@@ -506,19 +531,19 @@ class CrewTest {
         assertThat(crew.status("@quick")).as("the profile came from the journal").extracting(CloneInfo::slug)
                 .containsExactly("mechanic.1");
         assertThat(crew.submit(Mode.ACT, "x", "mechanic++", false, false).cloneSlug()).isEqualTo("mechanic.2");
-        try (var files = Files.list(tmp.resolve("state"))) {
+        try (var files = Files.list(state)) {
             assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("zone.json.damaged-"));
         }
     }
 
     @Test
     void aCrewFileMovedAwayLeavesNoQueuedTaskBehind() throws Exception {
-        TaskInfo running = act("sleep 2 running");
-        TaskInfo queued = act("still wanted");
-        awaitActive(running);
-        crew.abandon();
-        store.close();
-        Files.delete(tmp.resolve("state/zone.json"));
+        DaemonProcess dying = daemon();
+        TaskInfo running = dying.submit(null, "sleep 2 running");
+        TaskInfo queued = dying.submit(null, "still wanted");
+        awaitActive(dying, running);
+        dying.kill();
+        Files.delete(state.resolve("zone.json"));
         crew = open();
         assertThat(ended(crew.task(queued.id()).orElseThrow()).result()).isEqualTo("echo: still wanted");
         assertThat(ended(crew.task(running.id()).orElseThrow()).status()).isEqualTo(Status.DONE);
@@ -578,7 +603,7 @@ class CrewTest {
         try (var files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).filter(f -> {
                 try {
-                    return Files.readString(f).contains("sk-secret-7f3a");
+                    return new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1).contains("sk-secret-7f3a");
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -619,7 +644,7 @@ class CrewTest {
     void aTurnThatSaysNothingForTheTimeoutFailsWithTheReasonAndTheBrainIsRestarted() throws Exception {
         crew.shutdown();
         store.close();
-        store = Store.open(tmp.resolve("state/zone.json"), tmp.resolve("state/tasks.jsonl"), tmp.resolve("state/transcripts"));
+        store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
         env.put("KHLONE_TURN_TIMEOUT", "1");
         crew = Crew.restore(zone, store, Map.of("fake", brain), env);
@@ -643,6 +668,21 @@ class CrewTest {
             }
             Thread.sleep(10);
         }
+    }
+
+    private static void awaitActive(DaemonProcess daemon, TaskInfo task) {
+        Await.until(WAIT, task.id() + " running", () -> daemon.task(task.id()).status() == Status.ACTIVE);
+    }
+
+    /** Waits until the daemon's hero's brain has begun {@code prompt} {@code times} times. */
+    private void awaitHistory(DaemonProcess daemon, String prompt, int times) {
+        Await.until(WAIT, "the brain to begin " + prompt + " " + times + " times", () ->
+                brain.history(daemon.clones().get(0).series()).stream().filter(prompt::equals).count() >= times);
+    }
+
+    private static TaskInfo ended(DaemonProcess daemon, TaskInfo task) {
+        return Await.value(WAIT, task.id() + " to end",
+                () -> Optional.of(daemon.task(task.id())).filter(t -> t.status().ended()));
     }
 
     /** The same fake brain under another name. */

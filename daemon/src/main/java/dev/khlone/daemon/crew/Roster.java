@@ -1,0 +1,252 @@
+package dev.khlone.daemon.crew;
+
+import dev.khlone.daemon.brain.BrainHandle;
+import dev.khlone.daemon.store.CloneRecord;
+import dev.khlone.protocol.brain.Brain;
+import dev.khlone.protocol.brain.Environment;
+import dev.khlone.protocol.brain.Options;
+import dev.khlone.protocol.brain.Preflight;
+import dev.khlone.protocol.brain.Series;
+import dev.khlone.protocol.crew.Who;
+import dev.khlone.protocol.wire.CloneInfo;
+import dev.khlone.protocol.wire.ErrorCode;
+import dev.khlone.protocol.zone.Zone;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Who is in the crew: the clones by slug, the last index of each role, and how a {@code --who}
+ * finds a clone or enrolls one. Its monitor guards the clones and the indexes; a brain's
+ * preflight (which reads its credential files) runs outside it, and so does every wait on a clone.
+ */
+final class Roster {
+    private static final Logger LOG = Logger.getLogger(Roster.class.getName());
+
+    private final Zone zone;
+    private final Map<String, Brain> brains;
+    private final Map<String, String> env;
+    private final Clone.Owner owner;
+    private final TaskBook book;
+    private final ScheduledExecutorService timers;
+    private final Duration turnTimeout;
+
+    // Guarded by this.
+    private final Map<String, Clone> clones = new LinkedHashMap<>();
+    private final Map<String, Integer> indexes;
+    private boolean closed;
+
+    /** What the crew file keeps of the roster. */
+    record Saved(Map<String, Integer> indexes, List<CloneRecord> clones) {}
+
+    Roster(Zone zone, Map<String, Brain> brains, Map<String, String> env, Clone.Owner owner, TaskBook book,
+           ScheduledExecutorService timers, Duration turnTimeout, Map<String, Integer> indexes) {
+        this.zone = zone;
+        this.brains = brains;
+        this.env = env;
+        this.owner = owner;
+        this.book = book;
+        this.timers = timers;
+        this.turnTimeout = turnTimeout;
+        this.indexes = new LinkedHashMap<>(indexes);
+    }
+
+    /** Puts back a clone the state dir had; it boots with the rest of the crew. */
+    void restore(RestorePlan.Member m) {
+        Brain brain = brains.get(m.profile().brain());
+        Clone clone = clone(m.slug(), m.role(), m.index(), brain, m.profile(), m.series() == null ? brain.newSeries() : m.series());
+        if (m.talkSinceMs() > 0) {
+            clone.talkedSince(Instant.ofEpochMilli(m.talkSinceMs()));
+        }
+        clone.restore(m.work(), m.inputTokens(), m.outputTokens(), m.costUsd(), m.failure()); // waits for its owner thread
+        synchronized (this) {
+            clones.put(m.slug(), clone);
+        }
+    }
+
+    /** The clone {@code slug}, or null. */
+    synchronized Clone get(String slug) {
+        return clones.get(slug);
+    }
+
+    synchronized List<Clone> all() {
+        return List.copyOf(clones.values());
+    }
+
+    synchronized Clone existing(String slug) throws CrewException {
+        Clone c = clones.get(slug);
+        if (c == null) {
+            throw new CrewException(ErrorCode.UNKNOWN_CLONE, "there is no clone " + slug, hint(clones.values()));
+        }
+        return c;
+    }
+
+    synchronized Clone remove(String slug) throws CrewException {
+        Clone c = existing(slug);
+        clones.remove(slug);
+        return c;
+    }
+
+    /** Enrolls no more; returns the clones, for a daemon that stops. */
+    synchronized List<Clone> close() {
+        closed = true;
+        return List.copyOf(clones.values());
+    }
+
+    /** The hero's slug, once a clone of {@code heroRole} has been enrolled. */
+    synchronized String hero(String heroRole) {
+        return clones.values().stream().filter(c -> c.role.equals(heroRole)).map(c -> c.slug).findFirst().orElse(null);
+    }
+
+    synchronized Saved saved() {
+        return new Saved(Map.copyOf(indexes), clones.values().stream().map(Clone::record).toList());
+    }
+
+    /** What tags the processes of a clone's brain: the zone's id is unique to its root, a slug is never reused in a zone. */
+    String marker(String slug) {
+        return zone.id() + "/" + slug;
+    }
+
+    /** The clones {@code w} names; {@code who} is how the user wrote it. */
+    List<Clone> matching(Who w, String who, ZoneConfig config) throws CrewException {
+        String role = w.role() == null ? null : config.role(w.role());
+        ZoneConfig.Profile asked = w.brain() == null ? null : config.profile(w.brain());
+        List<Clone> all = all();
+        List<Clone> matching = all.stream()
+                .filter(c -> role == null || c.role.equals(role))
+                .filter(c -> w.index() == null || c.index == w.index())
+                .filter(c -> fits(c, asked, w.index() != null))
+                .toList();
+        if (matching.isEmpty()) {
+            throw new CrewException(ErrorCode.UNKNOWN_CLONE, "no clone is " + who, hint(all));
+        }
+        return matching;
+    }
+
+    /** The clone {@code w} names, enrolled if need be; {@code naming} is how the command at hand names a new one in hints. */
+    Clone resolve(Who w, ZoneConfig config, String naming) throws CrewException {
+        String role = w.role() == null ? config.heroRole() : config.role(w.role());
+        ZoneConfig.Profile asked = w.brain() == null ? null : config.profile(w.brain());
+        if (asked != null && !brains.containsKey(asked.brain())) {
+            throw new CrewException(ErrorCode.UNKNOWN_BRAIN, "there is no brain called " + w.brain(),
+                    "known brains: " + String.join(", ", brains.keySet())
+                            + (config.brainAliases().isEmpty() ? "" : "; aliases in khlone.yml: "
+                            + String.join(", ", config.brainAliases().keySet())));
+        }
+        ZoneConfig.Profile profile = asked != null ? asked : config.profile(config.heroBrain());
+        synchronized (this) {
+            Clone found = find(w, role, asked, naming);
+            if (found != null) {
+                return found;
+            }
+        }
+        Brain brain = preflight(profile);
+        synchronized (this) {
+            // Another request may have enrolled a clone that fits while the brain was checked.
+            Clone found = find(w, role, asked, naming);
+            return found != null ? found : enroll(role, profile, brain);
+        }
+    }
+
+    /** An existing clone for {@code w}, or null if one is to be enrolled. */
+    private Clone find(Who w, String role, ZoneConfig.Profile asked, String naming) throws CrewException {
+        if (w.exact()) {
+            Clone c = clones.get(role + "." + w.index());
+            if (c == null) {
+                boolean roleKnown = clones.values().stream().anyMatch(x -> x.role.equals(role));
+                throw new CrewException(ErrorCode.UNKNOWN_CLONE, roleKnown ? "there is no clone " + role + "." + w.index()
+                        : "no clone has the role " + role, hint(clones.values()));
+            }
+            if (asked != null && !c.brain().equals(asked.brain())) {
+                throw new CrewException(ErrorCode.BRAIN_MISMATCH, c.slug + " runs " + c.brain() + ", not " + asked.brain(),
+                        "a clone's brain never changes; enroll another: --who " + role + "@" + w.brain() + "++");
+            }
+            return c;
+        }
+        if (w.enroll()) {
+            return null;
+        }
+        List<Clone> ofRole = clones.values().stream()
+                .filter(c -> c.role.equals(role))
+                .filter(c -> fits(c, asked, false))
+                .toList();
+        Optional<Clone> fit = ofRole.stream()
+                .filter(c -> c.info().state() != CloneInfo.State.FAILED)
+                .min(Comparator.comparingInt(c -> c.info().queue().size() + (c.info().task() == null ? 0 : 1)));
+        if (fit.isPresent()) {
+            return fit.get();
+        }
+        if (!ofRole.isEmpty()) {
+            // A new clone would start a new conversation behind the person's back: they decide.
+            CloneInfo failed = ofRole.get(0).info();
+            throw new CrewException(ErrorCode.BRAIN_UNAVAILABLE, failed.slug() + " has failed: " + failed.failure(),
+                    "khlone reboot " + failed.slug() + ", or " + naming + role + (w.brain() == null ? "" : "@" + w.brain())
+                            + "++ for a new clone");
+        }
+        return null;
+    }
+
+    /**
+     * Whether a clone answers {@code @name}: a clone named exactly ({@code mechanic.2@claude}) if
+     * it runs that brain; otherwise only a clone of that very profile, so that {@code @opus} never
+     * lands on a claude clone with other settings, nor {@code @claude} on an {@code opus} one.
+     */
+    private static boolean fits(Clone c, ZoneConfig.Profile asked, boolean exact) {
+        return asked == null || (exact ? c.brain().equals(asked.brain()) : c.profile.name().equals(asked.name()));
+    }
+
+    /** The brain a new clone of {@code profile} runs, if it can run here. */
+    private Brain preflight(ZoneConfig.Profile profile) throws CrewException {
+        Brain brain = brains.get(profile.brain());
+        if (brain == null) {
+            throw new CrewException(ErrorCode.UNKNOWN_BRAIN, "there is no brain called " + profile.brain(),
+                    "known brains: " + String.join(", ", brains.keySet()));
+        }
+        Preflight preflight = brain.check(options(profile));
+        if (!preflight.ok()) {
+            throw new CrewException(ErrorCode.BRAIN_UNAVAILABLE, preflight.problem(), preflight.hint());
+        }
+        return brain;
+    }
+
+    private Clone enroll(String role, ZoneConfig.Profile profile, Brain brain) throws CrewException {
+        if (closed) {
+            throw new CrewException(ErrorCode.SHUTTING_DOWN, "the daemon is stopping", "try again once it has stopped");
+        }
+        int index = Math.max(indexes.getOrDefault(role, 0),
+                clones.values().stream().filter(c -> c.role.equals(role)).mapToInt(c -> c.index).max().orElse(0)) + 1;
+        String slug = role + "." + index;
+        Clone clone = clone(slug, role, index, brain, profile, brain.newSeries());
+        clones.put(slug, clone);
+        indexes.put(role, index);
+        LOG.info("enrolled " + slug + " on " + brain.name());
+        clone.boot();
+        return clone;
+    }
+
+    private Clone clone(String slug, String role, int index, Brain brain, ZoneConfig.Profile profile, Series series) {
+        BrainHandle handle = new BrainHandle(slug, marker(slug), brain, series, options(profile));
+        book.runs(slug, profile.name());
+        return new Clone(slug, role, index, profile, handle, owner, timers, turnTimeout);
+    }
+
+    private Options options(ZoneConfig.Profile profile) {
+        Map<String, String> vars = new HashMap<>(env);
+        vars.putAll(profile.env());
+        return new Options(zone.root(), profile.model(), profile.args(), new Environment(vars));
+    }
+
+    static String hint(Collection<Clone> all) {
+        return all.isEmpty() ? "the crew is empty: khlone act \"...\" enrolls the hero"
+                : "the crew: " + all.stream().map(c -> c.slug + " (" + c.brain() + ")").collect(Collectors.joining(", "));
+    }
+}
