@@ -31,6 +31,10 @@ import java.util.logging.Logger;
  * The zone's clones and their tasks, as the request handlers see them. Who the clones are is the
  * {@link Roster}'s, the tasks and their awaiters the {@link TaskBook}'s; the crew answers requests
  * across both, and takes the clones' changes to the journal, the crew file and the transcripts.
+ *
+ * <p>Over 300 lines: it is the one door of twelve requests, each a few lines joining the roster,
+ * the task book and a clone's answer; what they share (waiting for an answer, khlone.yml, the
+ * wording of errors) stays here so that each stays short.
  */
 public final class Crew {
     private static final Logger LOG = Logger.getLogger(Crew.class.getName());

@@ -1,0 +1,104 @@
+package dev.khlone.daemon.crew;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.khlone.daemon.store.Store;
+import dev.khlone.protocol.wire.TaskInfo;
+import dev.khlone.protocol.wire.TaskInfo.Mode;
+import dev.khlone.protocol.wire.TaskInfo.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The record of every task and who waits for which, on a real journal, without clones. */
+class TaskBookTest {
+    @TempDir
+    Path tmp;
+    Store store;
+    TaskBook book;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = Store.open(tmp.resolve("zone.json"), tmp.resolve("tasks.jsonl"), tmp.resolve("transcripts"));
+        book = new TaskBook(store, tmp, Map.of());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        store.close();
+    }
+
+    @Test
+    void anEndIsJournaledWithTheClonesProfileBeforeItsAwaitersHearOfItAndAnAwaiterAfterTheEndHearsAtOnce() throws Exception {
+        book.runs("mechanic.1", "quick");
+        TaskInfo task = book.open("mechanic.1", Mode.ACT, "fix it", 1);
+        book.taskChanged(task);
+        List<String> heard = new CopyOnWriteArrayList<>();
+        book.await(task.id(), null, t -> heard.add(journal() + " | " + t.status()), e -> heard.add("not: " + e.getMessage()));
+        assertThat(heard).isEmpty();
+
+        TaskInfo done = task.started(2).ended(Status.DONE, "ok", null, 3);
+        book.taskChanged(done);
+        assertThat(heard).singleElement().asString().contains("\"status\":\"done\"").contains("\"profile\":\"quick\"")
+                .endsWith("| DONE");
+        assertThat(book.get(task.id())).contains(done);
+
+        List<TaskInfo> late = new ArrayList<>();
+        book.await(task.id(), null, late::add, e -> { });
+        assertThat(late).containsExactly(done);
+    }
+
+    @Test
+    void anUndoneAwaitHearsNothingAndAnUnknownTaskIsRefused() throws Exception {
+        TaskInfo task = book.open("foreman.1", Mode.ASK, "why", 1);
+        book.taskChanged(task);
+        List<TaskInfo> heard = new ArrayList<>();
+        book.await(task.id(), null, heard::add, e -> { }).run();
+        book.taskChanged(task.ended(Status.CANCELLED, null, "cancelled", 2));
+        assertThat(heard).isEmpty();
+        assertThatThrownBy(() -> book.await("t-none", null, t -> { }, e -> { })).isInstanceOfSatisfying(CrewException.class,
+                e -> assertThat(e.reply("1").code()).isEqualTo("unknown-task"));
+    }
+
+    @Test
+    void theAwaitersOfTasksLeftAtAFailedCloneAreToldTheyWaitForAPerson() throws Exception {
+        TaskInfo task = book.open("foreman.1", Mode.ACT, "stuck", 1);
+        book.taskChanged(task);
+        List<String> told = new ArrayList<>();
+        book.await(task.id(), null, t -> told.add("ended"), e -> told.add(e.getMessage() + " / " + e.reply("1").hint()));
+        book.cloneFailed("foreman.1", "it crashed 4 times in 60 s", List.of(task.id()));
+        assertThat(told).containsExactly("foreman.1 has failed (it crashed 4 times in 60 s); " + task.id()
+                + " waits in its queue / revive it: khlone reboot foreman.1 (or khlone cancel " + task.id() + ")");
+    }
+
+    @Test
+    void aRefusedTaskIsForgottenButNotOneThatChangedMeanwhile() throws Exception {
+        TaskInfo refused = book.open("foreman.1", Mode.ACT, "refused", 1);
+        book.refused(refused);
+        assertThat(book.get(refused.id())).isEmpty();
+
+        TaskInfo kept = book.open("foreman.1", Mode.ACT, "kept", 1);
+        book.taskChanged(kept.started(2));
+        book.refused(kept);
+        assertThat(book.get(kept.id())).contains(kept.started(2));
+        assertThat(book.active()).containsExactly(kept.started(2));
+    }
+
+    /** The journal's last line. */
+    private String journal() {
+        try {
+            List<String> lines = Files.readAllLines(tmp.resolve("tasks.jsonl"));
+            return lines.get(lines.size() - 1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
