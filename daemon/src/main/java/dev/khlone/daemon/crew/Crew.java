@@ -96,7 +96,9 @@ public final class Crew {
         plan.leftovers().forEach(p -> Orphans.end(p.pid(), p.startMs()));
         // Whatever a brain of these clones started, tool children that left its session included, is gone before work runs again.
         plan.swept().forEach(slug -> Orphans.endMarked(roster.marker(slug)));
-        plan.log().forEach(said -> LOG.log(said.level(), said.text()));
+        for (RestorePlan.Said said : plan.log()) {
+            LOG.log(said.level(), said.text());
+        }
         plan.members().forEach(roster::restore);
         for (TaskInfo t : plan.changed()) {
             book.taskChanged(t);
