@@ -1,5 +1,6 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.wire.TaskInfo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,6 +25,6 @@ final class ActCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return options.submit(TaskInfo.Mode.ACT, zoneOption, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return options.submit(TaskMode.ACT, zoneOption, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -2,15 +2,12 @@ package dev.khlone.cli;
 
 import dev.khlone.protocol.Version;
 import dev.khlone.protocol.wire.Codec;
-import dev.khlone.protocol.wire.ErrorReply;
 import dev.khlone.protocol.wire.FrameReader;
-import dev.khlone.protocol.wire.Hello;
 import dev.khlone.protocol.wire.Message;
 import dev.khlone.protocol.wire.Protocol;
 import dev.khlone.protocol.wire.ProtocolException;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
-import dev.khlone.protocol.wire.Welcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -39,7 +36,7 @@ final class Connection implements AutoCloseable {
     private final Path socket;
     private final SocketChannel channel;
     private final FrameReader frames;
-    private final Welcome welcome;
+    private final Reply.Welcome welcome;
     private int nextId;
 
     private Connection(Path socket, SocketChannel channel) throws IOException {
@@ -56,8 +53,8 @@ final class Connection implements AutoCloseable {
                 return channel.read(ByteBuffer.wrap(b, off, len));
             }
         });
-        Reply reply = call(new Hello(id(), Protocol.VERSION, "khlone " + Version.CURRENT));
-        this.welcome = (Welcome) reply;
+        Reply reply = call(new Request.Hello(id(), Protocol.VERSION, "khlone " + Version.CURRENT));
+        this.welcome = (Reply.Welcome) reply;
     }
 
     /** Raised when nothing serves the socket: no file, or a file nobody listens on. */
@@ -150,7 +147,7 @@ final class Connection implements AutoCloseable {
         return socket;
     }
 
-    Welcome welcome() {
+    Reply.Welcome welcome() {
         return welcome;
     }
 
@@ -207,8 +204,8 @@ final class Connection implements AutoCloseable {
                 return null;
             }
             Message m = Codec.decode(bytes);
-            if (m instanceof ErrorReply) {
-                throw failure((ErrorReply) m);
+            if (m instanceof Reply.Error) {
+                throw failure((Reply.Error) m);
             }
             if (!(m instanceof Reply)) {
                 throw new ProtocolException(dev.khlone.protocol.wire.ErrorCode.BAD_REQUEST, "'" + m.type() + "' is not a reply");
@@ -223,7 +220,7 @@ final class Connection implements AutoCloseable {
         }
     }
 
-    private static KhloneException failure(ErrorReply error) {
+    private static KhloneException failure(Reply.Error error) {
         // The daemon would not take this client at all: it could not be reached, as for a missing daemon.
         int exit = "protocol-mismatch".equals(error.code()) || "busy".equals(error.code())
                 ? ExitCode.UNREACHABLE : ExitCode.FAILED;

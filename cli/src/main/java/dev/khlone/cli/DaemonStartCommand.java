@@ -1,7 +1,7 @@
 package dev.khlone.cli;
 
-import dev.khlone.protocol.wire.StatusRequest;
-import dev.khlone.protocol.wire.ZoneStatus;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.PrintWriter;
@@ -29,7 +29,7 @@ final class DaemonStartCommand implements Callable<Integer> {
     static void start(Zone zone, Locations locations, PrintWriter out) {
         DaemonConnector.Connected connected = new DaemonConnector(zone, locations).connectOrStart();
         try (Connection c = connected.connection()) {
-            ZoneStatus status = (ZoneStatus) c.call(new StatusRequest(c.id(), null));
+            Reply.ZoneStatus status = (Reply.ZoneStatus) c.call(new Request.Status(c.id(), null));
             out.printf("%s the daemon of zone %s (pid %d)%n", connected.started() ? "started" : "already running:",
                     zone.id(), status.pid());
         }

@@ -1,7 +1,7 @@
 package dev.khlone.cli;
 
-import dev.khlone.protocol.wire.StatusRequest;
-import dev.khlone.protocol.wire.ZoneStatus;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.zone.Zone;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -35,7 +35,7 @@ final class DaemonStatusCommand implements Callable<Integer> {
             return ExitCode.UNREACHABLE;
         }
         try (Connection c = ((DaemonConnector.Answering) found).connection()) {
-            ZoneStatus s = (ZoneStatus) c.call(new StatusRequest(c.id(), null));
+            Reply.ZoneStatus s = (Reply.ZoneStatus) c.call(new Request.Status(c.id(), null));
             out.printf("the daemon of zone %s is running: pid %d, up %s, khlone %s, on %s%n", s.zone(), s.pid(),
                     Render.duration(s.uptimeMs()), s.version(), c.socket());
         }

@@ -1,9 +1,8 @@
 package dev.khlone.cli;
 
 import dev.khlone.protocol.Processes;
-import dev.khlone.protocol.wire.StatusRequest;
-import dev.khlone.protocol.wire.StopRequest;
-import dev.khlone.protocol.wire.ZoneStatus;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.PrintWriter;
@@ -46,8 +45,8 @@ final class DaemonStopCommand implements Callable<Integer> {
         String how;
         if (found instanceof DaemonConnector.Answering) {
             try (Connection c = ((DaemonConnector.Answering) found).connection()) {
-                pid = ((ZoneStatus) c.call(new StatusRequest(c.id(), null))).pid();
-                c.call(new StopRequest(c.id()));
+                pid = ((Reply.ZoneStatus) c.call(new Request.Status(c.id(), null))).pid();
+                c.call(new Request.Stop(c.id()));
                 socket = Optional.of(c.socket());
             }
             how = "";

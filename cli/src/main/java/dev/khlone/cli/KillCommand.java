@@ -1,7 +1,7 @@
 package dev.khlone.cli;
 
 import dev.khlone.protocol.crew.Who;
-import dev.khlone.protocol.wire.KillRequest;
+import dev.khlone.protocol.wire.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +26,7 @@ final class KillCommand implements Callable<Integer> {
     public Integer call() {
         String slug = slug(clone, "kill");
         try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart().connection()) {
-            c.call(new KillRequest(c.id(), slug));
+            c.call(new Request.Kill(c.id(), slug));
         }
         spec.commandLine().getOut().printf("killed %s: its brain has ended, its tasks are cancelled, and it has left the crew%n", slug);
         return ExitCode.OK;

@@ -1,6 +1,6 @@
 package dev.khlone.cli;
 
-import dev.khlone.protocol.wire.RebootRequest;
+import dev.khlone.protocol.wire.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +25,7 @@ final class RebootCommand implements Callable<Integer> {
     public Integer call() {
         String slug = KillCommand.slug(clone, "reboot");
         try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart().connection()) {
-            c.call(new RebootRequest(c.id(), slug));
+            c.call(new Request.Reboot(c.id(), slug));
         }
         spec.commandLine().getOut().printf("rebooted %s: its brain restarted on the same series%n", slug);
         return ExitCode.OK;

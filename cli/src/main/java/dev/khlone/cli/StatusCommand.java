@@ -2,11 +2,9 @@ package dev.khlone.cli;
 
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.wire.CloneInfo;
-import dev.khlone.protocol.wire.StatusRequest;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.wire.TaskInfo;
-import dev.khlone.protocol.wire.TaskQuery;
-import dev.khlone.protocol.wire.TaskReport;
-import dev.khlone.protocol.wire.ZoneStatus;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -77,7 +75,7 @@ final class StatusCommand implements Callable<Integer> {
         DaemonConnector connector = new DaemonConnector(zone, locations);
         try (Connection c = connector.connectOrStart().connection()) {
             if (task != null) {
-                TaskInfo t = ((TaskReport) c.call(new TaskQuery(c.id(), task))).task();
+                TaskInfo t = ((Reply.TaskReport) c.call(new Request.Task(c.id(), task))).task();
                 if (json) {
                     Render.json(out, g -> writeTask(g, t));
                 } else {
@@ -85,7 +83,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
                 return ExitCode.OK;
             }
-            ZoneStatus status = (ZoneStatus) c.call(new StatusRequest(c.id(), who == null || who.isEmpty() ? null : who));
+            Reply.ZoneStatus status = (Reply.ZoneStatus) c.call(new Request.Status(c.id(), who == null || who.isEmpty() ? null : who));
             if (json) {
                 printJson(status, c.socket(), zone, locations, out);
             } else {
@@ -101,7 +99,7 @@ final class StatusCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private void printCrew(ZoneStatus status, PrintWriter out) {
+    private void printCrew(Reply.ZoneStatus status, PrintWriter out) {
         List<CloneInfo> clones = status.clones();
         if (clones.isEmpty()) {
             out.println(who == null ? "crew    no clones yet — khlone act \"...\" enrolls the hero"
@@ -204,7 +202,7 @@ final class StatusCommand implements Callable<Integer> {
         g.writeEndArray();
     }
 
-    private static void printJson(ZoneStatus status, Path socket, Zone zone, Locations locations, PrintWriter out) {
+    private static void printJson(Reply.ZoneStatus status, Path socket, Zone zone, Locations locations, PrintWriter out) {
         Render.json(out, g -> {
             g.writeObjectFieldStart("zone");
             g.writeStringField("id", status.zone());

@@ -1,14 +1,12 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.crew.Who;
-import dev.khlone.protocol.wire.Accepted;
-import dev.khlone.protocol.wire.AwaitRequest;
 import dev.khlone.protocol.wire.Codec;
+import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.Protocol;
 import dev.khlone.protocol.wire.Reply;
-import dev.khlone.protocol.wire.WatchRequest;
-import dev.khlone.protocol.wire.SubmitRequest;
-import dev.khlone.protocol.wire.TaskEnded;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.wire.TaskInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,7 +57,7 @@ final class SubmitOptions {
     }
 
     /** Validates everything it can before any daemon is involved, then submits. */
-    int submit(TaskInfo.Mode mode, ZoneOption zoneOption, PrintWriter out, PrintWriter err) {
+    int submit(TaskMode mode, ZoneOption zoneOption, PrintWriter out, PrintWriter err) {
         if ((await ? 1 : 0) + (watch ? 1 : 0) + (talk ? 1 : 0) > 1) {
             throw new KhloneException(ExitCode.USAGE, "--await, --watch and --talk each say how to follow the task; pick one",
                     "--await prints the result, --watch shows the work live, --talk opens the clone's TUI");
@@ -82,7 +80,7 @@ final class SubmitOptions {
             }
         }
         String whoText = who == null || who.isEmpty() ? null : who;
-        int size = Codec.encode(new SubmitRequest("1", mode, prompt, whoText, prioritize, when == When.disrupt)).length;
+        int size = Codec.encode(new Request.Submit("1", mode, prompt, whoText, placement())).length;
         if (size > Protocol.MAX_FRAME) {
             throw new KhloneException(ExitCode.USAGE, "the prompt is too large: "
                     + prompt.getBytes(StandardCharsets.UTF_8).length + " bytes",
@@ -90,8 +88,7 @@ final class SubmitOptions {
         }
         try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart()
                 .connection()) {
-            TaskInfo task = ((Accepted) c.call(new SubmitRequest(c.id(), mode, prompt, whoText, prioritize,
-                    when == When.disrupt))).task();
+            TaskInfo task = ((Reply.Accepted) c.call(new Request.Submit(c.id(), mode, prompt, whoText, placement()))).task();
             String accepted = "✓ " + task.id() + " → " + task.cloneSlug();
             if (talk) {
                 err.println(accepted);
@@ -110,25 +107,29 @@ final class SubmitOptions {
             err.println(accepted);
             TaskInfo ended;
             try (Spinner ignored = Spinner.on(host, err, task)) {
-                ended = ((TaskEnded) c.call(new AwaitRequest(c.id(), task.id()))).task();
+                ended = ((Reply.TaskEnded) c.call(new Request.Await(c.id(), task.id()))).task();
             }
             return ended(ended, out);
         }
+    }
+
+    private Placement placement() {
+        return when == When.disrupt ? Placement.DISRUPT : prioritize ? Placement.FIRST : Placement.LAST;
     }
 
     /** Streams the clone's work until this task ends; ctrl-c leaves the task running. */
     private int watch(Connection c, TaskInfo task, PrintWriter out) {
         String watchId = c.id();
         String awaitId = c.id();
-        c.send(new WatchRequest(watchId, task.cloneSlug(), false));
-        c.send(new AwaitRequest(awaitId, task.id()));
+        c.send(new Request.Watch(watchId, task.cloneSlug(), false));
+        c.send(new Request.Await(awaitId, task.id()));
         WatchView view = new WatchView(WatchView.Style.RENDERED, out, host.stdout());
         Reply r;
         while ((r = c.next()) != null) {
             if (watchId.equals(r.re())) {
                 view.show(r);
-            } else if (awaitId.equals(r.re()) && r instanceof TaskEnded) {
-                TaskInfo end = ((TaskEnded) r).task();
+            } else if (awaitId.equals(r.re()) && r instanceof Reply.TaskEnded) {
+                TaskInfo end = ((Reply.TaskEnded) r).task();
                 if (end.status() == TaskInfo.Status.DONE) {
                     return ExitCode.OK;
                 }

@@ -2,8 +2,7 @@ package dev.khlone.cli;
 
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.wire.Reply;
-import dev.khlone.protocol.wire.WatchRequest;
-import dev.khlone.protocol.wire.Watching;
+import dev.khlone.protocol.wire.Request;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -57,7 +56,7 @@ final class WatchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart().connection()) {
             String id = c.id();
-            Watching watching = (Watching) c.call(new WatchRequest(id, who, format.raw));
+            Reply.Watching watching = (Reply.Watching) c.call(new Request.Watch(id, who, format.raw));
             if (host.stderrIsTerminal()) {
                 spec.commandLine().getErr().println("watching " + watching.slug() + " — ctrl-c leaves it running");
             }

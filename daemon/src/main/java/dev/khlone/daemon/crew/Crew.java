@@ -10,10 +10,12 @@ import dev.khlone.protocol.brain.Environment;
 import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Preflight;
 import dev.khlone.protocol.brain.Series;
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.ErrorCode;
+import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import dev.khlone.protocol.zone.Locations;
@@ -257,7 +259,7 @@ public final class Crew implements Clone.Owner {
     }
 
     /** Queues a task for the clone {@code who} names, enrolling one if it says so or none fits. */
-    public TaskInfo submit(TaskInfo.Mode mode, String prompt, String who, boolean first, boolean disrupt)
+    public TaskInfo submit(TaskMode mode, String prompt, String who, Placement placement)
             throws CrewException {
         if (prompt == null || prompt.isBlank()) {
             throw new CrewException(ErrorCode.BAD_REQUEST, "the prompt is empty", "say what the clone should do");
@@ -275,7 +277,7 @@ public final class Crew implements Clone.Owner {
             tasks.put(task.id(), task);
         }
         try {
-            return answer(clone.submit(task, first, disrupt));
+            return answer(clone.submit(task, placement));
         } catch (CrewException e) {
             tasks.remove(task.id(), task); // refused: its acceptance was never recorded
             throw e;

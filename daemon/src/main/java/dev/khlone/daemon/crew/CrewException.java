@@ -1,7 +1,7 @@
 package dev.khlone.daemon.crew;
 
 import dev.khlone.protocol.wire.ErrorCode;
-import dev.khlone.protocol.wire.ErrorReply;
+import dev.khlone.protocol.wire.Reply;
 
 /** A request the crew cannot carry out, with what to tell the user; nothing was changed. */
 public final class CrewException extends Exception {
@@ -14,7 +14,7 @@ public final class CrewException extends Exception {
         this.hint = hint;
     }
 
-    public ErrorReply reply(String re) {
-        return new ErrorReply(re, code.wire(), getMessage(), hint);
+    public Reply.Error reply(String re) {
+        return new Reply.Error(re, code, getMessage(), hint);
     }
 }
