@@ -2,6 +2,7 @@ package dev.khlone.cli;
 
 import dev.khlone.protocol.Version;
 import dev.khlone.protocol.wire.Codec;
+import dev.khlone.protocol.wire.ErrorCode;
 import dev.khlone.protocol.wire.FrameReader;
 import dev.khlone.protocol.wire.Message;
 import dev.khlone.protocol.wire.Protocol;
@@ -53,8 +54,7 @@ final class Connection implements AutoCloseable {
                 return channel.read(ByteBuffer.wrap(b, off, len));
             }
         });
-        Reply reply = call(new Request.Hello(id(), Protocol.VERSION, "khlone " + Version.CURRENT));
-        this.welcome = (Reply.Welcome) reply;
+        this.welcome = call(new Request.Hello(id(), Protocol.VERSION, "khlone " + Version.CURRENT), Reply.Welcome.class);
     }
 
     /** Raised when nothing serves the socket: no file, or a file nobody listens on. */
@@ -155,8 +155,11 @@ final class Connection implements AutoCloseable {
         return Integer.toString(++nextId);
     }
 
-    /** Sends a request and returns its reply; an error reply becomes a {@link KhloneException}. */
-    Reply call(Request request) {
+    /**
+     * Sends a request and returns its answer, of the type this request is answered with; an error
+     * reply becomes a {@link KhloneException}, and so does an answer of another type.
+     */
+    <R extends Reply> R call(Request request, Class<R> answer) {
         try {
             send(request);
         } catch (KhloneException lost) {
@@ -173,7 +176,11 @@ final class Connection implements AutoCloseable {
                         "the zone daemon closed the connection without answering", "see the daemon's log");
             }
             if (request.id().equals(reply.re())) {
-                return reply;
+                if (!answer.isInstance(reply)) {
+                    throw new KhloneException(ExitCode.FAILED, "the zone daemon answered '" + request.type()
+                            + "' with '" + reply.type() + "'", "restart the daemon: khlone daemon restart");
+                }
+                return answer.cast(reply);
             }
         }
     }
@@ -208,7 +215,7 @@ final class Connection implements AutoCloseable {
                 throw failure((Reply.Error) m);
             }
             if (!(m instanceof Reply)) {
-                throw new ProtocolException(dev.khlone.protocol.wire.ErrorCode.BAD_REQUEST, "'" + m.type() + "' is not a reply");
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "'" + m.type() + "' is not a reply");
             }
             return (Reply) m;
         } catch (IOException e) {
@@ -222,7 +229,7 @@ final class Connection implements AutoCloseable {
 
     private static KhloneException failure(Reply.Error error) {
         // The daemon would not take this client at all: it could not be reached, as for a missing daemon.
-        int exit = "protocol-mismatch".equals(error.code()) || "busy".equals(error.code())
+        int exit = ErrorCode.PROTOCOL_MISMATCH.wire().equals(error.code()) || ErrorCode.BUSY.wire().equals(error.code())
                 ? ExitCode.UNREACHABLE : ExitCode.FAILED;
         return new KhloneException(exit, error.message(), error.hint());
     }

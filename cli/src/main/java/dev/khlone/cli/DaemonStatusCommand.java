@@ -22,9 +22,10 @@ final class DaemonStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Zone zone = zoneOption.zone();
+        DaemonConnector daemon = zoneOption.daemon();
+        Zone zone = daemon.zone();
         PrintWriter out = spec.commandLine().getOut();
-        DaemonConnector.Found found = new DaemonConnector(zone, zoneOption.locations()).find();
+        DaemonConnector.Found found = daemon.find();
         if (found instanceof DaemonConnector.Silent) {
             throw new KhloneException(ExitCode.UNREACHABLE, "the daemon of zone " + zone.id() + " (pid "
                     + ((DaemonConnector.Silent) found).pid() + ") holds the zone but does not answer on its socket",
@@ -35,7 +36,7 @@ final class DaemonStatusCommand implements Callable<Integer> {
             return ExitCode.UNREACHABLE;
         }
         try (Connection c = ((DaemonConnector.Answering) found).connection()) {
-            Reply.ZoneStatus s = (Reply.ZoneStatus) c.call(new Request.Status(c.id(), null));
+            Reply.ZoneStatus s = c.call(new Request.Status(c.id(), null), Reply.ZoneStatus.class);
             out.printf("the daemon of zone %s is running: pid %d, up %s, khlone %s, on %s%n", s.zone(), s.pid(),
                     Render.duration(s.uptimeMs()), s.version(), c.socket());
         }

@@ -38,9 +38,9 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object, for scripts.")
     boolean json;
 
-    @Option(names = "--who", paramLabel = "WHO",
+    @Option(names = "--who", paramLabel = "WHO", converter = Clones.WhoConverter.class,
             description = "Only the clones WHO names: [role][.n][@brain], e.g. mechanic, mechanic.2, @codex.")
-    String who;
+    Who who;
 
     @Option(names = "--task", paramLabel = "ID", description = "Show one task: its prompt, status, result, tokens, cost and times.")
     String task;
@@ -55,27 +55,20 @@ final class StatusCommand implements Callable<Integer> {
             throw new KhloneException(ExitCode.USAGE, "--task and --who do not go together",
                     "a task belongs to one clone: khlone status --task " + task);
         }
-        if (who != null) {
-            try {
-                if (Who.parse(who).enroll()) {
-                    throw new KhloneException(ExitCode.USAGE, "--who " + who + ": '++' enrolls a clone, status only shows them",
-                            "leave out the '++'");
-                }
-            } catch (IllegalArgumentException e) {
-                throw new KhloneException(ExitCode.USAGE, "--who " + who + ": " + e.getMessage(),
-                        "khlone status lists the crew");
-            }
+        if (who != null && who.enroll()) {
+            throw new KhloneException(ExitCode.USAGE, "--who " + who + ": '++' enrolls a clone, status only shows them",
+                    "leave out the '++'");
         }
         if (task != null && task.isBlank()) {
             throw new KhloneException(ExitCode.USAGE, "--task needs a task id", "e.g. khlone status --task t-3f9a");
         }
-        Zone zone = zoneOption.zone();
-        Locations locations = zoneOption.locations();
+        DaemonConnector connector = zoneOption.daemon();
+        Zone zone = connector.zone();
+        Locations locations = connector.locations();
         PrintWriter out = spec.commandLine().getOut();
-        DaemonConnector connector = new DaemonConnector(zone, locations);
         try (Connection c = connector.connectOrStart().connection()) {
             if (task != null) {
-                TaskInfo t = ((Reply.TaskReport) c.call(new Request.Task(c.id(), task))).task();
+                TaskInfo t = c.call(new Request.Task(c.id(), task), Reply.TaskReport.class).task();
                 if (json) {
                     Render.json(out, g -> writeTask(g, t));
                 } else {
@@ -83,7 +76,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
                 return ExitCode.OK;
             }
-            Reply.ZoneStatus status = (Reply.ZoneStatus) c.call(new Request.Status(c.id(), who == null || who.isEmpty() ? null : who));
+            Reply.ZoneStatus status = c.call(new Request.Status(c.id(), Clones.wire(who)), Reply.ZoneStatus.class);
             if (json) {
                 printJson(status, c.socket(), zone, locations, out);
             } else {

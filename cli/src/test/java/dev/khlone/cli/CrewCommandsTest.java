@@ -93,6 +93,16 @@ class CrewCommandsTest {
     }
 
     @Test
+    void anAnswerOfTheWrongTypeIsAnErrorNotACrash() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Reply.Ok(r.id()))) {
+            Cli.Run r = cli.run("cancel", "t-3f9a");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err()).isEqualTo("khlone: the zone daemon answered 'cancel' with 'ok'" + NL
+                    + "  hint: restart the daemon: khlone daemon restart" + NL);
+        }
+    }
+
+    @Test
     void killAndRebootTakeOneCloneBySlug() {
         for (String command : new String[] {"kill", "reboot"}) {
             Cli.Run role = cli.run(command, "mechanic");
