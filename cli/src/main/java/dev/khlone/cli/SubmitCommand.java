@@ -98,28 +98,33 @@ abstract class SubmitCommand implements Callable<Integer> {
         }
         try (Connection c = zoneOption.connect()) {
             TaskInfo task = c.call(new Request.Submit(c.id(), mode, prompt, whoText, placement()), Reply.Accepted.class).task();
-            String accepted = "✓ " + task.id() + " → " + task.cloneSlug();
-            if (talk) {
-                err.println(accepted);
-                c.close();
-                return TalkCommand.talk(host, zoneOption, task.cloneSlug(), now, null, err);
-            }
-            if (watch) {
-                err.println(accepted);
-                return watch(c, task, out);
-            }
-            if (!await) {
-                out.println(accepted);
-                return ExitCode.OK;
-            }
-            // stdout carries the result alone, so that it can be piped; the rest goes to stderr.
-            err.println(accepted);
-            TaskInfo ended;
-            try (Spinner ignored = Spinner.on(host, err, task)) {
-                ended = c.call(new Request.Await(c.id(), task.id()), Reply.TaskEnded.class).task();
-            }
-            return ended(ended, out);
+            return follow(c, task, out, err);
         }
+    }
+
+    /** Says where the task went, then follows it as --await, --watch or --talk asks. */
+    private int follow(Connection c, TaskInfo task, PrintWriter out, PrintWriter err) {
+        String accepted = "✓ " + task.id() + " → " + task.cloneSlug();
+        if (talk) {
+            err.println(accepted);
+            c.close();
+            return TalkCommand.talk(host, zoneOption, task.cloneSlug(), now, null, err);
+        }
+        if (watch) {
+            err.println(accepted);
+            return watch(c, task, out);
+        }
+        if (!await) {
+            out.println(accepted);
+            return ExitCode.OK;
+        }
+        // stdout carries the result alone, so that it can be piped; the rest goes to stderr.
+        err.println(accepted);
+        TaskInfo ended;
+        try (Spinner ignored = Spinner.on(host, err, task)) {
+            ended = c.call(new Request.Await(c.id(), task.id()), Reply.TaskEnded.class).task();
+        }
+        return ended(ended, out);
     }
 
     private Placement placement() {
