@@ -95,7 +95,7 @@ final class Requests implements Request.Visitor<Reply> {
         });
     }
 
-    /** Answers with {@link dev.khlone.protocol.wire.Reply.Watching}, then streams until the connection closes. */
+    /** Answers with {@link Reply.Watching}, then streams until the connection closes. */
     @Override
     public Reply watch(Request.Watch watch) {
         return answer(watch.id(), () -> {
@@ -104,7 +104,7 @@ final class Requests implements Request.Visitor<Reply> {
         });
     }
 
-    /** Answers with {@link dev.khlone.protocol.wire.Reply.Talking} once attached, which may take a running task's time. */
+    /** Answers with {@link Reply.Talking} once attached, which may take a running task's time. */
     @Override
     public Reply talk(Request.Talk request) {
         if (talk != null) {
