@@ -211,13 +211,13 @@ final class Connection implements AutoCloseable {
                 return null;
             }
             Message m = Codec.decode(bytes);
-            if (m instanceof Reply.Error) {
-                throw failure((Reply.Error) m);
+            if (m instanceof Reply.Error error) {
+                throw failure(error);
             }
-            if (!(m instanceof Reply)) {
+            if (!(m instanceof Reply reply)) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "'" + m.type() + "' is not a reply");
             }
-            return (Reply) m;
+            return reply;
         } catch (IOException e) {
             throw new KhloneException(ExitCode.UNREACHABLE, "lost the connection to the zone daemon: " + e.getMessage(),
                     "see the daemon's log", e);

@@ -43,15 +43,15 @@ final class DaemonStopCommand implements Callable<Integer> {
         long pid;
         Optional<Path> socket;
         String how;
-        if (found instanceof DaemonConnector.Answering) {
-            try (Connection c = ((DaemonConnector.Answering) found).connection()) {
+        if (found instanceof DaemonConnector.Answering answering) {
+            try (Connection c = answering.connection()) {
                 pid = c.call(new Request.Status(c.id(), null), Reply.ZoneStatus.class).pid();
                 c.call(new Request.Stop(c.id()), Reply.Ok.class);
                 socket = Optional.of(c.socket());
             }
             how = "";
-        } else if (found instanceof DaemonConnector.Silent) {
-            pid = ((DaemonConnector.Silent) found).pid();
+        } else if (found instanceof DaemonConnector.Silent silent) {
+            pid = silent.pid();
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
             socket = Optional.empty();
             how = ", which did not answer on its socket, with SIGTERM";

@@ -22,18 +22,17 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof KhloneException) {
-                return report((KhloneException) e, commandLine.getErr(), host);
+            if (e instanceof KhloneException k) {
+                return report(k, commandLine.getErr(), host);
             }
             throw e;
         });
         CommandLine.IParameterExceptionHandler parseErrors = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((e, arguments) -> {
-            if (e.getCause() instanceof Clones.Unreadable) {
-                CommandLine.Model.ArgSpec arg = e.getArgSpec();
-                String where = arg instanceof CommandLine.Model.OptionSpec
-                        ? ((CommandLine.Model.OptionSpec) arg).longestName() : e.getCommandLine().getCommandName();
-                return report(((Clones.Unreadable) e.getCause()).at(where), e.getCommandLine().getErr(), host);
+            if (e.getCause() instanceof Clones.Unreadable unreadable) {
+                String where = e.getArgSpec() instanceof CommandLine.Model.OptionSpec option
+                        ? option.longestName() : e.getCommandLine().getCommandName();
+                return report(unreadable.at(where), e.getCommandLine().getErr(), host);
             }
             return parseErrors.handleParseException(e, arguments);
         });

@@ -142,8 +142,8 @@ abstract class SubmitCommand implements Callable<Integer> {
         while ((r = c.next()) != null) {
             if (watchId.equals(r.re())) {
                 view.show(r);
-            } else if (awaitId.equals(r.re()) && r instanceof Reply.TaskEnded) {
-                TaskInfo end = ((Reply.TaskEnded) r).task();
+            } else if (awaitId.equals(r.re()) && r instanceof Reply.TaskEnded ended) {
+                TaskInfo end = ended.task();
                 if (end.status() == TaskInfo.Status.DONE) {
                     return ExitCode.OK;
                 }

@@ -60,12 +60,15 @@ final class TalkSession {
             if (r == null) {
                 return gone(err);
             }
-            if (r instanceof Push.Notice && id.equals(r.re())) {
-                err.println("khlone: " + ((Push.Notice) r).text());
-            } else if (r instanceof Reply.Talking && id.equals(r.re())) {
-                talking = (Reply.Talking) r;
-            } else if (r instanceof Push.TalkEnded && id.equals(r.re())) {
-                err.println("khlone: the talk ended before it began: " + ((Push.TalkEnded) r).reason());
+            if (!id.equals(r.re())) {
+                continue;
+            }
+            if (r instanceof Push.Notice notice) {
+                err.println("khlone: " + notice.text());
+            } else if (r instanceof Reply.Talking answer) {
+                talking = answer;
+            } else if (r instanceof Push.TalkEnded ended) {
+                err.println("khlone: the talk ended before it began: " + ended.reason());
                 return ExitCode.FAILED;
             }
         }
@@ -105,11 +108,11 @@ final class TalkSession {
                 if (!id.equals(r.re())) {
                     continue;
                 }
-                if (r instanceof Push.Output) {
-                    screen.write(((Push.Output) r).data());
+                if (r instanceof Push.Output output) {
+                    screen.write(output.data());
                     screen.flush();
-                } else if (r instanceof Push.TalkEnded) {
-                    reason = ((Push.TalkEnded) r).reason();
+                } else if (r instanceof Push.TalkEnded ended) {
+                    reason = ended.reason();
                     break;
                 }
             }

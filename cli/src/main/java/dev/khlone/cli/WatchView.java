@@ -31,16 +31,15 @@ final class WatchView {
 
     /** Shows one frame of the stream; false for frames that are not part of it. */
     boolean show(Reply reply) {
-        if (reply instanceof Push.Output) {
+        if (reply instanceof Push.Output output) {
             out.flush();
             try {
-                bytes.write(((Push.Output) reply).data());
+                bytes.write(output.data());
                 bytes.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        } else if (reply instanceof Push.Event) {
-            Push.Event e = (Push.Event) reply;
+        } else if (reply instanceof Push.Event e) {
             if (style == Style.EVENTS) {
                 out.println(new String(Codec.line(w -> {
                     w.string("clone", e.slug());
@@ -49,8 +48,8 @@ final class WatchView {
             } else {
                 render(e.slug(), e.entry());
             }
-        } else if (reply instanceof Push.Notice) {
-            String text = ((Push.Notice) reply).text();
+        } else if (reply instanceof Push.Notice notice) {
+            String text = notice.text();
             if (style == Style.EVENTS) {
                 out.println(new String(Codec.line(w -> w.string("notice", text)), StandardCharsets.UTF_8).stripTrailing());
             } else {
