@@ -143,12 +143,11 @@ final class Session implements Client {
             send(e.reply(e.re()));
             return false;
         }
-        if (!(first instanceof Request.Hello)) {
+        if (!(first instanceof Request.Hello hello)) {
             send(new Reply.Error(first.id(), ErrorCode.BAD_REQUEST,
                     "the first frame must be 'hello', not '" + first.type() + "'", null));
             return false;
         }
-        Request.Hello hello = (Request.Hello) first;
         if (hello.protocol() != Protocol.VERSION) {
             LOG.info("session " + number + ": refused " + hello.client() + " speaking protocol " + hello.protocol());
             send(new Reply.Error(hello.id(), ErrorCode.PROTOCOL_MISMATCH,

@@ -117,8 +117,8 @@ public final class Codec {
     /** Decodes a frame that must be a request, as the daemon reads them. */
     public static Request decodeRequest(byte[] frame) throws ProtocolException {
         Message m = decode(frame);
-        if (m instanceof Request) {
-            return (Request) m;
+        if (m instanceof Request request) {
+            return request;
         }
         throw new ProtocolException(ErrorCode.BAD_REQUEST, "'" + m.type() + "' is not a request");
     }
@@ -126,10 +126,10 @@ public final class Codec {
     private static Fields parse(byte[] frame) throws ProtocolException {
         Map<String, Object> object = parseObject(frame);
         Object type = object.get("type");
-        if (!(type instanceof String)) {
+        if (!(type instanceof String name)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame has no string field 'type'");
         }
-        return new Fields((String) type, object);
+        return new Fields(name, object);
     }
 
     private static Map<String, Object> parseObject(byte[] frame) throws ProtocolException {
