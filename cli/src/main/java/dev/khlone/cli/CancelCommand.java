@@ -1,8 +1,8 @@
 package dev.khlone.cli;
 
-import dev.khlone.protocol.wire.CancelRequest;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.wire.TaskInfo;
-import dev.khlone.protocol.wire.TaskReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,8 +28,8 @@ final class CancelCommand implements Callable<Integer> {
         if (task.isBlank()) {
             throw new KhloneException(ExitCode.USAGE, "the task id is empty", "khlone status lists the running tasks");
         }
-        try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart().connection()) {
-            TaskInfo t = ((TaskReport) c.call(new CancelRequest(c.id(), task))).task();
+        try (Connection c = zoneOption.connect()) {
+            TaskInfo t = c.call(new Request.Cancel(c.id(), task), Reply.TaskReport.class).task();
             spec.commandLine().getOut().printf("cancelled %s (was %s)%n", t.id(), was(t));
         }
         return ExitCode.OK;

@@ -2,15 +2,13 @@ package dev.khlone.cli;
 
 import dev.khlone.protocol.Version;
 import dev.khlone.protocol.wire.Codec;
-import dev.khlone.protocol.wire.ErrorReply;
+import dev.khlone.protocol.wire.ErrorCode;
 import dev.khlone.protocol.wire.FrameReader;
-import dev.khlone.protocol.wire.Hello;
 import dev.khlone.protocol.wire.Message;
 import dev.khlone.protocol.wire.Protocol;
 import dev.khlone.protocol.wire.ProtocolException;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
-import dev.khlone.protocol.wire.Welcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -39,7 +37,7 @@ final class Connection implements AutoCloseable {
     private final Path socket;
     private final SocketChannel channel;
     private final FrameReader frames;
-    private final Welcome welcome;
+    private final Reply.Welcome welcome;
     private int nextId;
 
     private Connection(Path socket, SocketChannel channel) throws IOException {
@@ -56,8 +54,7 @@ final class Connection implements AutoCloseable {
                 return channel.read(ByteBuffer.wrap(b, off, len));
             }
         });
-        Reply reply = call(new Hello(id(), Protocol.VERSION, "khlone " + Version.CURRENT));
-        this.welcome = (Welcome) reply;
+        this.welcome = call(new Request.Hello(id(), Protocol.VERSION, "khlone " + Version.CURRENT), Reply.Welcome.class);
     }
 
     /** Raised when nothing serves the socket: no file, or a file nobody listens on. */
@@ -150,7 +147,7 @@ final class Connection implements AutoCloseable {
         return socket;
     }
 
-    Welcome welcome() {
+    Reply.Welcome welcome() {
         return welcome;
     }
 
@@ -158,8 +155,11 @@ final class Connection implements AutoCloseable {
         return Integer.toString(++nextId);
     }
 
-    /** Sends a request and returns its reply; an error reply becomes a {@link KhloneException}. */
-    Reply call(Request request) {
+    /**
+     * Sends a request and returns its answer, of the type this request is answered with; an error
+     * reply becomes a {@link KhloneException}, and so does an answer of another type.
+     */
+    <R extends Reply> R call(Request request, Class<R> answer) {
         try {
             send(request);
         } catch (KhloneException lost) {
@@ -176,7 +176,11 @@ final class Connection implements AutoCloseable {
                         "the zone daemon closed the connection without answering", "see the daemon's log");
             }
             if (request.id().equals(reply.re())) {
-                return reply;
+                if (!answer.isInstance(reply)) {
+                    throw new KhloneException(ExitCode.FAILED, "the zone daemon answered '" + request.type()
+                            + "' with '" + reply.type() + "'", "restart the daemon: khlone daemon restart");
+                }
+                return answer.cast(reply);
             }
         }
     }
@@ -207,13 +211,13 @@ final class Connection implements AutoCloseable {
                 return null;
             }
             Message m = Codec.decode(bytes);
-            if (m instanceof ErrorReply) {
-                throw failure((ErrorReply) m);
+            if (m instanceof Reply.Error error) {
+                throw failure(error);
             }
-            if (!(m instanceof Reply)) {
-                throw new ProtocolException(dev.khlone.protocol.wire.ErrorCode.BAD_REQUEST, "'" + m.type() + "' is not a reply");
+            if (!(m instanceof Reply reply)) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "'" + m.type() + "' is not a reply");
             }
-            return (Reply) m;
+            return reply;
         } catch (IOException e) {
             throw new KhloneException(ExitCode.UNREACHABLE, "lost the connection to the zone daemon: " + e.getMessage(),
                     "see the daemon's log", e);
@@ -223,9 +227,9 @@ final class Connection implements AutoCloseable {
         }
     }
 
-    private static KhloneException failure(ErrorReply error) {
+    private static KhloneException failure(Reply.Error error) {
         // The daemon would not take this client at all: it could not be reached, as for a missing daemon.
-        int exit = "protocol-mismatch".equals(error.code()) || "busy".equals(error.code())
+        int exit = ErrorCode.PROTOCOL_MISMATCH.wire().equals(error.code()) || ErrorCode.BUSY.wire().equals(error.code())
                 ? ExitCode.UNREACHABLE : ExitCode.FAILED;
         return new KhloneException(exit, error.message(), error.hint());
     }

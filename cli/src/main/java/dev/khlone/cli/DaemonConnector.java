@@ -28,10 +28,20 @@ final class DaemonConnector {
 
     private final Zone zone;
     private final Locations locations;
+    private final Host host;
 
-    DaemonConnector(Zone zone, Locations locations) {
+    DaemonConnector(Zone zone, Host host) {
         this.zone = zone;
-        this.locations = locations;
+        this.locations = host.locations();
+        this.host = host;
+    }
+
+    Zone zone() {
+        return zone;
+    }
+
+    Locations locations() {
+        return locations;
     }
 
     /** A connection and whether this call started the daemon. */
@@ -183,7 +193,7 @@ final class DaemonConnector {
     }
 
     private Connection start() {
-        Duration timeout = startTimeout();
+        Duration timeout = host.startTimeout();
         Path log = locations.daemonLog(zone);
         Process process = DaemonProcess.startDetached(zone, log);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -208,17 +218,6 @@ final class DaemonConnector {
         throw new KhloneException(ExitCode.UNREACHABLE,
                 "the zone daemon did not come up within " + timeout.toSeconds() + " s",
                 "see its log: " + log);
-    }
-
-    /** {@code KHLONE_START_TIMEOUT} in seconds, for slow machines; 10 s by default. */
-    private static Duration startTimeout() {
-        String value = System.getenv("KHLONE_START_TIMEOUT");
-        try {
-            return Duration.ofSeconds(value == null ? 10 : Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
-            throw new KhloneException(ExitCode.USAGE, "KHLONE_START_TIMEOUT=" + value + " is not a number of seconds",
-                    "unset it or give whole seconds, e.g. KHLONE_START_TIMEOUT=30");
-        }
     }
 
     private static String lastLine(Path log) {

@@ -1,7 +1,5 @@
 package dev.khlone.cli;
 
-import dev.khlone.protocol.zone.Locations;
-import dev.khlone.protocol.zone.Zone;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,10 +18,9 @@ final class DaemonRestartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Zone zone = zoneOption.zone();
-        Locations locations = zoneOption.locations();
-        DaemonStopCommand.stop(zone, locations, spec.commandLine().getOut());
-        DaemonStartCommand.start(zone, locations, spec.commandLine().getOut());
+        DaemonConnector daemon = zoneOption.daemon();
+        DaemonStopCommand.stop(daemon, spec.commandLine().getOut());
+        DaemonStartCommand.start(daemon, spec.commandLine().getOut());
         return ExitCode.OK;
     }
 }

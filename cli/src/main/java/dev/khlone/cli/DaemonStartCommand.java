@@ -1,9 +1,7 @@
 package dev.khlone.cli;
 
-import dev.khlone.protocol.wire.StatusRequest;
-import dev.khlone.protocol.wire.ZoneStatus;
-import dev.khlone.protocol.zone.Locations;
-import dev.khlone.protocol.zone.Zone;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,16 +20,16 @@ final class DaemonStartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        start(zoneOption.zone(), zoneOption.locations(), spec.commandLine().getOut());
+        start(zoneOption.daemon(), spec.commandLine().getOut());
         return ExitCode.OK;
     }
 
-    static void start(Zone zone, Locations locations, PrintWriter out) {
-        DaemonConnector.Connected connected = new DaemonConnector(zone, locations).connectOrStart();
+    static void start(DaemonConnector daemon, PrintWriter out) {
+        DaemonConnector.Connected connected = daemon.connectOrStart();
         try (Connection c = connected.connection()) {
-            ZoneStatus status = (ZoneStatus) c.call(new StatusRequest(c.id(), null));
+            Reply.ZoneStatus status = c.call(new Request.Status(c.id(), null), Reply.ZoneStatus.class);
             out.printf("%s the daemon of zone %s (pid %d)%n", connected.started() ? "started" : "already running:",
-                    zone.id(), status.pid());
+                    daemon.zone().id(), status.pid());
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.khlone.cli;
 
-import dev.khlone.protocol.wire.StatusRequest;
-import dev.khlone.protocol.wire.ZoneStatus;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.zone.Zone;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -22,20 +22,21 @@ final class DaemonStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Zone zone = zoneOption.zone();
+        DaemonConnector daemon = zoneOption.daemon();
+        Zone zone = daemon.zone();
         PrintWriter out = spec.commandLine().getOut();
-        DaemonConnector.Found found = new DaemonConnector(zone, zoneOption.locations()).find();
-        if (found instanceof DaemonConnector.Silent) {
+        DaemonConnector.Found found = daemon.find();
+        if (found instanceof DaemonConnector.Silent silent) {
             throw new KhloneException(ExitCode.UNREACHABLE, "the daemon of zone " + zone.id() + " (pid "
-                    + ((DaemonConnector.Silent) found).pid() + ") holds the zone but does not answer on its socket",
+                    + silent.pid() + ") holds the zone but does not answer on its socket",
                     "restart it: khlone daemon restart");
         }
-        if (!(found instanceof DaemonConnector.Answering)) {
+        if (!(found instanceof DaemonConnector.Answering answering)) {
             out.printf("no daemon is running for zone %s%n", zone.id());
             return ExitCode.UNREACHABLE;
         }
-        try (Connection c = ((DaemonConnector.Answering) found).connection()) {
-            ZoneStatus s = (ZoneStatus) c.call(new StatusRequest(c.id(), null));
+        try (Connection c = answering.connection()) {
+            Reply.ZoneStatus s = c.call(new Request.Status(c.id(), null), Reply.ZoneStatus.class);
             out.printf("the daemon of zone %s is running: pid %d, up %s, khlone %s, on %s%n", s.zone(), s.pid(),
                     Render.duration(s.uptimeMs()), s.version(), c.socket());
         }

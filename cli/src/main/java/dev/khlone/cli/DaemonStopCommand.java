@@ -1,10 +1,8 @@
 package dev.khlone.cli;
 
 import dev.khlone.protocol.Processes;
-import dev.khlone.protocol.wire.StatusRequest;
-import dev.khlone.protocol.wire.StopRequest;
-import dev.khlone.protocol.wire.ZoneStatus;
-import dev.khlone.protocol.zone.Locations;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.zone.Zone;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,7 +29,7 @@ final class DaemonStopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        stop(zoneOption.zone(), zoneOption.locations(), spec.commandLine().getOut());
+        stop(zoneOption.daemon(), spec.commandLine().getOut());
         return ExitCode.OK;
     }
 
@@ -39,20 +37,21 @@ final class DaemonStopCommand implements Callable<Integer> {
      * Asks the daemon to stop; one that holds the zone but does not answer (its socket deleted or
      * taken, or the daemon wedged) is sent SIGTERM, which stops it in the same order.
      */
-    static void stop(Zone zone, Locations locations, PrintWriter out) {
-        DaemonConnector.Found found = new DaemonConnector(zone, locations).find();
+    static void stop(DaemonConnector daemon, PrintWriter out) {
+        Zone zone = daemon.zone();
+        DaemonConnector.Found found = daemon.find();
         long pid;
         Optional<Path> socket;
         String how;
-        if (found instanceof DaemonConnector.Answering) {
-            try (Connection c = ((DaemonConnector.Answering) found).connection()) {
-                pid = ((ZoneStatus) c.call(new StatusRequest(c.id(), null))).pid();
-                c.call(new StopRequest(c.id()));
+        if (found instanceof DaemonConnector.Answering answering) {
+            try (Connection c = answering.connection()) {
+                pid = c.call(new Request.Status(c.id(), null), Reply.ZoneStatus.class).pid();
+                c.call(new Request.Stop(c.id()), Reply.Ok.class);
                 socket = Optional.of(c.socket());
             }
             how = "";
-        } else if (found instanceof DaemonConnector.Silent) {
-            pid = ((DaemonConnector.Silent) found).pid();
+        } else if (found instanceof DaemonConnector.Silent silent) {
+            pid = silent.pid();
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
             socket = Optional.empty();
             how = ", which did not answer on its socket, with SIGTERM";
@@ -66,7 +65,7 @@ final class DaemonStopCommand implements Callable<Integer> {
                 throw new KhloneException(ExitCode.FAILED,
                         "the daemon of zone " + zone.id() + " (pid " + pid + ") did not stop within "
                                 + TIMEOUT.toSeconds() + " s",
-                        "see its log (" + locations.daemonLog(zone) + "), or end it: kill -9 " + pid);
+                        "see its log (" + daemon.locations().daemonLog(zone) + "), or end it: kill -9 " + pid);
             }
             DaemonConnector.sleep(Duration.ofMillis(20));
         }

@@ -1,10 +1,12 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.zone.Locations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -14,6 +16,7 @@ import java.util.function.LongSupplier;
  * whether stdin, stdout and stderr are terminals, the clock and the time zone, and stdout as
  * bytes (a clone's screen is bytes, not text). {@link Main#main} passes
  * the real ones; tests pass their own, so a test decides where the socket and the state dir are.
+ * Every environment variable the client reads is read here.
  */
 record Host(Map<String, String> env, InputStream stdin, boolean stdinIsTerminal, boolean stderrIsTerminal,
             LongSupplier clock, ZoneId timeZone, OutputStream stdout, boolean stdoutIsTerminal) {
@@ -21,6 +24,32 @@ record Host(Map<String, String> env, InputStream stdin, boolean stdinIsTerminal,
     static Host system() {
         return new Host(System.getenv(), System.in, isTerminal(0), isTerminal(2), System::currentTimeMillis,
                 ZoneId.systemDefault(), System.out, isTerminal(1));
+    }
+
+    /** {@code KHLONE_HOME}, {@code XDG_STATE_HOME}, {@code HOME} and {@code KHLONE_SOCKET_DIR}: where zones live. */
+    Locations locations() {
+        return Locations.fromEnvironment(env);
+    }
+
+    /** {@code KHLONE_DEBUG}: errors come with their stack trace. */
+    boolean debug() {
+        return env.get("KHLONE_DEBUG") != null;
+    }
+
+    /** {@code KHLONE_DETACH_KEY}, else ctrl-]: the key that leaves a talk. */
+    String detachKey() {
+        return env.getOrDefault("KHLONE_DETACH_KEY", "ctrl-]");
+    }
+
+    /** {@code KHLONE_START_TIMEOUT} in seconds, for slow machines; 10 s by default. */
+    Duration startTimeout() {
+        String value = env.get("KHLONE_START_TIMEOUT");
+        try {
+            return Duration.ofSeconds(value == null ? 10 : Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            throw new KhloneException(ExitCode.USAGE, "KHLONE_START_TIMEOUT=" + value + " is not a number of seconds",
+                    "unset it or give whole seconds, e.g. KHLONE_START_TIMEOUT=30");
+        }
     }
 
     long nowMs() {

@@ -1,7 +1,7 @@
 package dev.khlone.cli;
 
-import dev.khlone.protocol.crew.Who;
-import dev.khlone.protocol.wire.KillRequest;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,31 +19,16 @@ final class KillCommand implements Callable<Integer> {
     @Mixin
     ZoneOption zoneOption;
 
-    @Parameters(index = "0", paramLabel = "CLONE", description = "The clone's slug, e.g. mechanic.1 (khlone status lists them).")
-    String clone;
+    @Parameters(index = "0", paramLabel = "CLONE", converter = Clones.SlugConverter.class,
+            description = "The clone's slug, e.g. mechanic.1 (khlone status lists them).")
+    String slug;
 
     @Override
     public Integer call() {
-        String slug = slug(clone, "kill");
-        try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart().connection()) {
-            c.call(new KillRequest(c.id(), slug));
+        try (Connection c = zoneOption.connect()) {
+            c.call(new Request.Kill(c.id(), slug), Reply.Ok.class);
         }
         spec.commandLine().getOut().printf("killed %s: its brain has ended, its tasks are cancelled, and it has left the crew%n", slug);
         return ExitCode.OK;
-    }
-
-    /** A clone named exactly, {@code role.n}, or a usage error that says so. */
-    static String slug(String text, String command) {
-        Who who;
-        try {
-            who = Who.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new KhloneException(ExitCode.USAGE, e.getMessage(), "khlone status lists the crew");
-        }
-        if (!who.exact() || who.brain() != null) {
-            throw new KhloneException(ExitCode.USAGE, command + " takes one clone by its slug, role.n, not '" + text + "'",
-                    "e.g. khlone " + command + " mechanic.1; khlone status lists the crew");
-        }
-        return who.role() + "." + who.index();
     }
 }

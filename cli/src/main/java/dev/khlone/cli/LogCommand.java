@@ -36,9 +36,9 @@ final class LogCommand implements Callable<Integer> {
     @Mixin
     ZoneOption zoneOption;
 
-    @Option(names = "--who", paramLabel = "CLONE|ROLE",
+    @Option(names = "--who", paramLabel = "CLONE|ROLE", converter = Clones.WhoConverter.class,
             description = "Only this clone (mechanic.1), or every clone of a role (mechanic).")
-    String who;
+    Who who;
 
     @Option(names = "--task", paramLabel = "ID", description = "Only the lines of this task.")
     String task;
@@ -97,21 +97,15 @@ final class LogCommand implements Callable<Integer> {
         if (who == null) {
             return slug -> true;
         }
-        Who w;
-        try {
-            w = Who.parse(who);
-        } catch (IllegalArgumentException e) {
-            throw new KhloneException(ExitCode.USAGE, "--who " + who + ": " + e.getMessage(), "khlone status lists the crew");
-        }
-        if (w.role() == null || w.brain() != null || w.enroll()) {
+        if (who.role() == null || who.brain() != null || who.enroll()) {
             throw new KhloneException(ExitCode.USAGE, "log --who takes a clone or a role, not '" + who + "'",
                     "e.g. --who mechanic.1, or --who mechanic for all mechanics");
         }
-        if (w.exact()) {
-            String slug = w.role() + "." + w.index();
+        if (who.exact()) {
+            String slug = who.role() + "." + who.index();
             return slug::equals;
         }
-        String prefix = w.role() + ".";
+        String prefix = who.role() + ".";
         return s -> s.startsWith(prefix);
     }
 

@@ -22,20 +22,33 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof KhloneException) {
-                KhloneException k = (KhloneException) e;
-                commandLine.getErr().println("khlone: " + Render.printable(k.getMessage()));
-                if (k.hint() != null) {
-                    commandLine.getErr().println("  hint: " + Render.printable(k.hint()));
-                }
-                if (host.env().get("KHLONE_DEBUG") != null) {
-                    e.printStackTrace(commandLine.getErr());
-                }
-                return k.exitCode();
+            if (e instanceof KhloneException k) {
+                return report(k, commandLine.getErr(), host);
             }
             throw e;
         });
+        CommandLine.IParameterExceptionHandler parseErrors = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            if (e.getCause() instanceof Clones.Unreadable unreadable) {
+                String where = e.getArgSpec() instanceof CommandLine.Model.OptionSpec option
+                        ? option.longestName() : e.getCommandLine().getCommandName();
+                return report(unreadable.at(where), e.getCommandLine().getErr(), host);
+            }
+            return parseErrors.handleParseException(e, arguments);
+        });
         return cli.execute(args);
+    }
+
+    /** The one way an error reaches the user: {@code khlone: what went wrong}, a hint, and its exit code. */
+    private static int report(KhloneException e, PrintWriter err, Host host) {
+        err.println("khlone: " + Render.printable(e.getMessage()));
+        if (e.hint() != null) {
+            err.println("  hint: " + Render.printable(e.hint()));
+        }
+        if (host.debug()) {
+            e.printStackTrace(err);
+        }
+        return e.exitCode();
     }
 
     /** Creates commands and mixins, handing the {@link Host} to those whose constructor takes it. */

@@ -1,6 +1,7 @@
 package dev.khlone.cli;
 
-import dev.khlone.protocol.wire.RebootRequest;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,14 +19,14 @@ final class RebootCommand implements Callable<Integer> {
     @Mixin
     ZoneOption zoneOption;
 
-    @Parameters(index = "0", paramLabel = "CLONE", description = "The clone's slug, e.g. mechanic.1 (khlone status lists them).")
-    String clone;
+    @Parameters(index = "0", paramLabel = "CLONE", converter = Clones.SlugConverter.class,
+            description = "The clone's slug, e.g. mechanic.1 (khlone status lists them).")
+    String slug;
 
     @Override
     public Integer call() {
-        String slug = KillCommand.slug(clone, "reboot");
-        try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart().connection()) {
-            c.call(new RebootRequest(c.id(), slug));
+        try (Connection c = zoneOption.connect()) {
+            c.call(new Request.Reboot(c.id(), slug), Reply.Ok.class);
         }
         spec.commandLine().getOut().printf("rebooted %s: its brain restarted on the same series%n", slug);
         return ExitCode.OK;

@@ -2,11 +2,9 @@ package dev.khlone.cli;
 
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.wire.CloneInfo;
-import dev.khlone.protocol.wire.StatusRequest;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.wire.TaskInfo;
-import dev.khlone.protocol.wire.TaskQuery;
-import dev.khlone.protocol.wire.TaskReport;
-import dev.khlone.protocol.wire.ZoneStatus;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -40,9 +38,9 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object, for scripts.")
     boolean json;
 
-    @Option(names = "--who", paramLabel = "WHO",
+    @Option(names = "--who", paramLabel = "WHO", converter = Clones.WhoConverter.class,
             description = "Only the clones WHO names: [role][.n][@brain], e.g. mechanic, mechanic.2, @codex.")
-    String who;
+    Who who;
 
     @Option(names = "--task", paramLabel = "ID", description = "Show one task: its prompt, status, result, tokens, cost and times.")
     String task;
@@ -57,27 +55,20 @@ final class StatusCommand implements Callable<Integer> {
             throw new KhloneException(ExitCode.USAGE, "--task and --who do not go together",
                     "a task belongs to one clone: khlone status --task " + task);
         }
-        if (who != null) {
-            try {
-                if (Who.parse(who).enroll()) {
-                    throw new KhloneException(ExitCode.USAGE, "--who " + who + ": '++' enrolls a clone, status only shows them",
-                            "leave out the '++'");
-                }
-            } catch (IllegalArgumentException e) {
-                throw new KhloneException(ExitCode.USAGE, "--who " + who + ": " + e.getMessage(),
-                        "khlone status lists the crew");
-            }
+        if (who != null && who.enroll()) {
+            throw new KhloneException(ExitCode.USAGE, "--who " + who + ": '++' enrolls a clone, status only shows them",
+                    "leave out the '++'");
         }
         if (task != null && task.isBlank()) {
             throw new KhloneException(ExitCode.USAGE, "--task needs a task id", "e.g. khlone status --task t-3f9a");
         }
-        Zone zone = zoneOption.zone();
-        Locations locations = zoneOption.locations();
+        DaemonConnector connector = zoneOption.daemon();
+        Zone zone = connector.zone();
+        Locations locations = connector.locations();
         PrintWriter out = spec.commandLine().getOut();
-        DaemonConnector connector = new DaemonConnector(zone, locations);
         try (Connection c = connector.connectOrStart().connection()) {
             if (task != null) {
-                TaskInfo t = ((TaskReport) c.call(new TaskQuery(c.id(), task))).task();
+                TaskInfo t = c.call(new Request.Task(c.id(), task), Reply.TaskReport.class).task();
                 if (json) {
                     Render.json(out, g -> writeTask(g, t));
                 } else {
@@ -85,7 +76,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
                 return ExitCode.OK;
             }
-            ZoneStatus status = (ZoneStatus) c.call(new StatusRequest(c.id(), who == null || who.isEmpty() ? null : who));
+            Reply.ZoneStatus status = c.call(new Request.Status(c.id(), Clones.wire(who)), Reply.ZoneStatus.class);
             if (json) {
                 printJson(status, c.socket(), zone, locations, out);
             } else {
@@ -101,7 +92,7 @@ final class StatusCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private void printCrew(ZoneStatus status, PrintWriter out) {
+    private void printCrew(Reply.ZoneStatus status, PrintWriter out) {
         List<CloneInfo> clones = status.clones();
         if (clones.isEmpty()) {
             out.println(who == null ? "crew    no clones yet — khlone act \"...\" enrolls the hero"
@@ -204,7 +195,7 @@ final class StatusCommand implements Callable<Integer> {
         g.writeEndArray();
     }
 
-    private static void printJson(ZoneStatus status, Path socket, Zone zone, Locations locations, PrintWriter out) {
+    private static void printJson(Reply.ZoneStatus status, Path socket, Zone zone, Locations locations, PrintWriter out) {
         Render.json(out, g -> {
             g.writeObjectFieldStart("zone");
             g.writeStringField("id", status.zone());

@@ -22,8 +22,9 @@ final class TalkCommand implements Callable<Integer> {
     @Mixin
     ZoneOption zoneOption;
 
-    @Parameters(arity = "0..1", paramLabel = "CLONE", description = "Which clone: role, role.n, @brain (default: the hero).")
-    String who;
+    @Parameters(arity = "0..1", paramLabel = "CLONE", converter = Clones.WhoConverter.class,
+            description = "Which clone: role, role.n, @brain (default: the hero).")
+    Who who;
 
     @Option(names = "--now", description = "Interrupt the running task instead of waiting for it; it runs again after the talk.")
     boolean now;
@@ -39,26 +40,19 @@ final class TalkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (who != null) {
-            try {
-                Who.parse(who);
-            } catch (IllegalArgumentException e) {
-                throw new KhloneException(ExitCode.USAGE, "talk " + who + ": " + e.getMessage(), "khlone status lists the crew");
-            }
-        }
-        return talk(host, zoneOption, who, now, detachKey, spec.commandLine().getErr());
+        return talk(host, zoneOption, Clones.wire(who), now, detachKey, spec.commandLine().getErr());
     }
 
     /** Shared with {@code act --talk}: checks the terminal, connects and talks. */
     static int talk(Host host, ZoneOption zoneOption, String who, boolean now, String detachKey, PrintWriter err) {
-        String keyName = detachKey != null ? detachKey : host.env().getOrDefault("KHLONE_DETACH_KEY", "ctrl-]");
+        String keyName = detachKey != null ? detachKey : host.detachKey();
         byte key = TalkSession.detachKey(keyName);
         if (!host.stdinIsTerminal() || !host.stdoutIsTerminal()) {
             throw new KhloneException(ExitCode.USAGE, "khlone talk needs a terminal: its "
                     + (!host.stdinIsTerminal() ? "stdin" : "stdout") + " is not one",
                     "run it in a terminal; scripts can use khlone watch or khlone act --await");
         }
-        try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart().connection()) {
+        try (Connection c = zoneOption.connect()) {
             return TalkSession.run(c, who, now, key, keyName, err);
         }
     }

@@ -1,14 +1,8 @@
 package dev.khlone.cli;
 
-import dev.khlone.protocol.wire.DetachRequest;
-import dev.khlone.protocol.wire.InputRequest;
-import dev.khlone.protocol.wire.Notice;
-import dev.khlone.protocol.wire.Output;
+import dev.khlone.protocol.wire.Push;
 import dev.khlone.protocol.wire.Reply;
-import dev.khlone.protocol.wire.ResizeRequest;
-import dev.khlone.protocol.wire.TalkEnded;
-import dev.khlone.protocol.wire.TalkRequest;
-import dev.khlone.protocol.wire.Talking;
+import dev.khlone.protocol.wire.Request;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
@@ -59,19 +53,22 @@ final class TalkSession {
         String saved = stty("-g");
         int[] size = size();
         String id = c.id();
-        c.send(new TalkRequest(id, who, size[1], size[0], now));
-        Talking talking = null;
+        c.send(new Request.Talk(id, who, size[1], size[0], now));
+        Reply.Talking talking = null;
         while (talking == null) {
             Reply r = c.next();
             if (r == null) {
                 return gone(err);
             }
-            if (r instanceof Notice && id.equals(r.re())) {
-                err.println("khlone: " + ((Notice) r).text());
-            } else if (r instanceof Talking && id.equals(r.re())) {
-                talking = (Talking) r;
-            } else if (r instanceof TalkEnded && id.equals(r.re())) {
-                err.println("khlone: the talk ended before it began: " + ((TalkEnded) r).reason());
+            if (!id.equals(r.re())) {
+                continue;
+            }
+            if (r instanceof Push.Notice notice) {
+                err.println("khlone: " + notice.text());
+            } else if (r instanceof Reply.Talking answer) {
+                talking = answer;
+            } else if (r instanceof Push.TalkEnded ended) {
+                err.println("khlone: the talk ended before it began: " + ended.reason());
                 return ExitCode.FAILED;
             }
         }
@@ -99,7 +96,7 @@ final class TalkSession {
         stty("raw", "-echo");
         Signal.handle(new Signal("WINCH"), s -> {
             int[] resized = size();
-            c.send(new ResizeRequest(c.id(), resized[1], resized[0]));
+            c.send(new Request.Resize(c.id(), resized[1], resized[0]));
         });
         Thread keys = new Thread(() -> forward(new FileInputStream(FileDescriptor.in), c, detachKey), "talk-keys");
         keys.setDaemon(true);
@@ -111,11 +108,11 @@ final class TalkSession {
                 if (!id.equals(r.re())) {
                     continue;
                 }
-                if (r instanceof Output) {
-                    screen.write(((Output) r).data());
+                if (r instanceof Push.Output output) {
+                    screen.write(output.data());
                     screen.flush();
-                } else if (r instanceof TalkEnded) {
-                    reason = ((TalkEnded) r).reason();
+                } else if (r instanceof Push.TalkEnded ended) {
+                    reason = ended.reason();
                     break;
                 }
             }
@@ -141,13 +138,13 @@ final class TalkSession {
                 int at = indexOf(buf, n, detachKey);
                 if (at >= 0) {
                     if (at > 0) {
-                        c.send(new InputRequest(c.id(), Arrays.copyOf(buf, at)));
+                        c.send(new Request.Input(c.id(), Arrays.copyOf(buf, at)));
                     }
-                    c.send(new DetachRequest(c.id()));
+                    c.send(new Request.Detach(c.id()));
                     return;
                 }
                 if (n > 0) {
-                    c.send(new InputRequest(c.id(), Arrays.copyOf(buf, n)));
+                    c.send(new Request.Input(c.id(), Arrays.copyOf(buf, n)));
                 }
             }
         } catch (IOException | KhloneException e) {

@@ -2,8 +2,7 @@ package dev.khlone.cli;
 
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.wire.Reply;
-import dev.khlone.protocol.wire.WatchRequest;
-import dev.khlone.protocol.wire.Watching;
+import dev.khlone.protocol.wire.Request;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -24,8 +23,9 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     ZoneOption zoneOption;
 
-    @Option(names = "--who", paramLabel = "WHO", description = "Which clone: role, role.n, @brain (default: the hero).")
-    String who;
+    @Option(names = "--who", paramLabel = "WHO", converter = Clones.WhoConverter.class,
+            description = "Which clone: role, role.n, @brain (default: the hero).")
+    Who who;
 
     static final class Format {
         @Option(names = "--raw", description = "The brain's output bytes as they are.")
@@ -46,18 +46,11 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (who != null) {
-            try {
-                Who.parse(who);
-            } catch (IllegalArgumentException e) {
-                throw new KhloneException(ExitCode.USAGE, "--who " + who + ": " + e.getMessage(), "khlone status lists the crew");
-            }
-        }
         WatchView.Style style = format.raw ? WatchView.Style.RAW : format.events ? WatchView.Style.EVENTS : WatchView.Style.RENDERED;
         PrintWriter out = spec.commandLine().getOut();
-        try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart().connection()) {
+        try (Connection c = zoneOption.connect()) {
             String id = c.id();
-            Watching watching = (Watching) c.call(new WatchRequest(id, who, format.raw));
+            Reply.Watching watching = c.call(new Request.Watch(id, Clones.wire(who), format.raw), Reply.Watching.class);
             if (host.stderrIsTerminal()) {
                 spec.commandLine().getErr().println("watching " + watching.slug() + " — ctrl-c leaves it running");
             }

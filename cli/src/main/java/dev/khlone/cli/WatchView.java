@@ -2,11 +2,8 @@ package dev.khlone.cli;
 
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.wire.Codec;
-import dev.khlone.protocol.wire.Notice;
-import dev.khlone.protocol.wire.Output;
+import dev.khlone.protocol.wire.Push;
 import dev.khlone.protocol.wire.Reply;
-import dev.khlone.protocol.wire.WatchEvent;
-import dev.khlone.protocol.wire.Watching;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -34,16 +31,15 @@ final class WatchView {
 
     /** Shows one frame of the stream; false for frames that are not part of it. */
     boolean show(Reply reply) {
-        if (reply instanceof Output) {
+        if (reply instanceof Push.Output output) {
             out.flush();
             try {
-                bytes.write(((Output) reply).data());
+                bytes.write(output.data());
                 bytes.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        } else if (reply instanceof WatchEvent) {
-            WatchEvent e = (WatchEvent) reply;
+        } else if (reply instanceof Push.Event e) {
             if (style == Style.EVENTS) {
                 out.println(new String(Codec.line(w -> {
                     w.string("clone", e.slug());
@@ -52,14 +48,14 @@ final class WatchView {
             } else {
                 render(e.slug(), e.entry());
             }
-        } else if (reply instanceof Notice) {
-            String text = ((Notice) reply).text();
+        } else if (reply instanceof Push.Notice notice) {
+            String text = notice.text();
             if (style == Style.EVENTS) {
                 out.println(new String(Codec.line(w -> w.string("notice", text)), StandardCharsets.UTF_8).stripTrailing());
             } else {
                 out.println("· " + Render.printable(text));
             }
-        } else if (reply instanceof Watching) {
+        } else if (reply instanceof Reply.Watching) {
             return true;
         } else {
             return false;

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --zone PATH}, shared by every command that talks to a zone. */
+/** {@code --zone PATH}, shared by every command that talks to a zone, and the one way to reach its daemon. */
 final class ZoneOption {
     private final Host host;
 
@@ -19,17 +19,13 @@ final class ZoneOption {
         this.host = host;
     }
 
-    Host host() {
-        return host;
-    }
-
     Zone zone() {
+        Locations locations = host.locations();
         try {
-            Locations locations = locations();
             return root == null ? locations.zoneContaining(Path.of("").toAbsolutePath()) : locations.zoneAt(root);
         } catch (ZoneKey.Unavailable e) {
             throw new KhloneException(ExitCode.FAILED, e.getMessage(),
-                    "check that KHLONE_HOME (" + locations().home() + ") is yours and writable");
+                    "check that KHLONE_HOME (" + locations.home() + ") is yours and writable");
         } catch (IOException e) {
             throw new KhloneException(ExitCode.USAGE, "--zone " + root + ": " + e.getMessage(),
                     "name an existing directory");
@@ -37,6 +33,16 @@ final class ZoneOption {
     }
 
     Locations locations() {
-        return Locations.fromEnvironment(host.env());
+        return host.locations();
+    }
+
+    /** The zone's daemon, to be found or started. */
+    DaemonConnector daemon() {
+        return new DaemonConnector(zone(), host);
+    }
+
+    /** A connection to the zone's daemon that has said hello, starting the daemon if none runs. */
+    Connection connect() {
+        return daemon().connectOrStart().connection();
     }
 }

@@ -43,7 +43,7 @@ class CommandLineTest {
 
     @Test
     void versionIsPrinted() {
-        assertThat(khlone("version").out()).matches("khlone \\S+ \\(protocol 1\\)\\s*");
+        assertThat(khlone("version").out()).matches("khlone \\S+ \\(protocol " + dev.khlone.protocol.wire.Protocol.VERSION + "\\)\\s*");
         assertThat(khlone("--version").out()).isEqualTo(khlone("version").out());
     }
 

@@ -2,13 +2,10 @@ package dev.khlone.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.khlone.protocol.wire.CancelRequest;
-import dev.khlone.protocol.wire.ErrorReply;
-import dev.khlone.protocol.wire.KillRequest;
-import dev.khlone.protocol.wire.Ok;
-import dev.khlone.protocol.wire.RebootRequest;
+import dev.khlone.protocol.brain.TaskMode;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.wire.TaskInfo;
-import dev.khlone.protocol.wire.TaskReport;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,29 +26,29 @@ class CrewCommandsTest {
     }
 
     static TaskInfo cancelled(String id, boolean hadStarted) {
-        TaskInfo t = TaskInfo.queued(id, "foreman.1", TaskInfo.Mode.ACT, "x", 1);
+        TaskInfo t = TaskInfo.queued(id, "foreman.1", TaskMode.ACT, "x", 1);
         return (hadStarted ? t.started(2) : t).ended(TaskInfo.Status.CANCELLED, null, null, 3);
     }
 
     @Test
     void cancelSaysWhatTheTaskWasDoing() throws Exception {
         try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> {
-            String task = ((CancelRequest) r).task();
-            return new TaskReport(r.id(), cancelled(task, task.equals("t-run")));
+            String task = ((Request.Cancel) r).task();
+            return new Reply.TaskReport(r.id(), cancelled(task, task.equals("t-run")));
         })) {
             Cli.Run queued = cli.run("cancel", "t-wait");
             assertThat(queued.exitCode()).as(queued.err()).isZero();
             assertThat(queued.out()).isEqualTo("cancelled t-wait (was queued)" + NL);
             assertThat(cli.run("cancel", "t-run").out()).isEqualTo("cancelled t-run (was running)" + NL);
-            assertThat(daemon.received()).extracting(r -> ((CancelRequest) r).task()).containsExactly("t-wait", "t-run");
+            assertThat(daemon.received()).extracting(r -> ((Request.Cancel) r).task()).containsExactly("t-wait", "t-run");
         }
     }
 
     @Test
     void cancellingAnEndedOrUnknownTaskIsTheDaemonsErrorAndExits1() throws Exception {
-        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> ((CancelRequest) r).task().equals("t-done")
-                ? new ErrorReply(r.id(), "task-ended", "t-done has ended: done", "nothing to cancel")
-                : new ErrorReply(r.id(), "unknown-task", "no task t-nope in this zone", "khlone status lists the tasks"))) {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> ((Request.Cancel) r).task().equals("t-done")
+                ? new Reply.Error(r.id(), "task-ended", "t-done has ended: done", "nothing to cancel")
+                : new Reply.Error(r.id(), "unknown-task", "no task t-nope in this zone", "khlone status lists the tasks"))) {
             Cli.Run ended = cli.run("cancel", "t-done");
             assertThat(ended.exitCode()).isEqualTo(1);
             assertThat(ended.out()).isEmpty();
@@ -65,22 +62,22 @@ class CrewCommandsTest {
 
     @Test
     void killAndRebootNameTheCloneAndWhatHappened() throws Exception {
-        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Ok(r.id()))) {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Reply.Ok(r.id()))) {
             Cli.Run kill = cli.run("kill", "mechanic.2");
             assertThat(kill.exitCode()).as(kill.err()).isZero();
             assertThat(kill.out()).isEqualTo("killed mechanic.2: its brain has ended, its tasks are cancelled, and it has left the crew" + NL);
             Cli.Run reboot = cli.run("reboot", "foreman.1");
             assertThat(reboot.exitCode()).as(reboot.err()).isZero();
             assertThat(reboot.out()).isEqualTo("rebooted foreman.1: its brain restarted on the same series" + NL);
-            assertThat(daemon.received()).containsExactly(new KillRequest(daemon.received().get(0).id(), "mechanic.2"),
-                    new RebootRequest(daemon.received().get(1).id(), "foreman.1"));
+            assertThat(daemon.received()).containsExactly(new Request.Kill(daemon.received().get(0).id(), "mechanic.2"),
+                    new Request.Reboot(daemon.received().get(1).id(), "foreman.1"));
         }
     }
 
     @Test
     void killingAnUnknownCloneIsTheDaemonsError() throws Exception {
         try (FakeDaemon daemon = FakeDaemon.serving(cli,
-                r -> new ErrorReply(r.id(), "unknown-clone", "no clone mechanic.9", "the crew: foreman.1"))) {
+                r -> new Reply.Error(r.id(), "unknown-clone", "no clone mechanic.9", "the crew: foreman.1"))) {
             Cli.Run r = cli.run("kill", "mechanic.9");
             assertThat(r.exitCode()).isEqualTo(1);
             assertThat(r.err()).isEqualTo("khlone: no clone mechanic.9" + NL + "  hint: the crew: foreman.1" + NL);
@@ -89,9 +86,19 @@ class CrewCommandsTest {
 
     @Test
     void aProtocolMismatchExits3() throws Exception {
-        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new ErrorReply(r.id(), "protocol-mismatch",
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Reply.Error(r.id(), "protocol-mismatch",
                 "this daemon speaks protocol 2", "restart the daemon: khlone daemon restart"))) {
             assertThat(cli.run("reboot", "foreman.1").exitCode()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void anAnswerOfTheWrongTypeIsAnErrorNotACrash() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Reply.Ok(r.id()))) {
+            Cli.Run r = cli.run("cancel", "t-3f9a");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err()).isEqualTo("khlone: the zone daemon answered 'cancel' with 'ok'" + NL
+                    + "  hint: restart the daemon: khlone daemon restart" + NL);
         }
     }
 

@@ -2,12 +2,10 @@ package dev.khlone.cli;
 
 import dev.khlone.protocol.wire.Codec;
 import dev.khlone.protocol.wire.FrameReader;
-import dev.khlone.protocol.wire.Hello;
 import dev.khlone.protocol.wire.Protocol;
 import dev.khlone.protocol.wire.ProtocolException;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
-import dev.khlone.protocol.wire.Welcome;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
@@ -90,8 +88,8 @@ final class FakeDaemon implements AutoCloseable {
             while ((frame = frames.next()) != null) {
                 Request request = Codec.decodeRequest(frame);
                 Reply reply;
-                if (request instanceof Hello) {
-                    reply = new Welcome(request.id(), Protocol.VERSION, "khlone test", "zone");
+                if (request instanceof Request.Hello) {
+                    reply = new Reply.Welcome(request.id(), Protocol.VERSION, "khlone test", "zone");
                 } else {
                     received.add(request);
                     reply = script.apply(request);

@@ -2,16 +2,12 @@ package dev.khlone.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.json.Json;
 import dev.khlone.protocol.wire.CloneInfo;
-import dev.khlone.protocol.wire.ErrorReply;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
-import dev.khlone.protocol.wire.StatusRequest;
 import dev.khlone.protocol.wire.TaskInfo;
-import dev.khlone.protocol.wire.TaskQuery;
-import dev.khlone.protocol.wire.TaskReport;
-import dev.khlone.protocol.wire.ZoneStatus;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.nio.file.Path;
@@ -48,10 +44,10 @@ class StatusTest {
                     "crashed 5 times in 60 s: exit 137"));
 
     Function<Request, Reply> zoneWith(List<CloneInfo> clones) {
-        return r -> new ZoneStatus(r.id(), zone.root().toString(), zone.id(), 4242, 192_000, "0.1.0", "foreman.1", clones);
+        return r -> new Reply.ZoneStatus(r.id(), zone.root().toString(), zone.id(), 4242, 192_000, "0.1.0", "foreman.1", clones);
     }
 
-    static final TaskInfo TASK = new TaskInfo("t-3f9a", "foreman.1", TaskInfo.Mode.ACT, "fix the flaky test\nand say why",
+    static final TaskInfo TASK = new TaskInfo("t-3f9a", "foreman.1", TaskMode.ACT, "fix the flaky test\nand say why",
             TaskInfo.Status.DONE, 2, NOW - 60_000, NOW - 59_000, NOW - 47_000, "All green.", null, 1200, 350, 8000, 10,
             0.0125, 12_000, List.of());
 
@@ -69,7 +65,7 @@ class StatusTest {
                     + "├─ ★ foreman.1   claude  active  t-3f9a 42s  2 queued  12.3k tokens  $0.0125" + NL
                     + "├─   mechanic.1  codex   idle    -           0 queued    980 tokens  $0.0010" + NL
                     + "└─   scout.1     claude  failed  -           0 queued      0 tokens  $0.0000  — crashed 5 times in 60 s: exit 137" + NL);
-            assertThat(daemon.received()).containsExactly(new StatusRequest(daemon.received().get(0).id(), null));
+            assertThat(daemon.received()).containsExactly(new Request.Status(daemon.received().get(0).id(), null));
         }
     }
 
@@ -88,14 +84,14 @@ class StatusTest {
             assertThat(r.exitCode()).as(r.err()).isZero();
             assertThat(r.out()).endsWith("crew    1 clone, 0 active, 0 queued" + NL
                     + "└─   mechanic.1  codex  idle  -  0 queued  980 tokens  $0.0010" + NL);
-            assertThat(((StatusRequest) daemon.received().get(0)).who()).isEqualTo("mechanic");
+            assertThat(((Request.Status) daemon.received().get(0)).who()).isEqualTo("mechanic");
         }
     }
 
     @Test
     void anUnknownCloneIsTheDaemonsErrorWithItsHint() throws Exception {
         try (FakeDaemon daemon = FakeDaemon.serving(cli,
-                r -> new ErrorReply(r.id(), "unknown-clone", "no clone mechanic.7", "the crew: foreman.1, mechanic.1"))) {
+                r -> new Reply.Error(r.id(), "unknown-clone", "no clone mechanic.7", "the crew: foreman.1, mechanic.1"))) {
             Cli.Run r = cli.run("status", "--who", "mechanic.7");
             assertThat(r.exitCode()).isEqualTo(1);
             assertThat(r.err()).isEqualTo("khlone: no clone mechanic.7" + NL + "  hint: the crew: foreman.1, mechanic.1" + NL);
@@ -128,7 +124,7 @@ class StatusTest {
 
     @Test
     void oneTaskInFull() throws Exception {
-        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new TaskReport(r.id(), TASK))) {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Reply.TaskReport(r.id(), TASK))) {
             Cli.Run r = cli.run("status", "--task", "t-3f9a");
             assertThat(r.exitCode()).as(r.err()).isZero();
             assertThat(r.out()).isEqualTo(String.join(NL,
@@ -146,17 +142,17 @@ class StatusTest {
                     "created   2025-06-15 15:05:40",
                     "started   2025-06-15 15:05:41",
                     "ended     2025-06-15 15:05:53") + NL);
-            assertThat(daemon.received()).containsExactly(new TaskQuery(daemon.received().get(0).id(), "t-3f9a"));
+            assertThat(daemon.received()).containsExactly(new Request.Task(daemon.received().get(0).id(), "t-3f9a"));
         }
     }
 
     @Test
     void aRunningTaskShowsHowLongItHasRunAndAFailedOneItsError() throws Exception {
-        TaskInfo running = TaskInfo.queued("t-1", "mechanic.1", TaskInfo.Mode.ASK, "why?", NOW - 100_000).started(NOW - 90_000);
+        TaskInfo running = TaskInfo.queued("t-1", "mechanic.1", TaskMode.ASK, "why?", NOW - 100_000).started(NOW - 90_000);
         TaskInfo failed = running.interrupted("the brain exited with code 137").interrupted("the daemon died during it")
                 .ended(TaskInfo.Status.FAILED, null, "the brain crashed 3 times", NOW);
-        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new TaskReport(r.id(),
-                ((TaskQuery) r).task().equals("t-1") ? running : failed))) {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Reply.TaskReport(r.id(),
+                ((Request.Task) r).task().equals("t-1") ? running : failed))) {
             Cli.Run r = cli.run("status", "--task", "t-1");
             assertThat(r.out()).contains("status    active" + NL).contains("duration  running for 1m 30s" + NL)
                     .contains("ended     -" + NL).doesNotContain("result").doesNotContain("error").doesNotContain("cut short");
@@ -170,7 +166,7 @@ class StatusTest {
 
     @Test
     void oneTaskAsJson() throws Exception {
-        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new TaskReport(r.id(), TASK))) {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Reply.TaskReport(r.id(), TASK))) {
             Cli.Run r = cli.run("status", "--task", "t-3f9a", "--json");
             assertThat(r.exitCode()).as(r.err()).isZero();
             Map<String, Object> json = Json.parseObject(r.out());

@@ -2,13 +2,10 @@ package dev.khlone.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.khlone.protocol.wire.Accepted;
-import dev.khlone.protocol.wire.AwaitRequest;
-import dev.khlone.protocol.wire.ErrorReply;
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.Request;
-import dev.khlone.protocol.wire.SubmitRequest;
-import dev.khlone.protocol.wire.TaskEnded;
 import dev.khlone.protocol.wire.TaskInfo;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -30,7 +27,7 @@ class SubmitTest {
         cli = new Cli(tmp);
     }
 
-    static TaskInfo queued(SubmitRequest s) {
+    static TaskInfo queued(Request.Submit s) {
         return TaskInfo.queued("t-3f9a", "foreman.1", s.mode(), s.prompt(), 1_000);
     }
 
@@ -38,12 +35,12 @@ class SubmitTest {
     static Function<Request, Reply> accepting(Function<TaskInfo, TaskInfo> end) {
         TaskInfo[] last = new TaskInfo[1];
         return r -> {
-            if (r instanceof SubmitRequest s) {
+            if (r instanceof Request.Submit s) {
                 last[0] = queued(s);
-                return new Accepted(s.id(), last[0]);
+                return new Reply.Accepted(s.id(), last[0]);
             }
-            if (r instanceof AwaitRequest a) {
-                return new TaskEnded(a.id(), end.apply(last[0].started(2_000)));
+            if (r instanceof Request.Await a) {
+                return new Reply.TaskEnded(a.id(), end.apply(last[0].started(2_000)));
             }
             throw new AssertionError("unexpected " + r);
         };
@@ -57,12 +54,11 @@ class SubmitTest {
             assertThat(r.exitCode()).as(r.err()).isZero();
             assertThat(r.out()).isEqualTo("✓ t-3f9a → foreman.1" + NL);
             assertThat(r.err()).isEmpty();
-            assertThat(daemon.received()).singleElement().isInstanceOfSatisfying(SubmitRequest.class, s -> {
-                assertThat(s.mode()).isEqualTo(TaskInfo.Mode.ACT);
+            assertThat(daemon.received()).singleElement().isInstanceOfSatisfying(Request.Submit.class, s -> {
+                assertThat(s.mode()).isEqualTo(TaskMode.ACT);
                 assertThat(s.prompt()).isEqualTo("fix the flaky test");
                 assertThat(s.who()).isEqualTo("mechanic@codex");
-                assertThat(s.first()).isTrue();
-                assertThat(s.disrupt()).isTrue();
+                assertThat(s.placement()).as("disrupt puts it first, and more").isEqualTo(Placement.DISRUPT);
             });
         }
     }
@@ -73,11 +69,19 @@ class SubmitTest {
             Cli.Run r = cli.run("ask", "why is the build slow?");
             assertThat(r.exitCode()).as(r.err()).isZero();
             assertThat(r.out()).isEqualTo("✓ t-3f9a → foreman.1" + NL);
-            SubmitRequest s = (SubmitRequest) daemon.received().get(0);
-            assertThat(s.mode()).isEqualTo(TaskInfo.Mode.ASK);
+            Request.Submit s = (Request.Submit) daemon.received().get(0);
+            assertThat(s.mode()).isEqualTo(TaskMode.ASK);
             assertThat(s.who()).isNull();
-            assertThat(s.first()).isFalse();
-            assertThat(s.disrupt()).isFalse();
+            assertThat(s.placement()).isEqualTo(Placement.LAST);
+        }
+    }
+
+    @Test
+    void prioritizePutsTheTaskFirstWithoutInterrupting() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, accepting(t -> t))) {
+            Cli.Run r = cli.run("act", "--prioritize", "urgent");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(((Request.Submit) daemon.received().get(0)).placement()).isEqualTo(Placement.FIRST);
         }
     }
 
@@ -86,7 +90,7 @@ class SubmitTest {
         try (FakeDaemon daemon = FakeDaemon.serving(cli, accepting(t -> t))) {
             assertThat(cli.stdin("line one\nline two\n").run("act", "-").exitCode()).isZero();
             assertThat(cli.stdin("from a pipe\n").run("ask").exitCode()).isZero();
-            assertThat(daemon.received()).extracting(r -> ((SubmitRequest) r).prompt())
+            assertThat(daemon.received()).extracting(r -> ((Request.Submit) r).prompt())
                     .containsExactly("line one\nline two", "from a pipe");
         }
     }
@@ -100,7 +104,7 @@ class SubmitTest {
             assertThat(r.out()).isEqualTo("42 tests pass" + NL);
             assertThat(r.err()).isEqualTo("✓ t-3f9a → foreman.1" + NL);
             assertThat(daemon.received()).hasSize(2).last()
-                    .isEqualTo(new AwaitRequest(daemon.received().get(1).id(), "t-3f9a"));
+                    .isEqualTo(new Request.Await(daemon.received().get(1).id(), "t-3f9a"));
         }
     }
 
@@ -124,13 +128,13 @@ class SubmitTest {
     @Test
     void onATerminalTheProgressLineGoesToStderrAndIsClearedStdoutStaysTheResult() throws Exception {
         try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> {
-            if (r instanceof AwaitRequest a) {
+            if (r instanceof Request.Await a) {
                 try {
                     Thread.sleep(250);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return new TaskEnded(a.id(), TaskInfo.queued("t-3f9a", "foreman.1", TaskInfo.Mode.ASK, "q", 1)
+                return new Reply.TaskEnded(a.id(), TaskInfo.queued("t-3f9a", "foreman.1", TaskMode.ASK, "q", 1)
                         .started(2).ended(TaskInfo.Status.DONE, "the answer", null, 3));
             }
             return accepting(t -> t).apply(r);
@@ -178,7 +182,7 @@ class SubmitTest {
 
     @Test
     void aRefusalOfTheDaemonPrintsItsMessageAndHintAndExits1() throws Exception {
-        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new ErrorReply(r.id(), "brain-mismatch",
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Reply.Error(r.id(), "brain-mismatch",
                 "mechanic.1 runs claude, not codex", "leave out @codex, or enroll a new one: --who mechanic@codex++"))) {
             Cli.Run r = cli.run("act", "x", "--who", "mechanic.1@codex");
             assertThat(r.exitCode()).isEqualTo(1);

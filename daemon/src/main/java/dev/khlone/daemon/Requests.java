@@ -4,29 +4,9 @@ import dev.khlone.daemon.crew.Crew;
 import dev.khlone.daemon.crew.CrewException;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.protocol.Version;
-import dev.khlone.protocol.wire.Accepted;
-import dev.khlone.protocol.wire.AwaitRequest;
-import dev.khlone.protocol.wire.CancelRequest;
-import dev.khlone.protocol.wire.DetachRequest;
-import dev.khlone.protocol.wire.InputRequest;
-import dev.khlone.protocol.wire.ResizeRequest;
-import dev.khlone.protocol.wire.TalkRequest;
-import dev.khlone.protocol.wire.WatchRequest;
 import dev.khlone.protocol.wire.ErrorCode;
-import dev.khlone.protocol.wire.ErrorReply;
-import dev.khlone.protocol.wire.Hello;
-import dev.khlone.protocol.wire.KillRequest;
-import dev.khlone.protocol.wire.Ok;
-import dev.khlone.protocol.wire.RebootRequest;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
-import dev.khlone.protocol.wire.StatusRequest;
-import dev.khlone.protocol.wire.StopRequest;
-import dev.khlone.protocol.wire.SubmitRequest;
-import dev.khlone.protocol.wire.TaskEnded;
-import dev.khlone.protocol.wire.TaskQuery;
-import dev.khlone.protocol.wire.TaskReport;
-import dev.khlone.protocol.wire.ZoneStatus;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -58,27 +38,27 @@ final class Requests implements Request.Visitor<Reply> {
     }
 
     @Override
-    public Reply hello(Hello hello) {
-        return new ErrorReply(hello.id(), ErrorCode.BAD_REQUEST.wire(), "this connection has already said hello", null);
+    public Reply hello(Request.Hello hello) {
+        return new Reply.Error(hello.id(), ErrorCode.BAD_REQUEST, "this connection has already said hello", null);
     }
 
     @Override
-    public Reply status(StatusRequest status) {
-        return answer(status.id(), () -> new ZoneStatus(status.id(), daemon.zone().root().toString(), daemon.zone().id(),
+    public Reply status(Request.Status status) {
+        return answer(status.id(), () -> new Reply.ZoneStatus(status.id(), daemon.zone().root().toString(), daemon.zone().id(),
                 ProcessHandle.current().pid(), Duration.between(daemon.started(), Instant.now()).toMillis(),
                 Version.CURRENT, crew.hero(), crew.status(status.who())));
     }
 
     @Override
-    public Reply stop(StopRequest stop) {
+    public Reply stop(Request.Stop stop) {
         daemon.stopSoon();
-        return new Ok(stop.id());
+        return new Reply.Ok(stop.id());
     }
 
     @Override
-    public Reply submit(SubmitRequest submit) {
-        return answer(submit.id(), () -> new Accepted(submit.id(),
-                crew.submit(submit.mode(), submit.prompt(), submit.who(), submit.first(), submit.disrupt())));
+    public Reply submit(Request.Submit submit) {
+        return answer(submit.id(), () -> new Reply.Accepted(submit.id(),
+                crew.submit(submit.mode(), submit.prompt(), submit.who(), submit.placement())));
     }
 
     /**
@@ -86,9 +66,9 @@ final class Requests implements Request.Visitor<Reply> {
      * clone failed, or its end cannot be saved); a client that leaves first stops waiting.
      */
     @Override
-    public Reply await(AwaitRequest await) {
+    public Reply await(Request.Await await) {
         return answer(await.id(), () -> {
-            Runnable undo = crew.await(await.task(), task -> client.send(new TaskEnded(await.id(), task)),
+            Runnable undo = crew.await(await.task(), task -> client.send(new Reply.TaskEnded(await.id(), task)),
                     not -> client.send(not.reply(await.id())));
             client.onClose(undo);
             return null;
@@ -96,39 +76,39 @@ final class Requests implements Request.Visitor<Reply> {
     }
 
     @Override
-    public Reply task(TaskQuery query) {
-        return answer(query.id(), () -> new TaskReport(query.id(), crew.task(query.task()).orElseThrow(() ->
+    public Reply task(Request.Task query) {
+        return answer(query.id(), () -> new Reply.TaskReport(query.id(), crew.task(query.task()).orElseThrow(() ->
                 new CrewException(ErrorCode.UNKNOWN_TASK, "there is no task " + query.task(),
                         "khlone status lists the crew's tasks"))));
     }
 
     @Override
-    public Reply cancel(CancelRequest cancel) {
-        return answer(cancel.id(), () -> new TaskReport(cancel.id(), crew.cancel(cancel.task())));
+    public Reply cancel(Request.Cancel cancel) {
+        return answer(cancel.id(), () -> new Reply.TaskReport(cancel.id(), crew.cancel(cancel.task())));
     }
 
     @Override
-    public Reply kill(KillRequest kill) {
+    public Reply kill(Request.Kill kill) {
         return answer(kill.id(), () -> {
             crew.kill(kill.slug());
-            return new Ok(kill.id());
+            return new Reply.Ok(kill.id());
         });
     }
 
-    /** Answers with {@link dev.khlone.protocol.wire.Watching}, then streams until the connection closes. */
+    /** Answers with {@link Reply.Watching}, then streams until the connection closes. */
     @Override
-    public Reply watch(WatchRequest watch) {
+    public Reply watch(Request.Watch watch) {
         return answer(watch.id(), () -> {
             crew.watch(watch.who(), client, watch.id(), watch.raw());
             return null;
         });
     }
 
-    /** Answers with {@link dev.khlone.protocol.wire.Talking} once attached, which may take a running task's time. */
+    /** Answers with {@link Reply.Talking} once attached, which may take a running task's time. */
     @Override
-    public Reply talk(TalkRequest request) {
+    public Reply talk(Request.Talk request) {
         if (talk != null) {
-            return new ErrorReply(request.id(), ErrorCode.BUSY.wire(), "this connection is already talking", null);
+            return new Reply.Error(request.id(), ErrorCode.BUSY, "this connection is already talking", null);
         }
         return answer(request.id(), () -> {
             talk = crew.talk(request.who(), client, request.id(), request.cols(), request.rows(), request.now());
@@ -137,7 +117,7 @@ final class Requests implements Request.Visitor<Reply> {
     }
 
     @Override
-    public Reply input(InputRequest input) {
+    public Reply input(Request.Input input) {
         Crew.Talk t = talk;
         if (t != null) {
             t.input(input.data());
@@ -146,7 +126,7 @@ final class Requests implements Request.Visitor<Reply> {
     }
 
     @Override
-    public Reply resize(ResizeRequest resize) {
+    public Reply resize(Request.Resize resize) {
         Crew.Talk t = talk;
         if (t != null) {
             t.resize(resize.cols(), resize.rows());
@@ -155,20 +135,20 @@ final class Requests implements Request.Visitor<Reply> {
     }
 
     @Override
-    public Reply detach(DetachRequest detach) {
+    public Reply detach(Request.Detach detach) {
         Crew.Talk t = talk;
         if (t == null) {
-            return new ErrorReply(detach.id(), ErrorCode.BAD_REQUEST.wire(), "this connection is not talking", null);
+            return new Reply.Error(detach.id(), ErrorCode.BAD_REQUEST, "this connection is not talking", null);
         }
         t.detach(client);
         return null;
     }
 
     @Override
-    public Reply reboot(RebootRequest reboot) {
+    public Reply reboot(Request.Reboot reboot) {
         return answer(reboot.id(), () -> {
             crew.reboot(reboot.slug());
-            return new Ok(reboot.id());
+            return new Reply.Ok(reboot.id());
         });
     }
 }

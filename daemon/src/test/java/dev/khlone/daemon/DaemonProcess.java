@@ -1,19 +1,14 @@
 package dev.khlone.daemon;
 
 import dev.khlone.protocol.Version;
-import dev.khlone.protocol.wire.Accepted;
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.wire.CloneInfo;
-import dev.khlone.protocol.wire.Hello;
 import dev.khlone.protocol.wire.Message;
+import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.Protocol;
+import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
-import dev.khlone.protocol.wire.StatusRequest;
-import dev.khlone.protocol.wire.SubmitRequest;
 import dev.khlone.protocol.wire.TaskInfo;
-import dev.khlone.protocol.wire.TaskQuery;
-import dev.khlone.protocol.wire.TaskReport;
-import dev.khlone.protocol.wire.Welcome;
-import dev.khlone.protocol.wire.ZoneStatus;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import dev.khlone.testkit.Await;
@@ -60,21 +55,21 @@ public final class DaemonProcess implements AutoCloseable {
             if (!daemon.process.isAlive()) {
                 throw new AssertionError("the daemon exited with " + daemon.process.exitValue() + "; its log: " + log);
             }
-            return daemon.ask(new StatusRequest("s", null)).isPresent();
+            return daemon.ask(new Request.Status("s", null)).isPresent();
         });
         return daemon;
     }
 
     public TaskInfo submit(String who, String prompt) {
-        return answer(new SubmitRequest("s", TaskInfo.Mode.ACT, prompt, who, false, false), Accepted.class).task();
+        return answer(new Request.Submit("s", TaskMode.ACT, prompt, who, Placement.LAST), Reply.Accepted.class).task();
     }
 
     public TaskInfo task(String id) {
-        return answer(new TaskQuery("q", id), TaskReport.class).task();
+        return answer(new Request.Task("q", id), Reply.TaskReport.class).task();
     }
 
     public List<CloneInfo> clones() {
-        return answer(new StatusRequest("s", null), ZoneStatus.class).clones();
+        return answer(new Request.Status("s", null), Reply.ZoneStatus.class).clones();
     }
 
     /** Kills the daemon as {@code kill -9} would: its brains go on, nothing more is written. */
@@ -98,8 +93,8 @@ public final class DaemonProcess implements AutoCloseable {
 
     private Optional<Message> ask(Request request) {
         try (RawClient c = new RawClient(socket)) {
-            c.send(new Hello("h", Protocol.VERSION, "test " + Version.CURRENT));
-            if (!(c.next() instanceof Welcome)) {
+            c.send(new Request.Hello("h", Protocol.VERSION, "test " + Version.CURRENT));
+            if (!(c.next() instanceof Reply.Welcome)) {
                 return Optional.empty();
             }
             return Optional.ofNullable(c.send(request).next());

@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.security.auth.module.UnixSystem;
-import dev.khlone.protocol.wire.ErrorReply;
-import dev.khlone.protocol.wire.Hello;
 import dev.khlone.protocol.wire.Message;
-import dev.khlone.protocol.wire.Ok;
 import dev.khlone.protocol.wire.Protocol;
-import dev.khlone.protocol.wire.StatusRequest;
-import dev.khlone.protocol.wire.StopRequest;
-import dev.khlone.protocol.wire.Welcome;
-import dev.khlone.protocol.wire.ZoneStatus;
 import dev.khlone.daemon.server.ZoneServer;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
@@ -70,10 +65,10 @@ class ZoneDaemonTest {
         daemon = ZoneDaemon.start(zone, locations, ME);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
         try (RawClient c = new RawClient(socket)) {
-            c.send(new Hello("1", Protocol.VERSION, "test"));
-            assertThat(c.next()).isEqualTo(new Welcome("1", Protocol.VERSION, dev.khlone.protocol.Version.CURRENT, zone.id()));
-            c.send(new StatusRequest("2", null));
-            ZoneStatus status = (ZoneStatus) c.next();
+            c.send(new Request.Hello("1", Protocol.VERSION, "test"));
+            assertThat(c.next()).isEqualTo(new Reply.Welcome("1", Protocol.VERSION, dev.khlone.protocol.Version.CURRENT, zone.id()));
+            c.send(new Request.Status("2", null));
+            Reply.ZoneStatus status = (Reply.ZoneStatus) c.next();
             assertThat(status.re()).isEqualTo("2");
             assertThat(status.root()).isEqualTo(zone.root().toString());
             assertThat(status.pid()).isEqualTo(ProcessHandle.current().pid());
@@ -85,9 +80,9 @@ class ZoneDaemonTest {
     void stopAnswersThenRemovesTheSocketAndReleasesTheZone() throws Exception {
         daemon = ZoneDaemon.start(zone, locations, ME);
         try (RawClient c = new RawClient(socket)) {
-            c.send(new Hello("1", Protocol.VERSION, "test")).next();
-            c.send(new StopRequest("2"));
-            assertThat(c.next()).isEqualTo(new Ok("2"));
+            c.send(new Request.Hello("1", Protocol.VERSION, "test")).next();
+            c.send(new Request.Stop("2"));
+            assertThat(c.next()).isEqualTo(new Reply.Ok("2"));
             assertThat(c.next()).as("connection closed after the answer").isNull();
         }
         daemon.awaitStopped();
@@ -198,8 +193,8 @@ class ZoneDaemonTest {
             Files.delete(socket);
             awaitServed(socket);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
-            before.send(new StatusRequest("still", null));
-            assertThat(before.next()).as("a connection made before keeps working").isInstanceOf(ZoneStatus.class);
+            before.send(new Request.Status("still", null));
+            assertThat(before.next()).as("a connection made before keeps working").isInstanceOf(Reply.ZoneStatus.class);
         }
     }
 
@@ -261,7 +256,7 @@ class ZoneDaemonTest {
             assertThat(silent.next()).as("closed on the silent client").isNull();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             Thread.sleep(600); // past the hello timeout: the greeted client must not be dropped for its silence
-            assertThat(quiet.send(new StatusRequest("later", null)).next()).isInstanceOf(ZoneStatus.class);
+            assertThat(quiet.send(new Request.Status("later", null)).next()).isInstanceOf(Reply.ZoneStatus.class);
         }
     }
 
@@ -270,11 +265,11 @@ class ZoneDaemonTest {
         daemon = ZoneDaemon.start(zone, locations, ME, new ZoneServer.Limits(2, Duration.ofSeconds(5), Duration.ofSeconds(60)));
         try (RawClient a = hello(); RawClient b = hello(); RawClient refused = new RawClient(socket)) {
             try {
-                refused.send(new Hello("1", Protocol.VERSION, "test"));
+                refused.send(new Request.Hello("1", Protocol.VERSION, "test"));
             } catch (IOException brokenPipe) {
                 // the daemon may have said why and closed before our hello went out (as khlone expects)
             }
-            ErrorReply busy = (ErrorReply) refused.next();
+            Reply.Error busy = (Reply.Error) refused.next();
             assertThat(busy.code()).isEqualTo("busy");
             assertThat(busy.message()).isEqualTo("the zone daemon serves 2 connections already");
             try {
@@ -282,7 +277,7 @@ class ZoneDaemonTest {
             } catch (java.net.SocketException reset) {
                 // closed with our hello unread: the kernel reports that as a reset, also an end
             }
-            assertThat(a.send(new StatusRequest("a", null)).next()).isInstanceOf(ZoneStatus.class);
+            assertThat(a.send(new Request.Status("a", null)).next()).isInstanceOf(Reply.ZoneStatus.class);
         }
         awaitServed(socket); // once the daemon has seen those two go
     }
@@ -294,7 +289,7 @@ class ZoneDaemonTest {
         int before = sessionThreads();
         List<String> log = capture(() -> {
             try (RawClient greedy = hello()) {
-                byte[] request = dev.khlone.protocol.wire.Codec.encode(new StatusRequest("x", null));
+                byte[] request = dev.khlone.protocol.wire.Codec.encode(new Request.Status("x", null));
                 byte[] many = new byte[request.length * 1000];
                 for (int i = 0; i < 1000; i++) {
                     System.arraycopy(request, 0, many, i * request.length, request.length);
@@ -326,11 +321,11 @@ class ZoneDaemonTest {
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         Thread neighbour = new Thread(() -> {
             try (RawClient c = new RawClient(socket)) {
-                c.send(new Hello("0", Protocol.VERSION, "neighbour")).next();
+                c.send(new Request.Hello("0", Protocol.VERSION, "neighbour")).next();
                 for (int i = 1; !done.get(); i++) {
-                    c.send(new StatusRequest(Integer.toString(i), null));
+                    c.send(new Request.Status(Integer.toString(i), null));
                     Message m = c.next();
-                    if (!(m instanceof ZoneStatus) || !((ZoneStatus) m).re().equals(Integer.toString(i))) {
+                    if (!(m instanceof Reply.ZoneStatus) || !((Reply.ZoneStatus) m).re().equals(Integer.toString(i))) {
                         throw new AssertionError("neighbour got " + m);
                     }
                     served.incrementAndGet();
@@ -346,11 +341,11 @@ class ZoneDaemonTest {
             c.write("this is not json\n".getBytes(StandardCharsets.UTF_8));
             codes.add(errorCode(c.next()));
             c.write("{\"type\":\"teleport\",\"id\":\"5\"}\n".getBytes(StandardCharsets.UTF_8));
-            ErrorReply unknown = (ErrorReply) c.next();
+            Reply.Error unknown = (Reply.Error) c.next();
             assertThat(unknown.re()).isEqualTo("5");
             assertThat(unknown.message()).contains("unknown frame type 'teleport'");
             c.write("{\"type\":\"status\"}\n".getBytes(StandardCharsets.UTF_8));
-            assertThat(((ErrorReply) c.next()).message()).contains("missing field 'id'");
+            assertThat(((Reply.Error) c.next()).message()).contains("missing field 'id'");
             byte[] junk = new byte[4096];
             new Random(7).nextBytes(junk);
             for (int i = 0; i < junk.length; i++) {
@@ -358,8 +353,8 @@ class ZoneDaemonTest {
             }
             c.write(junk).write(new byte[] {'\n'});
             codes.add(errorCode(c.next()));
-            c.send(new StatusRequest("after-junk", null));
-            assertThat(c.next()).as("the connection still works after bad frames").isInstanceOf(ZoneStatus.class);
+            c.send(new Request.Status("after-junk", null));
+            assertThat(c.next()).as("the connection still works after bad frames").isInstanceOf(Reply.ZoneStatus.class);
         }
         assertThat(codes).containsOnly("bad-request");
 
@@ -382,16 +377,26 @@ class ZoneDaemonTest {
         }
 
         try (RawClient c = new RawClient(socket)) {
-            c.send(new Hello("1", Protocol.VERSION + 1, "khlone 9.9"));
-            ErrorReply mismatch = (ErrorReply) c.next();
+            c.send(new Request.Hello("1", Protocol.VERSION + 1, "khlone 9.9"));
+            Reply.Error mismatch = (Reply.Error) c.next();
             assertThat(mismatch.code()).isEqualTo("protocol-mismatch");
             assertThat(mismatch.hint()).contains("khlone daemon restart");
             assertThat(c.next()).isNull();
         }
 
+        // A khlone from before the request families (protocol 1: submit with first/disrupt) is told, not misread.
         try (RawClient c = new RawClient(socket)) {
-            c.send(new StatusRequest("1", null));
-            assertThat(((ErrorReply) c.next()).message()).contains("first frame must be 'hello'");
+            c.write("{\"type\":\"hello\",\"id\":\"1\",\"protocol\":1,\"client\":\"khlone 0.1.0\"}\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            Reply.Error old = (Reply.Error) c.next();
+            assertThat(old.code()).isEqualTo("protocol-mismatch");
+            assertThat(old.message()).contains("this client (khlone 0.1.0) speaks protocol 1");
+            assertThat(old.hint()).contains("khlone daemon restart");
+        }
+
+        try (RawClient c = new RawClient(socket)) {
+            c.send(new Request.Status("1", null));
+            assertThat(((Reply.Error) c.next()).message()).contains("first frame must be 'hello'");
             assertThat(c.next()).isNull();
         }
 
@@ -428,7 +433,7 @@ class ZoneDaemonTest {
 
     private static RawClient hello(Path socket) throws Exception {
         RawClient c = new RawClient(socket);
-        assertThat(c.send(new Hello("h", Protocol.VERSION, "test")).next()).isInstanceOf(Welcome.class);
+        assertThat(c.send(new Request.Hello("h", Protocol.VERSION, "test")).next()).isInstanceOf(Reply.Welcome.class);
         return c;
     }
 
@@ -438,7 +443,7 @@ class ZoneDaemonTest {
 
     private static void assertServed(Path socket) throws Exception {
         try (RawClient c = hello(socket)) {
-            assertThat(c.send(new StatusRequest("s", null)).next()).isInstanceOf(ZoneStatus.class);
+            assertThat(c.send(new Request.Status("s", null)).next()).isInstanceOf(Reply.ZoneStatus.class);
         }
     }
 
@@ -497,8 +502,8 @@ class ZoneDaemonTest {
     }
 
     private static String errorCode(Message m) {
-        assertThat(m).isInstanceOf(ErrorReply.class);
-        return ((ErrorReply) m).code();
+        assertThat(m).isInstanceOf(Reply.Error.class);
+        return ((Reply.Error) m).code();
     }
 
 }

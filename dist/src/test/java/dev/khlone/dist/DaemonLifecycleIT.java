@@ -2,11 +2,11 @@ package dev.khlone.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.zone.Zone;
 import dev.khlone.testkit.KhloneHarness;
 import dev.khlone.testkit.KhloneHarness.Result;
 import dev.khlone.protocol.wire.Codec;
-import dev.khlone.protocol.wire.Hello;
 import dev.khlone.protocol.wire.Protocol;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -318,7 +318,7 @@ class DaemonLifecycleIT {
                 SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
                 greeted.add(c);
                 c.connect(UnixDomainSocketAddress.of(socket));
-                c.write(ByteBuffer.wrap(Codec.encode(new Hello("1", Protocol.VERSION, "idle"))));
+                c.write(ByteBuffer.wrap(Codec.encode(new Request.Hello("1", Protocol.VERSION, "idle"))));
                 assertThat(firstLine(c)).contains("\"type\":\"welcome\"");
             }
             Result busy = khlone.run(dir, "status");

@@ -9,14 +9,15 @@ import dev.khlone.daemon.watch.Audience;
 import dev.khlone.protocol.brain.BrainEvent;
 import dev.khlone.protocol.brain.Mode;
 import dev.khlone.protocol.brain.Prompt;
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.store.TranscriptEntry.Kind;
 import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.CloneInfo.State;
 import dev.khlone.protocol.wire.ErrorCode;
-import dev.khlone.protocol.wire.Notice;
-import dev.khlone.protocol.wire.TalkEnded;
-import dev.khlone.protocol.wire.Talking;
+import dev.khlone.protocol.wire.Placement;
+import dev.khlone.protocol.wire.Push;
+import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import java.io.IOException;
@@ -191,10 +192,10 @@ final class Clone {
         });
     }
 
-    CompletableFuture<TaskInfo> submit(TaskInfo task, boolean first, boolean disrupt) {
+    CompletableFuture<TaskInfo> submit(TaskInfo task, Placement placement) {
         return call(() -> {
             owner.taskChanged(task);
-            if (disrupt && current != null) {
+            if (placement == Placement.DISRUPT && current != null) {
                 TaskInfo interrupted = current.requeued();
                 current = null;
                 owner.taskChanged(interrupted);
@@ -203,7 +204,7 @@ final class Clone {
                 queue.addFirst(interrupted);
                 queue.addFirst(task);
                 restart();
-            } else if (first || disrupt) {
+            } else if (placement != Placement.LAST) {
                 queue.addFirst(task);
             } else {
                 queue.addLast(task);
@@ -296,7 +297,7 @@ final class Clone {
     /**
      * Attaches {@code client} to the clone's TUI: the queue pauses; a running task is waited for
      * (or, {@code now}, interrupted and put back first); the brain reboots interactive on its
-     * series. {@link Talking} tells the client when it is attached.
+     * series. {@link Reply.Talking} tells the client when it is attached.
      */
     CompletableFuture<Void> talk(Client client, String re, int cols, int rows, boolean now) {
         return call(() -> {
@@ -319,9 +320,9 @@ final class Clone {
                 queue.addFirst(interrupted);
                 owner.transcript(slug, note(interrupted.id(), "interrupted for a talk; it runs again afterwards"));
                 interruptedBy.put(interrupted.id(), "a person took over the brain to talk with it");
-                client.send(new Notice(re, "interrupted " + interrupted.id() + "; it runs again when you leave"));
+                client.send(new Push.Notice(re, "interrupted " + interrupted.id() + "; it runs again when you leave"));
             } else if (current != null) {
-                client.send(new Notice(re, "waiting for " + current.id() + " to finish (running for "
+                client.send(new Push.Notice(re, "waiting for " + current.id() + " to finish (running for "
                         + (now() - current.startedMs()) / 1000 + " s); --now interrupts it"));
                 publish();
                 return null;
@@ -419,7 +420,7 @@ final class Clone {
         CompletableFuture<BrainEvent.TurnCompleted> turn;
         try {
             Prompt prompt = new Prompt(text);
-            turn = next.mode() == TaskInfo.Mode.ASK ? handle.ask(prompt) : handle.act(prompt);
+            turn = next.mode() == TaskMode.ASK ? handle.ask(prompt) : handle.act(prompt);
         } catch (IllegalStateException | UncheckedIOException e) {
             crashed(e.getMessage());
             return;
@@ -514,7 +515,7 @@ final class Clone {
         }
         publish();
         owner.transcript(slug, note(null, "a person is talking to the brain"));
-        t.client.send(new Talking(t.re, slug));
+        t.client.send(new Reply.Talking(t.re, slug));
         owner.crewChanged();
     }
 
@@ -525,7 +526,7 @@ final class Clone {
         }
         talker = null;
         audience.leave(t.client, t.re);
-        t.client.send(new TalkEnded(t.re, reason));
+        t.client.send(new Push.TalkEnded(t.re, reason));
         if (!t.attached) {
             publish();
             return;

@@ -4,10 +4,12 @@ import dev.khlone.daemon.brain.Orphans;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.daemon.store.Store;
 import dev.khlone.protocol.brain.Brain;
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.ErrorCode;
+import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
@@ -112,7 +114,7 @@ public final class Crew {
     }
 
     /** Queues a task for the clone {@code who} names, enrolling one if it says so or none fits. */
-    public TaskInfo submit(TaskInfo.Mode mode, String prompt, String who, boolean first, boolean disrupt)
+    public TaskInfo submit(TaskMode mode, String prompt, String who, Placement placement)
             throws CrewException {
         if (prompt == null || prompt.isBlank()) {
             throw new CrewException(ErrorCode.BAD_REQUEST, "the prompt is empty", "say what the clone should do");
@@ -126,7 +128,7 @@ public final class Crew {
         Clone clone = roster.resolve(parse(who), config(), "--who ");
         TaskInfo task = book.open(clone.slug, mode, prompt, System.currentTimeMillis());
         try {
-            return answer(clone.submit(task, first, disrupt));
+            return answer(clone.submit(task, placement));
         } catch (CrewException e) {
             book.refused(task);
             throw e;

@@ -1,7 +1,7 @@
 package dev.khlone.daemon.crew;
 
 import dev.khlone.protocol.wire.ErrorCode;
-import dev.khlone.protocol.wire.ErrorReply;
+import dev.khlone.protocol.wire.Reply;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -25,7 +25,7 @@ public final class CrewException extends Exception {
                 "free space on the disk of KHLONE_HOME (" + home + ") or fix its permissions; " + what);
     }
 
-    public ErrorReply reply(String re) {
-        return new ErrorReply(re, code.wire(), getMessage(), hint);
+    public Reply.Error reply(String re) {
+        return new Reply.Error(re, code, getMessage(), hint);
     }
 }

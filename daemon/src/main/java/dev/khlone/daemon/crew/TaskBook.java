@@ -1,5 +1,6 @@
 package dev.khlone.daemon.crew;
 
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.daemon.store.Store;
 import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.ErrorCode;
@@ -46,7 +47,7 @@ final class TaskBook {
     }
 
     /** A new task for {@code slug}, with an id no other task of the zone has. */
-    synchronized TaskInfo open(String slug, TaskInfo.Mode mode, String prompt, long nowMs) {
+    synchronized TaskInfo open(String slug, TaskMode mode, String prompt, long nowMs) {
         TaskInfo task = TaskInfo.queued(newId(), slug, mode, prompt, nowMs);
         tasks.put(task.id(), task);
         return task;

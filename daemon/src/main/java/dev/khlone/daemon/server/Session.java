@@ -3,14 +3,11 @@ package dev.khlone.daemon.server;
 import dev.khlone.protocol.Version;
 import dev.khlone.protocol.wire.Codec;
 import dev.khlone.protocol.wire.ErrorCode;
-import dev.khlone.protocol.wire.ErrorReply;
 import dev.khlone.protocol.wire.FrameReader;
-import dev.khlone.protocol.wire.Hello;
 import dev.khlone.protocol.wire.Protocol;
 import dev.khlone.protocol.wire.ProtocolException;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
-import dev.khlone.protocol.wire.Welcome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -146,21 +143,20 @@ final class Session implements Client {
             send(e.reply(e.re()));
             return false;
         }
-        if (!(first instanceof Hello)) {
-            send(new ErrorReply(first.id(), ErrorCode.BAD_REQUEST.wire(),
+        if (!(first instanceof Request.Hello hello)) {
+            send(new Reply.Error(first.id(), ErrorCode.BAD_REQUEST,
                     "the first frame must be 'hello', not '" + first.type() + "'", null));
             return false;
         }
-        Hello hello = (Hello) first;
         if (hello.protocol() != Protocol.VERSION) {
             LOG.info("session " + number + ": refused " + hello.client() + " speaking protocol " + hello.protocol());
-            send(new ErrorReply(hello.id(), ErrorCode.PROTOCOL_MISMATCH.wire(),
+            send(new Reply.Error(hello.id(), ErrorCode.PROTOCOL_MISMATCH,
                     "the zone daemon (khlone " + Version.CURRENT + ") speaks protocol " + Protocol.VERSION
                             + ", this client (" + hello.client() + ") speaks protocol " + hello.protocol(),
                     "restart the daemon with the khlone you are running: khlone daemon restart"));
             return false;
         }
-        send(new Welcome(hello.id(), Protocol.VERSION, Version.CURRENT, zoneId));
+        send(new Reply.Welcome(hello.id(), Protocol.VERSION, Version.CURRENT, zoneId));
         return true;
     }
 
@@ -174,7 +170,7 @@ final class Session implements Client {
                 reply = e.reply(e.re());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "session " + number + ": request failed", e);
-                reply = new ErrorReply(null, ErrorCode.INTERNAL.wire(), "the daemon failed: " + e, "see the daemon log");
+                reply = new Reply.Error(null, ErrorCode.INTERNAL, "the daemon failed: " + e, "see the daemon log");
             }
             // A handler that answers later returns null.
             if (reply != null && !send(reply)) {

@@ -2,7 +2,6 @@ package dev.khlone.daemon.server;
 
 import dev.khlone.protocol.wire.Codec;
 import dev.khlone.protocol.wire.ErrorCode;
-import dev.khlone.protocol.wire.ErrorReply;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
 import java.io.IOException;
@@ -183,7 +182,7 @@ public final class ZoneServer implements AutoCloseable {
         LOG.warning("refused connection " + number + ": " + sessions.size() + " clients are connected, the limit is "
                 + limits.connections());
         try (socket) {
-            socket.getOutputStream().write(Codec.encode(new ErrorReply(null, ErrorCode.BUSY.wire(),
+            socket.getOutputStream().write(Codec.encode(new Reply.Error(null, ErrorCode.BUSY,
                     "the zone daemon serves " + limits.connections() + " connections already",
                     "close some (watch, talk, --await), or try again in a moment")));
         } catch (IOException e) {

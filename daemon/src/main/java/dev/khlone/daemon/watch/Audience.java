@@ -3,11 +3,8 @@ package dev.khlone.daemon.watch;
 import dev.khlone.daemon.screen.ScreenMirror;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.protocol.store.TranscriptEntry;
-import dev.khlone.protocol.wire.Notice;
-import dev.khlone.protocol.wire.Output;
+import dev.khlone.protocol.wire.Push;
 import dev.khlone.protocol.wire.Reply;
-import dev.khlone.protocol.wire.WatchEvent;
-import dev.khlone.protocol.wire.Watching;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -69,12 +66,12 @@ public final class Audience {
     /** Adds a watcher: it is told the mode, then shown the screen or the recent history, then what comes. */
     public synchronized void watch(Client client, String re, boolean raw) {
         Watcher w = new Watcher(client, re, raw);
-        client.send(new Watching(re, slug, screen != null));
+        client.send(new Reply.Watching(re, slug, screen != null));
         if (screen != null) {
-            client.send(new Output(re, screen.redraw()));
+            client.send(new Push.Output(re, screen.redraw()));
         } else if (!raw) {
             for (Entry e : history) {
-                client.send(new WatchEvent(re, slug, e.entry()));
+                client.send(new Push.Event(re, slug, e.entry()));
             }
         }
         watchers.add(w);
@@ -104,7 +101,7 @@ public final class Audience {
         }
     }
 
-    /** Output of the brain, on its reader thread: never blocks. */
+    /** Push.Output of the brain, on its reader thread: never blocks. */
     public synchronized void bytes(byte[] bytes, int offset, int length) {
         boolean tui = screen != null;
         if (tui) {
@@ -116,7 +113,7 @@ public final class Audience {
                 if (data == null) {
                     data = Arrays.copyOfRange(bytes, offset, offset + length);
                 }
-                send(w, new Output(w.re, data), length);
+                send(w, new Push.Output(w.re, data), length);
             }
         }
     }
@@ -129,14 +126,14 @@ public final class Audience {
         }
         for (Watcher w : watchers) {
             if (!w.raw && screen == null) {
-                send(w, new WatchEvent(w.re, slug, entry), 0);
+                send(w, new Push.Event(w.re, slug, entry), 0);
             }
         }
     }
 
     public synchronized void notice(String text) {
         for (Watcher w : watchers) {
-            send(w, new Notice(w.re, text), 0);
+            send(w, new Push.Notice(w.re, text), 0);
         }
     }
 
@@ -146,14 +143,14 @@ public final class Audience {
                 w.skipped += Math.max(1, length);
                 return;
             }
-            if (!(reply instanceof Notice)) {
+            if (!(reply instanceof Push.Notice)) {
                 return; // the redraw or the replayed history already holds it
             }
         }
         if (!w.client.send(reply)) {
             w.skipped = Math.max(1, length);
             // A refused event is the newest in the history and is replayed; anything else came after it.
-            w.missedFrom = reply instanceof WatchEvent ? sequence : sequence + 1;
+            w.missedFrom = reply instanceof Push.Event ? sequence : sequence + 1;
             RESYNC.schedule(() -> check(w), RESYNC_CHECK_MS, TimeUnit.MILLISECONDS);
         }
     }
@@ -172,14 +169,14 @@ public final class Audience {
         }
         long skipped = w.skipped;
         w.skipped = 0;
-        w.client.send(new Notice(w.re, "skipped " + skipped + " bytes of " + slug
+        w.client.send(new Push.Notice(w.re, "skipped " + skipped + " bytes of " + slug
                 + "'s output while this terminal was not keeping up"));
         if (screen != null) {
-            w.client.send(new Output(w.re, screen.redraw()));
+            w.client.send(new Push.Output(w.re, screen.redraw()));
         } else if (!w.raw) {
             for (Entry e : history) {
                 if (e.sequence() >= w.missedFrom) {
-                    w.client.send(new WatchEvent(w.re, slug, e.entry()));
+                    w.client.send(new Push.Event(w.re, slug, e.entry()));
                 }
             }
         }

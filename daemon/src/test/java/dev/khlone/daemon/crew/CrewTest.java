@@ -8,9 +8,10 @@ import dev.khlone.daemon.DaemonProcess;
 import dev.khlone.daemon.store.Store;
 import dev.khlone.protocol.Processes;
 import dev.khlone.protocol.brain.Brain;
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.wire.CloneInfo;
+import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.TaskInfo;
-import dev.khlone.protocol.wire.TaskInfo.Mode;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import dev.khlone.protocol.zone.Zone;
 import dev.khlone.protocol.zone.Locations;
@@ -84,7 +85,7 @@ class CrewTest {
     }
 
     private TaskInfo act(String prompt) throws CrewException {
-        return crew.submit(Mode.ACT, prompt, null, false, false);
+        return crew.submit(TaskMode.ACT, prompt, null, Placement.LAST);
     }
 
     private TaskInfo ended(TaskInfo task) throws Exception {
@@ -117,33 +118,33 @@ class CrewTest {
     @Test
     void plusPlusEnrollsANewCloneThatWorksInParallelWithTheHero() throws Exception {
         TaskInfo hero = act("sleep 1 hero");
-        TaskInfo mech = crew.submit(Mode.ACT, "sleep 1 mechanic", "mechanic++", false, false);
+        TaskInfo mech = crew.submit(TaskMode.ACT, "sleep 1 mechanic", "mechanic++", Placement.LAST);
         assertThat(mech.cloneSlug()).isEqualTo("mechanic.1");
         TaskInfo h = ended(hero);
         TaskInfo m = ended(mech);
         assertThat(m.startedMs()).isLessThan(h.endedMs());
         assertThat(h.startedMs()).isLessThan(m.endedMs());
-        assertThat(crew.submit(Mode.ASK, "x", "mechanic++", false, false).cloneSlug()).isEqualTo("mechanic.2");
-        assertThat(crew.submit(Mode.ASK, "y", "mechanic.1", false, false).cloneSlug()).isEqualTo("mechanic.1");
+        assertThat(crew.submit(TaskMode.ASK, "x", "mechanic++", Placement.LAST).cloneSlug()).isEqualTo("mechanic.2");
+        assertThat(crew.submit(TaskMode.ASK, "y", "mechanic.1", Placement.LAST).cloneSlug()).isEqualTo("mechanic.1");
         assertThat(crew.status(null)).extracting(CloneInfo::slug).containsExactly("foreman.1", "mechanic.1", "mechanic.2");
         assertThat(crew.hero()).isEqualTo("foreman.1");
     }
 
     @Test
     void aRoleFindsAnIdleCloneBeforeABusyOneAndEnrollsWhenThereIsNone() throws Exception {
-        TaskInfo busy = crew.submit(Mode.ACT, "sleep 1 busy", "scout", false, false);
+        TaskInfo busy = crew.submit(TaskMode.ACT, "sleep 1 busy", "scout", Placement.LAST);
         assertThat(busy.cloneSlug()).isEqualTo("scout.1");
-        crew.submit(Mode.ACT, "idle soon", "scout++", false, false);
-        ended(crew.submit(Mode.ACT, "warm", "scout.2", false, false));
+        crew.submit(TaskMode.ACT, "idle soon", "scout++", Placement.LAST);
+        ended(crew.submit(TaskMode.ACT, "warm", "scout.2", Placement.LAST));
         assertThat(crew.task(busy.id()).orElseThrow().status()).as("scout.1 is still busy").isEqualTo(Status.ACTIVE);
-        assertThat(crew.submit(Mode.ACT, "pick", "scout", false, false).cloneSlug()).isEqualTo("scout.2");
+        assertThat(crew.submit(TaskMode.ACT, "pick", "scout", Placement.LAST).cloneSlug()).isEqualTo("scout.2");
     }
 
     @Test
     void prioritizeGoesFirstAfterTheRunningTask() throws Exception {
         TaskInfo running = act("sleep 0.5 running");
         TaskInfo queued = act("queued");
-        TaskInfo urgent = crew.submit(Mode.ACT, "urgent", null, true, false);
+        TaskInfo urgent = crew.submit(TaskMode.ACT, "urgent", null, Placement.FIRST);
         ended(queued);
         String series = crew.status(null).get(0).series();
         assertThat(brain.history(series)).containsExactly("sleep 0.5 running", "urgent", "queued");
@@ -157,7 +158,7 @@ class CrewTest {
         TaskInfo queued = act("queued");
         awaitActive(running);
         awaitHistory("sleep 2 long");
-        TaskInfo now = crew.submit(Mode.ACT, "now", null, false, true);
+        TaskInfo now = crew.submit(TaskMode.ACT, "now", null, Placement.DISRUPT);
         TaskInfo l = ended(running);
         ended(queued);
         assertThat(ended(now).endedMs()).isLessThanOrEqualTo(l.startedMs() + 10_000);
@@ -276,12 +277,12 @@ class CrewTest {
                     assertThat(e.reply("1").code()).isEqualTo("brain-unavailable");
                     assertThat(e.reply("1").hint()).isEqualTo("khlone reboot foreman.1, or --who foreman++ for a new clone");
                 });
-        assertThatThrownBy(() -> crew.submit(Mode.ASK, "anything", "foreman", false, false)).hasMessageStartingWith("foreman.1 has failed");
+        assertThatThrownBy(() -> crew.submit(TaskMode.ASK, "anything", "foreman", Placement.LAST)).hasMessageStartingWith("foreman.1 has failed");
         assertThatThrownBy(() -> crew.talk(null, new RecordingClient(), "t", 80, 24, false)).as("talk names a clone its own way")
                 .isInstanceOfSatisfying(CrewException.class, e -> assertThat(e.reply("1").hint())
                         .isEqualTo("khlone reboot foreman.1, or khlone talk foreman++ for a new clone"));
         assertThat(crew.status(null)).extracting(CloneInfo::slug).containsExactly("foreman.1");
-        assertThat(crew.submit(Mode.ACT, "fresh", "foreman++", false, false).cloneSlug()).isEqualTo("foreman.2");
+        assertThat(crew.submit(TaskMode.ACT, "fresh", "foreman++", Placement.LAST).cloneSlug()).isEqualTo("foreman.2");
     }
 
     @Test
@@ -396,19 +397,19 @@ class CrewTest {
     @Test
     void mistakesAreRefusedWithWhatToDoAndChangeNothing() throws Exception {
         ended(act("hello"));
-        assertThatThrownBy(() -> crew.submit(Mode.ACT, "  ", null, false, false)).hasMessage("the prompt is empty");
-        assertThatThrownBy(() -> crew.submit(Mode.ACT, "x", "foreman.7", false, false))
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "  ", null, Placement.LAST)).hasMessage("the prompt is empty");
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "foreman.7", Placement.LAST))
                 .hasMessage("there is no clone foreman.7");
-        assertThatThrownBy(() -> crew.submit(Mode.ACT, "x", "pilot.1", false, false))
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "pilot.1", Placement.LAST))
                 .hasMessage("no clone has the role pilot");
-        assertThatThrownBy(() -> crew.submit(Mode.ACT, "x", "foreman.1@claude", false, false))
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "foreman.1@claude", Placement.LAST))
                 .hasMessage("there is no brain called claude");
-        assertThatThrownBy(() -> crew.submit(Mode.ACT, "x", "pilot@gemini", false, false))
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "pilot@gemini", Placement.LAST))
                 .isInstanceOfSatisfying(CrewException.class, e -> assertThat(e.reply("1").hint())
                         .isEqualTo("known brains: fake; aliases in khlone.yml: quick"));
-        assertThatThrownBy(() -> crew.submit(Mode.ACT, "x", "Pilot", false, false)).hasMessageContaining("is not a clone");
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "Pilot", Placement.LAST)).hasMessageContaining("is not a clone");
         assertThat(crew.status(null)).extracting(CloneInfo::slug).containsExactly("foreman.1");
-        assertThat(crew.submit(Mode.ACT, "x", "foreman.1@quick", false, false).cloneSlug()).isEqualTo("foreman.1");
+        assertThat(crew.submit(TaskMode.ACT, "x", "foreman.1@quick", Placement.LAST).cloneSlug()).isEqualTo("foreman.1");
     }
 
     @Test
@@ -419,7 +420,7 @@ class CrewTest {
         store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
         crew = Crew.restore(zone, store, Map.of("fake", brain, "other", renamed(other, "other")), System.getenv());
         ended(act("hi"));
-        assertThatThrownBy(() -> crew.submit(Mode.ACT, "x", "foreman.1@other", false, false))
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "foreman.1@other", Placement.LAST))
                 .isInstanceOfSatisfying(CrewException.class, e -> {
                     assertThat(e).hasMessage("foreman.1 runs fake, not other");
                     assertThat(e.reply("1").code()).isEqualTo("brain-mismatch");
@@ -450,11 +451,11 @@ class CrewTest {
     @Test
     void anAliasPicksOnlyACloneOfThatProfileAndThePlainBrainOnlyAPlainOne() throws Exception {
         ended(act("hero on the plain fake"));
-        TaskInfo quick = crew.submit(Mode.ACT, "x", "foreman@quick", false, false);
+        TaskInfo quick = crew.submit(TaskMode.ACT, "x", "foreman@quick", Placement.LAST);
         assertThat(quick.cloneSlug()).as("foreman.1 runs fake without quick's model").isEqualTo("foreman.2");
         ended(quick);
-        assertThat(crew.submit(Mode.ACT, "y", "foreman@quick", false, false).cloneSlug()).isEqualTo("foreman.2");
-        assertThat(crew.submit(Mode.ACT, "z", "foreman@fake", false, false).cloneSlug()).isEqualTo("foreman.1");
+        assertThat(crew.submit(TaskMode.ACT, "y", "foreman@quick", Placement.LAST).cloneSlug()).isEqualTo("foreman.2");
+        assertThat(crew.submit(TaskMode.ACT, "z", "foreman@fake", Placement.LAST).cloneSlug()).isEqualTo("foreman.1");
         assertThat(crew.status("@quick")).extracting(CloneInfo::slug).containsExactly("foreman.2");
         assertThat(crew.status("@fake")).extracting(CloneInfo::slug).containsExactly("foreman.1");
         assertThat(crew.status("foreman.1@quick")).as("a clone named exactly only has to run the brain")
@@ -530,7 +531,7 @@ class CrewTest {
         assertThat(crew.status(null)).extracting(CloneInfo::slug).containsExactlyInAnyOrder("foreman.1", "mechanic.1");
         assertThat(crew.status("@quick")).as("the profile came from the journal").extracting(CloneInfo::slug)
                 .containsExactly("mechanic.1");
-        assertThat(crew.submit(Mode.ACT, "x", "mechanic++", false, false).cloneSlug()).isEqualTo("mechanic.2");
+        assertThat(crew.submit(TaskMode.ACT, "x", "mechanic++", Placement.LAST).cloneSlug()).isEqualTo("mechanic.2");
         try (var files = Files.list(state)) {
             assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("zone.json.damaged-"));
         }

@@ -1,7 +1,7 @@
 package dev.khlone.daemon.crew;
 
 import dev.khlone.daemon.server.Client;
-import dev.khlone.protocol.wire.Output;
+import dev.khlone.protocol.wire.Push;
 import dev.khlone.protocol.wire.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,12 +51,12 @@ final class RecordingClient implements Client {
         return List.copyOf(received);
     }
 
-    /** Everything sent as {@link Output}, as text. */
+    /** Everything sent as {@link Push.Output}, as text. */
     synchronized String output() {
         StringBuilder sb = new StringBuilder();
         for (Reply r : received) {
-            if (r instanceof Output) {
-                sb.append(new String(((Output) r).data(), StandardCharsets.UTF_8));
+            if (r instanceof Push.Output) {
+                sb.append(new String(((Push.Output) r).data(), StandardCharsets.UTF_8));
             }
         }
         return sb.toString();

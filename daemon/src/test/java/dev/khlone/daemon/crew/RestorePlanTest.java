@@ -9,7 +9,7 @@ import dev.khlone.daemon.store.Store;
 import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.wire.TaskInfo;
-import dev.khlone.protocol.wire.TaskInfo.Mode;
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +27,7 @@ class RestorePlanTest {
     private final Map<String, TaskInfo> tasks = new LinkedHashMap<>();
 
     private TaskInfo task(String id, String slug, long createdMs) {
-        TaskInfo t = TaskInfo.queued(id, slug, Mode.ACT, "prompt of " + id, createdMs);
+        TaskInfo t = TaskInfo.queued(id, slug, TaskMode.ACT, "prompt of " + id, createdMs);
         tasks.put(id, t);
         return t;
     }

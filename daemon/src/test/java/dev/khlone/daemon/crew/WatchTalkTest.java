@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.khlone.daemon.store.Store;
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.wire.CloneInfo;
-import dev.khlone.protocol.wire.Notice;
-import dev.khlone.protocol.wire.Output;
-import dev.khlone.protocol.wire.TalkEnded;
-import dev.khlone.protocol.wire.Talking;
+import dev.khlone.protocol.wire.Push;
+import dev.khlone.protocol.wire.Reply;
+import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.TaskInfo;
-import dev.khlone.protocol.wire.TaskInfo.Mode;
 import dev.khlone.protocol.wire.TaskInfo.Status;
-import dev.khlone.protocol.wire.WatchEvent;
-import dev.khlone.protocol.wire.Watching;
 import dev.khlone.protocol.zone.Zone;
 import dev.khlone.protocol.zone.ZoneKey;
 import dev.khlone.testkit.fakebrain.FakeBrain;
@@ -31,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Watching and talking to a clone, with the scripted fake brain and recording clients. */
+/** Reply.Watching and talking to a clone, with the scripted fake brain and recording clients. */
 class WatchTalkTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -62,63 +59,63 @@ class WatchTalkTest {
         return end.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    private static boolean says(WatchEvent e, TranscriptEntry.Kind kind, String text) {
+    private static boolean says(Push.Event e, TranscriptEntry.Kind kind, String text) {
         return e.entry().kind() == kind && text.equals(e.entry().text());
     }
 
     @Test
     void twoWatchersSeeTheSameTaskAndALateOneSeesTheHistoryFirst() throws Exception {
-        ended(crew.submit(Mode.ACT, "before anyone watched", null, false, false));
+        ended(crew.submit(TaskMode.ACT, "before anyone watched", null, Placement.LAST));
         RecordingClient one = new RecordingClient();
         RecordingClient two = new RecordingClient();
         assertThat(crew.watch(null, one, "w1", false)).isEqualTo("foreman.1");
         crew.watch("foreman.1", two, "w2", false);
-        assertThat(one.received().get(0)).isEqualTo(new Watching("w1", "foreman.1", false));
-        one.await(WatchEvent.class, e -> says(e, TranscriptEntry.Kind.PROMPT, "before anyone watched"), WAIT);
+        assertThat(one.received().get(0)).isEqualTo(new Reply.Watching("w1", "foreman.1", false));
+        one.await(Push.Event.class, e -> says(e, TranscriptEntry.Kind.PROMPT, "before anyone watched"), WAIT);
 
-        TaskInfo task = crew.submit(Mode.ACT, "watched", null, false, false);
+        TaskInfo task = crew.submit(TaskMode.ACT, "watched", null, Placement.LAST);
         ended(task);
         for (RecordingClient c : new RecordingClient[] {one, two}) {
-            c.await(WatchEvent.class, e -> says(e, TranscriptEntry.Kind.PROMPT, "watched") && task.id().equals(e.entry().task()), WAIT);
-            c.await(WatchEvent.class, e -> says(e, TranscriptEntry.Kind.RESULT, "echo: watched"), WAIT);
+            c.await(Push.Event.class, e -> says(e, TranscriptEntry.Kind.PROMPT, "watched") && task.id().equals(e.entry().task()), WAIT);
+            c.await(Push.Event.class, e -> says(e, TranscriptEntry.Kind.RESULT, "echo: watched"), WAIT);
         }
         assertThatThrownBy(() -> crew.watch("scout", new RecordingClient(), "w3", false)).hasMessage("no clone is scout");
     }
 
     @Test
     void aWatcherThatStopsReadingIsToldWhatItMissedOnceItCatchesUpWhileTheOtherSeesEverything() throws Exception {
-        ended(crew.submit(Mode.ACT, "start", null, false, false));
+        ended(crew.submit(TaskMode.ACT, "start", null, Placement.LAST));
         RecordingClient slow = new RecordingClient();
         RecordingClient fast = new RecordingClient();
         crew.watch(null, slow, "s", false);
         crew.watch(null, fast, "f", false);
         slow.stall(true);
-        ended(crew.submit(Mode.ACT, "while stalled", null, false, false));
-        fast.await(WatchEvent.class, e -> says(e, TranscriptEntry.Kind.RESULT, "echo: while stalled"), WAIT);
-        assertThat(slow.received()).noneMatch(r -> r instanceof WatchEvent
-                && says((WatchEvent) r, TranscriptEntry.Kind.RESULT, "echo: while stalled"));
+        ended(crew.submit(TaskMode.ACT, "while stalled", null, Placement.LAST));
+        fast.await(Push.Event.class, e -> says(e, TranscriptEntry.Kind.RESULT, "echo: while stalled"), WAIT);
+        assertThat(slow.received()).noneMatch(r -> r instanceof Push.Event
+                && says((Push.Event) r, TranscriptEntry.Kind.RESULT, "echo: while stalled"));
 
         slow.stall(false); // caught up: with nothing else happening, it is brought back
-        slow.await(Notice.class, n -> n.text().startsWith("skipped"), WAIT);
-        slow.await(WatchEvent.class, e -> says(e, TranscriptEntry.Kind.RESULT, "echo: while stalled"), WAIT);
-        int notice = indexOf(slow, r -> r instanceof Notice && ((Notice) r).text().startsWith("skipped"));
-        int result = indexOf(slow, r -> r instanceof WatchEvent
-                && says((WatchEvent) r, TranscriptEntry.Kind.RESULT, "echo: while stalled"));
+        slow.await(Push.Notice.class, n -> n.text().startsWith("skipped"), WAIT);
+        slow.await(Push.Event.class, e -> says(e, TranscriptEntry.Kind.RESULT, "echo: while stalled"), WAIT);
+        int notice = indexOf(slow, r -> r instanceof Push.Notice && ((Push.Notice) r).text().startsWith("skipped"));
+        int result = indexOf(slow, r -> r instanceof Push.Event
+                && says((Push.Event) r, TranscriptEntry.Kind.RESULT, "echo: while stalled"));
         assertThat(notice).isLessThan(result);
-        ended(crew.submit(Mode.ACT, "after", null, false, false));
-        slow.await(WatchEvent.class, e -> says(e, TranscriptEntry.Kind.RESULT, "echo: after"), WAIT);
+        ended(crew.submit(TaskMode.ACT, "after", null, Placement.LAST));
+        slow.await(Push.Event.class, e -> says(e, TranscriptEntry.Kind.RESULT, "echo: after"), WAIT);
     }
 
     @Test
     void talkWaitsForTheRunningTaskThenShowsTheTuiAndDetachGoesBackToTheQueue() throws Exception {
-        TaskInfo running = crew.submit(Mode.ACT, "sleep 1 running", null, false, false);
+        TaskInfo running = crew.submit(TaskMode.ACT, "sleep 1 running", null, Placement.LAST);
         RecordingClient talker = new RecordingClient();
         RecordingClient watcher = new RecordingClient();
         crew.watch(null, watcher, "w", false);
         Crew.Talk talk = crew.talk(null, talker, "t", 90, 20, false);
-        talker.await(Notice.class, n -> n.text().startsWith("waiting for " + running.id() + " to finish"), WAIT);
-        TaskInfo queued = crew.submit(Mode.ACT, "queued during the talk", null, false, false);
-        talker.await(Talking.class, t -> true, WAIT);
+        talker.await(Push.Notice.class, n -> n.text().startsWith("waiting for " + running.id() + " to finish"), WAIT);
+        TaskInfo queued = crew.submit(TaskMode.ACT, "queued during the talk", null, Placement.LAST);
+        talker.await(Reply.Talking.class, t -> true, WAIT);
         assertThat(ended(running).status()).isEqualTo(Status.DONE);
         talker.awaitOutput("fake tui, series", WAIT);
         talker.awaitOutput("[20 90] > ", WAIT);
@@ -133,21 +130,21 @@ class WatchTalkTest {
         talker.awaitOutput("[30 100] > ", WAIT);
 
         talk.detach(talker);
-        assertThat(talker.await(TalkEnded.class, e -> true, WAIT).reason()).isEqualTo("detached");
+        assertThat(talker.await(Push.TalkEnded.class, e -> true, WAIT).reason()).isEqualTo("detached");
         assertThat(ended(queued).result()).isEqualTo("echo: queued during the talk");
         String series = crew.status(null).get(0).series();
         assertThat(brain.history(series)).containsSubsequence("sleep 1 running", "typed by a person", "queued during the talk");
-        watcher.await(Notice.class, n -> n.text().contains("back on its queue"), WAIT);
+        watcher.await(Push.Notice.class, n -> n.text().contains("back on its queue"), WAIT);
     }
 
     @Test
     void talkNowInterruptsTheRunningTaskWhichRunsAgainAfterAndASecondTalkerIsRefused() throws Exception {
-        TaskInfo running = crew.submit(Mode.ACT, "sleep 2 interrupted", null, false, false);
+        TaskInfo running = crew.submit(TaskMode.ACT, "sleep 2 interrupted", null, Placement.LAST);
         awaitStatus(running, Status.ACTIVE);
         RecordingClient talker = new RecordingClient();
         Crew.Talk talk = crew.talk(null, talker, "t", 80, 24, true);
-        talker.await(Talking.class, t -> true, WAIT);
-        talker.await(Notice.class, n -> n.text().startsWith("interrupted " + running.id()), WAIT);
+        talker.await(Reply.Talking.class, t -> true, WAIT);
+        talker.await(Push.Notice.class, n -> n.text().startsWith("interrupted " + running.id()), WAIT);
         assertThatThrownBy(() -> crew.talk("foreman.1", new RecordingClient(), "t2", 80, 24, false))
                 .hasMessage("foreman.1 is already talking with someone");
 
@@ -166,17 +163,17 @@ class WatchTalkTest {
     void leavingTheTuiItsOwnWayOrDroppingTheConnectionEndsTheTalk() throws Exception {
         RecordingClient talker = new RecordingClient();
         Crew.Talk talk = crew.talk(null, talker, "t", 80, 24, false);
-        talker.await(Talking.class, t -> true, WAIT);
+        talker.await(Reply.Talking.class, t -> true, WAIT);
         talker.awaitOutput("> ", WAIT);
         talk.input("/exit\r".getBytes(StandardCharsets.UTF_8));
-        assertThat(talker.await(TalkEnded.class, e -> true, WAIT).reason()).isEqualTo("fake's TUI exited");
-        assertThat(ended(crew.submit(Mode.ACT, "after exit", null, false, false)).result()).isEqualTo("echo: after exit");
+        assertThat(talker.await(Push.TalkEnded.class, e -> true, WAIT).reason()).isEqualTo("fake's TUI exited");
+        assertThat(ended(crew.submit(TaskMode.ACT, "after exit", null, Placement.LAST)).result()).isEqualTo("echo: after exit");
 
         RecordingClient gone = new RecordingClient();
         crew.talk(null, gone, "t", 80, 24, false);
-        gone.await(Talking.class, t -> true, WAIT);
+        gone.await(Reply.Talking.class, t -> true, WAIT);
         gone.close();
-        assertThat(ended(crew.submit(Mode.ACT, "after a dropped talker", null, false, false)).result())
+        assertThat(ended(crew.submit(TaskMode.ACT, "after a dropped talker", null, Placement.LAST)).result())
                 .isEqualTo("echo: after a dropped talker");
         assertThat(crew.status(null).get(0).state()).isNotEqualTo(CloneInfo.State.TALKING);
     }
@@ -185,13 +182,13 @@ class WatchTalkTest {
     void aWatcherWhoAttachesToATalkingCloneGetsTheScreenRedrawn() throws Exception {
         RecordingClient talker = new RecordingClient();
         Crew.Talk talk = crew.talk(null, talker, "t", 80, 24, false);
-        talker.await(Talking.class, t -> true, WAIT);
+        talker.await(Reply.Talking.class, t -> true, WAIT);
         talk.input("on the screen\r".getBytes(StandardCharsets.UTF_8));
         talker.awaitOutput("tui echo: on the screen", WAIT);
         RecordingClient late = new RecordingClient();
         crew.watch(null, late, "w", false);
-        assertThat(late.received().get(0)).isEqualTo(new Watching("w", "foreman.1", true));
-        String redraw = new String(((Output) late.received().get(1)).data(), StandardCharsets.UTF_8);
+        assertThat(late.received().get(0)).isEqualTo(new Reply.Watching("w", "foreman.1", true));
+        String redraw = new String(((Push.Output) late.received().get(1)).data(), StandardCharsets.UTF_8);
         assertThat(redraw).startsWith("\u001b[0m\u001b[H\u001b[2J").contains("tui echo: on the screen");
     }
 

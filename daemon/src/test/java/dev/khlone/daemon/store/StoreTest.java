@@ -3,6 +3,7 @@ package dev.khlone.daemon.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.wire.TaskInfo;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class StoreTest {
 
     @Test
     void theLatestRecordOfEachTaskAndTheCrewFileSurviveAReopen() throws Exception {
-        TaskInfo queued = TaskInfo.queued("t-1", "foreman.1", TaskInfo.Mode.ACT, "do it", 1000);
+        TaskInfo queued = TaskInfo.queued("t-1", "foreman.1", TaskMode.ACT, "do it", 1000);
         CloneRecord clone = new CloneRecord("foreman.1", "foreman", 1, "claude", "opus", "uuid-1", true, "t-1",
                 List.of("t-2"), null, 4242, 1_700_000_000_000L, 1_700_000_100_000L);
         try (Store store = open()) {
@@ -48,7 +49,7 @@ class StoreTest {
     }
 
     private static TaskInfo queued(String id) {
-        return TaskInfo.queued(id, "foreman.1", TaskInfo.Mode.ASK, "q " + id, 1);
+        return TaskInfo.queued(id, "foreman.1", TaskMode.ASK, "q " + id, 1);
     }
 
     private List<String> journalLines() throws Exception {

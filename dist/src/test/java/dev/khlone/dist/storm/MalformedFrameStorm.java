@@ -1,5 +1,6 @@
 package dev.khlone.dist.storm;
 
+import dev.khlone.protocol.wire.Protocol;
 import dev.khlone.testkit.KhloneHarness.Result;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 record MalformedFrameStorm() implements Storm {
     private static final int CONNECTIONS = 4;
-    private static final String HELLO = "{\"type\":\"hello\",\"id\":\"h\",\"protocol\":1,\"client\":\"storm\"}\n";
+    private static final String HELLO = "{\"type\":\"hello\",\"id\":\"h\",\"protocol\":" + Protocol.VERSION + ",\"client\":\"storm\"}\n";
     private static final List<String> MALFORMED = List.of(
             "[1,2,3]",
             "\"just a string\"",
@@ -38,7 +39,7 @@ record MalformedFrameStorm() implements Storm {
             "{\"type\":\"submit\",\"id\":\"s\",\"mode\":\"act\",\"prompt\":42}",
             "{\"type\":\"submit\",\"id\":\"s\",\"mode\":\"sideways\",\"prompt\":\"w\"}",
             "{\"type\":\"submit\",\"id\":\"s\",\"mode\":\"act\"}",
-            "{\"type\":\"submit\",\"id\":\"s\",\"mode\":\"act\",\"prompt\":\"x\",\"first\":\"yes\"}",
+            "{\"type\":\"submit\",\"id\":\"s\",\"mode\":\"act\",\"prompt\":\"x\",\"placement\":\"yes\"}",
             "{\"type\":\"cancel\",\"id\":{},\"task\":[]}",
             "{\"type\":\"input\",\"id\":\"b\",\"data\":\"!!! not base64 ###\"}",
             "{\"type\":\"input\",\"id\":\"b\",\"data\":\"QUJD=\"}",

@@ -25,14 +25,14 @@ public record CloneInfo(String slug, String brain, State state, String task, lon
     }
 
     public void write(FrameWriter out) throws IOException {
-        out.string("slug", slug).string("brain", brain).string("state", state.wire()).string("task", task)
+        out.string("slug", slug).string("brain", brain).choice("state", state).string("task", task)
                 .number("taskStartedMs", taskStartedMs).strings("queue", queue).number("inputTokens", inputTokens)
                 .number("outputTokens", outputTokens).decimal("costUsd", costUsd).string("series", series)
                 .number("pid", pid).string("failure", failure);
     }
 
     public static CloneInfo read(Fields f) throws ProtocolException {
-        return new CloneInfo(f.string("slug"), f.string("brain"), TaskInfo.enumOf(State.class, f, "state"),
+        return new CloneInfo(f.string("slug"), f.string("brain"), f.choice(State.class, "state"),
                 f.optionalString("task"), f.number("taskStartedMs"), f.strings("queue"), f.number("inputTokens"),
                 f.number("outputTokens"), f.decimal("costUsd", 0), f.optionalString("series"), f.number("pid"),
                 f.optionalString("failure"));

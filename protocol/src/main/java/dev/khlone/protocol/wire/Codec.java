@@ -25,34 +25,35 @@ public final class Codec {
         void write(FrameWriter out) throws IOException;
     }
 
+    /** The one registry of wire names: every message type, by the name its frames carry. */
     private static final Map<String, Reader> READERS = Map.ofEntries(
-            Map.entry(Hello.TYPE, Hello::read),
-            Map.entry(Welcome.TYPE, Welcome::read),
-            Map.entry(StatusRequest.TYPE, StatusRequest::read),
-            Map.entry(ZoneStatus.TYPE, ZoneStatus::read),
-            Map.entry(StopRequest.TYPE, StopRequest::read),
-            Map.entry(Ok.TYPE, Ok::read),
-            Map.entry(ErrorReply.TYPE, ErrorReply::read),
-            Map.entry(SubmitRequest.TYPE, SubmitRequest::read),
-            Map.entry(Accepted.TYPE, Accepted::read),
-            Map.entry(AwaitRequest.TYPE, AwaitRequest::read),
-            Map.entry(TaskEnded.TYPE, TaskEnded::read),
-            Map.entry(TaskQuery.TYPE, TaskQuery::read),
-            Map.entry(TaskReport.TYPE, TaskReport::read),
-            Map.entry(CancelRequest.TYPE, CancelRequest::read),
-            Map.entry(KillRequest.TYPE, KillRequest::read),
-            Map.entry(RebootRequest.TYPE, RebootRequest::read),
-            Map.entry(WatchRequest.TYPE, WatchRequest::read),
-            Map.entry(TalkRequest.TYPE, TalkRequest::read),
-            Map.entry(InputRequest.TYPE, InputRequest::read),
-            Map.entry(ResizeRequest.TYPE, ResizeRequest::read),
-            Map.entry(DetachRequest.TYPE, DetachRequest::read),
-            Map.entry(Watching.TYPE, Watching::read),
-            Map.entry(Talking.TYPE, Talking::read),
-            Map.entry(TalkEnded.TYPE, TalkEnded::read),
-            Map.entry(Output.TYPE, Output::read),
-            Map.entry(Notice.TYPE, Notice::read),
-            Map.entry(WatchEvent.TYPE, WatchEvent::read));
+            Map.entry(Request.Hello.TYPE, Request.Hello::read),
+            Map.entry(Request.Status.TYPE, Request.Status::read),
+            Map.entry(Request.Stop.TYPE, Request.Stop::read),
+            Map.entry(Request.Submit.TYPE, Request.Submit::read),
+            Map.entry(Request.Await.TYPE, Request.Await::read),
+            Map.entry(Request.Task.TYPE, Request.Task::read),
+            Map.entry(Request.Cancel.TYPE, Request.Cancel::read),
+            Map.entry(Request.Kill.TYPE, Request.Kill::read),
+            Map.entry(Request.Reboot.TYPE, Request.Reboot::read),
+            Map.entry(Request.Watch.TYPE, Request.Watch::read),
+            Map.entry(Request.Talk.TYPE, Request.Talk::read),
+            Map.entry(Request.Input.TYPE, Request.Input::read),
+            Map.entry(Request.Resize.TYPE, Request.Resize::read),
+            Map.entry(Request.Detach.TYPE, Request.Detach::read),
+            Map.entry(Reply.Welcome.TYPE, Reply.Welcome::read),
+            Map.entry(Reply.ZoneStatus.TYPE, Reply.ZoneStatus::read),
+            Map.entry(Reply.Ok.TYPE, Reply.Ok::read),
+            Map.entry(Reply.Error.TYPE, Reply.Error::read),
+            Map.entry(Reply.Accepted.TYPE, Reply.Accepted::read),
+            Map.entry(Reply.TaskEnded.TYPE, Reply.TaskEnded::read),
+            Map.entry(Reply.TaskReport.TYPE, Reply.TaskReport::read),
+            Map.entry(Reply.Watching.TYPE, Reply.Watching::read),
+            Map.entry(Reply.Talking.TYPE, Reply.Talking::read),
+            Map.entry(Push.Output.TYPE, Push.Output::read),
+            Map.entry(Push.Event.TYPE, Push.Event::read),
+            Map.entry(Push.Notice.TYPE, Push.Notice::read),
+            Map.entry(Push.TalkEnded.TYPE, Push.TalkEnded::read));
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
@@ -116,8 +117,8 @@ public final class Codec {
     /** Decodes a frame that must be a request, as the daemon reads them. */
     public static Request decodeRequest(byte[] frame) throws ProtocolException {
         Message m = decode(frame);
-        if (m instanceof Request) {
-            return (Request) m;
+        if (m instanceof Request request) {
+            return request;
         }
         throw new ProtocolException(ErrorCode.BAD_REQUEST, "'" + m.type() + "' is not a request");
     }
@@ -125,10 +126,10 @@ public final class Codec {
     private static Fields parse(byte[] frame) throws ProtocolException {
         Map<String, Object> object = parseObject(frame);
         Object type = object.get("type");
-        if (!(type instanceof String)) {
+        if (!(type instanceof String name)) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame has no string field 'type'");
         }
-        return new Fields((String) type, object);
+        return new Fields(name, object);
     }
 
     private static Map<String, Object> parseObject(byte[] frame) throws ProtocolException {

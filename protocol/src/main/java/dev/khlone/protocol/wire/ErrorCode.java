@@ -1,19 +1,18 @@
 package dev.khlone.protocol.wire;
 
-/** Stable error codes of {@link ErrorReply}: scripts may match on {@link #wire()}. */
+/** Stable error codes of {@link Reply.Error}: scripts may match on {@link #wire()}. */
 public enum ErrorCode {
     BAD_REQUEST("bad-request"),
     FRAME_TOO_LARGE("frame-too-large"),
     PROTOCOL_MISMATCH("protocol-mismatch"),
-    SHUTTING_DOWN("shutting-down"),
     UNKNOWN_CLONE("unknown-clone"),
-    UNKNOWN_ROLE("unknown-role"),
     UNKNOWN_BRAIN("unknown-brain"),
     BRAIN_MISMATCH("brain-mismatch"),
     BRAIN_UNAVAILABLE("brain-unavailable"),
     UNKNOWN_TASK("unknown-task"),
     TASK_ENDED("task-ended"),
     BUSY("busy"),
+    SHUTTING_DOWN("shutting-down"),
     STATE_UNWRITABLE("state-unwritable"),
     INTERNAL("internal");
 

@@ -2,6 +2,7 @@ package dev.khlone.protocol.wire;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** A decoded frame's fields with typed access; a wrong or missing field names itself in the error. */
@@ -75,6 +76,16 @@ public final class Fields {
         throw wrongType(name, "true or false");
     }
 
+    /** One of an enum's values, written by {@link FrameWriter#choice} as its name in lower case. */
+    public <E extends Enum<E>> E choice(Class<E> type, String name) throws ProtocolException {
+        String value = string(name);
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field '" + name + "' has no value '" + value + "'");
+        }
+    }
+
     public byte[] bytes(String name) throws ProtocolException {
         try {
             return Base64.getDecoder().decode(string(name));
@@ -83,21 +94,13 @@ public final class Fields {
         }
     }
 
-    /** A nested object, or null when absent. */
     @SuppressWarnings("unchecked")
-    public Fields optionalObject(String name) throws ProtocolException {
-        Object v = values.get(name);
-        if (v == null) {
-            return null;
-        }
+    public Fields object(String name) throws ProtocolException {
+        Object v = required(name, values.get(name));
         if (!(v instanceof Map)) {
             throw wrongType(name, "an object");
         }
         return new Fields(type, (Map<String, Object>) v);
-    }
-
-    public Fields object(String name) throws ProtocolException {
-        return required(name, optionalObject(name));
     }
 
     /** A list of strings; absent reads as empty. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 
 /** Writes a message's fields; absent (null) values are left out of the frame. */
 public final class FrameWriter {
@@ -30,11 +31,9 @@ public final class FrameWriter {
         return this;
     }
 
-    public FrameWriter number(String name, Long value) throws IOException {
-        if (value != null) {
-            json.writeNumberField(name, value);
-        }
-        return this;
+    /** An enum value as its name in lower case, as {@link Fields#choice} reads it; null writes nothing. */
+    public FrameWriter choice(String name, Enum<?> value) throws IOException {
+        return string(name, value == null ? null : value.name().toLowerCase(Locale.ROOT));
     }
 
     public FrameWriter decimal(String name, double value) throws IOException {

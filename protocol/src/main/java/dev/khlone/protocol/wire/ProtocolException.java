@@ -38,7 +38,7 @@ public final class ProtocolException extends Exception {
         return new ProtocolException(code, getMessage(), hint, id);
     }
 
-    public ErrorReply reply(String re) {
-        return new ErrorReply(re, code.wire(), getMessage(), hint);
+    public Reply.Error reply(String re) {
+        return new Reply.Error(re, code, getMessage(), hint);
     }
 }

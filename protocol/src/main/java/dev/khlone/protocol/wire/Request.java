@@ -1,9 +1,14 @@
 package dev.khlone.protocol.wire;
 
-/** Client to daemon. Every request carries an {@code id} that its replies name in {@code re}. */
-public sealed interface Request extends Message permits Hello, StatusRequest, StopRequest, SubmitRequest, AwaitRequest,
-        TaskQuery, CancelRequest, KillRequest, RebootRequest, WatchRequest, TalkRequest, InputRequest, ResizeRequest,
-        DetachRequest {
+import dev.khlone.protocol.brain.TaskMode;
+import java.io.IOException;
+
+/**
+ * Client to daemon, one record per command. Every request carries an {@code id} that its
+ * replies name in {@code re}; {@code who} is a clone as {@code --who} names it
+ * ({@code [role][.n][@brain][++]}, null for the hero), {@code slug} a clone's slug (the wire's {@code clone}).
+ */
+public sealed interface Request extends Message {
     String id();
 
     <R> R accept(Visitor<R> visitor);
@@ -12,30 +17,377 @@ public sealed interface Request extends Message permits Hello, StatusRequest, St
     interface Visitor<R> {
         R hello(Hello hello);
 
-        R status(StatusRequest status);
+        R status(Status status);
 
-        R stop(StopRequest stop);
+        R stop(Stop stop);
 
-        R submit(SubmitRequest submit);
+        R submit(Submit submit);
 
-        R await(AwaitRequest await);
+        R await(Await await);
 
-        R task(TaskQuery task);
+        R task(Task task);
 
-        R cancel(CancelRequest cancel);
+        R cancel(Cancel cancel);
 
-        R kill(KillRequest kill);
+        R kill(Kill kill);
 
-        R reboot(RebootRequest reboot);
+        R reboot(Reboot reboot);
 
-        R watch(WatchRequest watch);
+        R watch(Watch watch);
 
-        R talk(TalkRequest talk);
+        R talk(Talk talk);
 
-        R input(InputRequest input);
+        R input(Input input);
 
-        R resize(ResizeRequest resize);
+        R resize(Resize resize);
 
-        R detach(DetachRequest detach);
+        R detach(Detach detach);
+    }
+
+    /** The first frame of every connection: the daemon answers {@link Reply.Welcome} or refuses another protocol. */
+    record Hello(String id, int protocol, String client) implements Request {
+        public static final String TYPE = "hello";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).number("protocol", protocol).string("client", client);
+        }
+
+        static Hello read(Fields f) throws ProtocolException {
+            return new Hello(f.string("id"), f.integer("protocol"), f.string("client"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.hello(this);
+        }
+    }
+
+    /** {@code khlone status}: the daemon and its crew, or the clones {@code who} names (null for all); answered by {@link Reply.ZoneStatus}. */
+    record Status(String id, String who) implements Request {
+        public static final String TYPE = "status";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).string("who", who);
+        }
+
+        static Status read(Fields f) throws ProtocolException {
+            return new Status(f.string("id"), f.optionalString("who"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.status(this);
+        }
+    }
+
+    /** {@code khlone daemon stop}: the daemon answers {@link Reply.Ok}, then shuts down in order and removes its socket. */
+    record Stop(String id) implements Request {
+        public static final String TYPE = "stop";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id);
+        }
+
+        static Stop read(Fields f) throws ProtocolException {
+            return new Stop(f.string("id"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stop(this);
+        }
+    }
+
+    /** {@code khlone act} and {@code ask}: queues a task for the clone {@code who} names, where {@code placement} says; answered by {@link Reply.Accepted}. */
+    record Submit(String id, TaskMode mode, String prompt, String who, Placement placement) implements Request {
+        public static final String TYPE = "submit";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).choice("mode", mode).string("prompt", prompt).string("who", who)
+                    .choice("placement", placement);
+        }
+
+        static Submit read(Fields f) throws ProtocolException {
+            return new Submit(f.string("id"), f.choice(TaskMode.class, "mode"), f.string("prompt"),
+                    f.optionalString("who"), f.choice(Placement.class, "placement"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.submit(this);
+        }
+    }
+
+    /** {@code --await}: answered by {@link Reply.TaskEnded} once the task has ended (at once if it has). */
+    record Await(String id, String task) implements Request {
+        public static final String TYPE = "await";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).string("task", task);
+        }
+
+        static Await read(Fields f) throws ProtocolException {
+            return new Await(f.string("id"), f.string("task"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.await(this);
+        }
+    }
+
+    /** Where one task stands; answered by {@link Reply.TaskReport}. */
+    record Task(String id, String task) implements Request {
+        public static final String TYPE = "task";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).string("task", task);
+        }
+
+        static Task read(Fields f) throws ProtocolException {
+            return new Task(f.string("id"), f.string("task"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.task(this);
+        }
+    }
+
+    /** {@code khlone cancel}: cancels a queued or running task; answered by {@link Reply.TaskReport} of the cancelled task. */
+    record Cancel(String id, String task) implements Request {
+        public static final String TYPE = "cancel";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).string("task", task);
+        }
+
+        static Cancel read(Fields f) throws ProtocolException {
+            return new Cancel(f.string("id"), f.string("task"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.cancel(this);
+        }
+    }
+
+    /** {@code khlone kill}: the clone's brain ends and its queued tasks are cancelled. */
+    record Kill(String id, String slug) implements Request {
+        public static final String TYPE = "kill";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).string("clone", slug);
+        }
+
+        static Kill read(Fields f) throws ProtocolException {
+            return new Kill(f.string("id"), f.string("clone"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.kill(this);
+        }
+    }
+
+    /** {@code khlone reboot}: restarts the clone's brain on its series; revives a failed clone. */
+    record Reboot(String id, String slug) implements Request {
+        public static final String TYPE = "reboot";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).string("clone", slug);
+        }
+
+        static Reboot read(Fields f) throws ProtocolException {
+            return new Reboot(f.string("id"), f.string("clone"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.reboot(this);
+        }
+    }
+
+    /**
+     * {@code khlone watch}: the connection becomes a live view of a clone until it closes:
+     * {@link Reply.Watching}, then recent history (or the current screen) and live {@link Push.Event}s
+     * ({@link Push.Output} bytes when {@code raw}, and always while a person talks to the clone).
+     */
+    record Watch(String id, String who, boolean raw) implements Request {
+        public static final String TYPE = "watch";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).string("who", who).bool("raw", raw);
+        }
+
+        static Watch read(Fields f) throws ProtocolException {
+            return new Watch(f.string("id"), f.optionalString("who"), f.bool("raw", false));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.watch(this);
+        }
+    }
+
+    /**
+     * {@code khlone talk}: attaches the connection to the clone's own TUI: the queue pauses
+     * (waiting for a running task, or interrupting it when {@code now}), the clone reboots
+     * interactive on its series, and {@link Push.Output} flows from {@link Reply.Talking} until {@link Push.TalkEnded}.
+     */
+    record Talk(String id, String who, int cols, int rows, boolean now) implements Request {
+        public static final String TYPE = "talk";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).string("who", who).number("cols", cols).number("rows", rows).bool("now", now);
+        }
+
+        static Talk read(Fields f) throws ProtocolException {
+            return new Talk(f.string("id"), f.optionalString("who"), f.integer("cols"), f.integer("rows"),
+                    f.bool("now", false));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.talk(this);
+        }
+    }
+
+    /** Keystrokes for the TUI of the talk on this connection; never answered. */
+    record Input(String id, byte[] data) implements Request {
+        public static final String TYPE = "input";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).bytes("data", data);
+        }
+
+        static Input read(Fields f) throws ProtocolException {
+            return new Input(f.string("id"), f.bytes("data"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.input(this);
+        }
+    }
+
+    /** The talker's terminal changed size; never answered. */
+    record Resize(String id, int cols, int rows) implements Request {
+        public static final String TYPE = "resize";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).number("cols", cols).number("rows", rows);
+        }
+
+        static Resize read(Fields f) throws ProtocolException {
+            return new Resize(f.string("id"), f.integer("cols"), f.integer("rows"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.resize(this);
+        }
+    }
+
+    /** Leaves the talk on this connection: the clone goes back to its queue; answered by {@link Push.TalkEnded}. */
+    record Detach(String id) implements Request {
+        public static final String TYPE = "detach";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id);
+        }
+
+        static Detach read(Fields f) throws ProtocolException {
+            return new Detach(f.string("id"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.detach(this);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.khlone.protocol.wire;
 
+import dev.khlone.protocol.brain.TaskMode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Locale;
  * it came to. Times are epoch milliseconds, 0 for "not yet". The daemon's journal stores the
  * same record.
  */
-public record TaskInfo(String id, String cloneSlug, Mode mode, String prompt, Status status, int attempts,
+public record TaskInfo(String id, String cloneSlug, TaskMode mode, String prompt, Status status, int attempts,
                        long createdMs, long startedMs, long endedMs, String result, String error,
                        long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens,
                        double costUsd, long durationMs, List<String> interruptions) {
@@ -18,15 +19,6 @@ public record TaskInfo(String id, String cloneSlug, Mode mode, String prompt, St
     /** {@code interruptions}: why each attempt that counts against the task (a crash, a daemon's death) was cut short. */
     public TaskInfo {
         interruptions = interruptions == null ? List.of() : List.copyOf(interruptions);
-    }
-
-    /** ask must not change the workspace; act may. */
-    public enum Mode {
-        ASK, ACT;
-
-        public String wire() {
-            return name().toLowerCase(Locale.ROOT);
-        }
     }
 
     /** Every accepted task ends in {@code DONE}, {@code FAILED} or {@code CANCELLED}. */
@@ -42,12 +34,8 @@ public record TaskInfo(String id, String cloneSlug, Mode mode, String prompt, St
         }
     }
 
-    public static TaskInfo queued(String id, String cloneSlug, Mode mode, String prompt, long nowMs) {
+    public static TaskInfo queued(String id, String cloneSlug, TaskMode mode, String prompt, long nowMs) {
         return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, 0, nowMs, 0, 0, null, null, 0, 0, 0, 0, 0, 0, List.of());
-    }
-
-    public long tokens() {
-        return inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens;
     }
 
     public TaskInfo started(long nowMs) {
@@ -83,8 +71,8 @@ public record TaskInfo(String id, String cloneSlug, Mode mode, String prompt, St
     }
 
     public void write(FrameWriter out) throws IOException {
-        out.string("id", id).string("clone", cloneSlug).string("mode", mode.wire()).string("prompt", prompt)
-                .string("status", status.wire()).number("attempts", attempts).number("createdMs", createdMs)
+        out.string("id", id).string("clone", cloneSlug).choice("mode", mode).string("prompt", prompt)
+                .choice("status", status).number("attempts", attempts).number("createdMs", createdMs)
                 .number("startedMs", startedMs).number("endedMs", endedMs).string("result", result)
                 .string("error", error).number("inputTokens", inputTokens).number("outputTokens", outputTokens)
                 .number("cacheReadTokens", cacheReadTokens).number("cacheWriteTokens", cacheWriteTokens)
@@ -93,20 +81,11 @@ public record TaskInfo(String id, String cloneSlug, Mode mode, String prompt, St
     }
 
     public static TaskInfo read(Fields f) throws ProtocolException {
-        return new TaskInfo(f.string("id"), f.string("clone"), enumOf(Mode.class, f, "mode"), f.string("prompt"),
-                enumOf(Status.class, f, "status"), f.integer("attempts"), f.number("createdMs"),
+        return new TaskInfo(f.string("id"), f.string("clone"), f.choice(TaskMode.class, "mode"), f.string("prompt"),
+                f.choice(Status.class, "status"), f.integer("attempts"), f.number("createdMs"),
                 f.number("startedMs"), f.number("endedMs"), f.optionalString("result"), f.optionalString("error"),
                 f.number("inputTokens"), f.number("outputTokens"), f.number("cacheReadTokens"),
                 f.number("cacheWriteTokens"), f.decimal("costUsd", 0), f.number("durationMs"),
                 f.strings("interruptions"));
-    }
-
-    static <E extends Enum<E>> E enumOf(Class<E> type, Fields f, String name) throws ProtocolException {
-        String value = f.string(name);
-        try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field '" + name + "' has no value '" + value + "'");
-        }
     }
 }

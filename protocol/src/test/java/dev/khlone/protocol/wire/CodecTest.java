@@ -3,56 +3,58 @@ package dev.khlone.protocol.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.store.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
-    private static final TaskInfo TASK = TaskInfo.queued("t-1a2b", "foreman.1", TaskInfo.Mode.ACT,
+    private static final TaskInfo TASK = TaskInfo.queued("t-1a2b", "foreman.1", TaskMode.ACT,
             "implement auth\nwith tests ✓", 1_700_000_000_000L).started(1_700_000_001_000L)
             .used(100, 20, 5, 1, 0.0042, 1500);
 
     @Test
     void everyMessageSurvivesARoundTrip() throws Exception {
         List<Message> messages = List.of(
-                new Hello("1", Protocol.VERSION, "khlone 0.1.0"),
-                new Welcome("1", Protocol.VERSION, "0.1.0", "app-12345678"),
-                new StatusRequest("2", null),
-                new ZoneStatus("2", "/src/app", "app-12345678", 4242, 61_000, "0.1.0", "foreman.1", List.of(
+                new Request.Hello("1", Protocol.VERSION, "khlone 0.1.0"),
+                new Reply.Welcome("1", Protocol.VERSION, "0.1.0", "app-12345678"),
+                new Request.Status("2", null),
+                new Reply.ZoneStatus("2", "/src/app", "app-12345678", 4242, 61_000, "0.1.0", "foreman.1", List.of(
                         new CloneInfo("foreman.1", "claude", CloneInfo.State.ACTIVE, "t-1a2b", 1_700_000_000_000L,
                                 List.of("t-3c4d"), 1200, 340, 0.0125, "9f0c-uuid", 4343, null),
                         new CloneInfo("mechanic.1", "codex", CloneInfo.State.FAILED, null, 0, List.of(), 0, 0, 0,
                                 null, 0, "crashed 4 times in 60 s"))),
-                new SubmitRequest("5", TaskInfo.Mode.ACT, "implement auth", "mechanic++", true, false),
-                new SubmitRequest("6", TaskInfo.Mode.ASK, "why?", null, false, true),
-                new Accepted("5", TASK),
-                new AwaitRequest("7", "t-1a2b"),
-                new TaskEnded("7", TASK.ended(TaskInfo.Status.DONE, "all done", null, 1_700_000_009_000L)),
-                new TaskQuery("8", "t-1a2b"),
-                new TaskReport("8", TASK),
-                new CancelRequest("9", "t-1a2b"),
-                new KillRequest("10", "mechanic.1"),
-                new RebootRequest("11", "mechanic.1"),
-                new StopRequest("3"),
-                new Ok("3"),
-                new ErrorReply("4", "bad-request", "nope", "do this"),
-                new ErrorReply(null, "frame-too-large", "too big", null),
-                new TaskReport("12", TASK.interrupted("the brain exited with code 137").started(1_700_000_002_000L)),
-                new WatchRequest("13", "mechanic@codex", true),
-                new Watching("13", "mechanic.1", true),
-                new WatchEvent("13", "mechanic.1", new TranscriptEntry(1_700_000_003_000L, "t-1a2b",
+                new Request.Submit("5", TaskMode.ACT, "implement auth", "mechanic++", Placement.FIRST),
+                new Request.Submit("6", TaskMode.ASK, "why?", null, Placement.DISRUPT),
+                new Request.Submit("6", TaskMode.ACT, "go", "scout", Placement.LAST),
+                new Reply.Accepted("5", TASK),
+                new Request.Await("7", "t-1a2b"),
+                new Reply.TaskEnded("7", TASK.ended(TaskInfo.Status.DONE, "all done", null, 1_700_000_009_000L)),
+                new Request.Task("8", "t-1a2b"),
+                new Reply.TaskReport("8", TASK),
+                new Request.Cancel("9", "t-1a2b"),
+                new Request.Kill("10", "mechanic.1"),
+                new Request.Reboot("11", "mechanic.1"),
+                new Request.Stop("3"),
+                new Reply.Ok("3"),
+                new Reply.Error("4", "bad-request", "nope", "do this"),
+                new Reply.Error(null, "frame-too-large", "too big", null),
+                new Reply.TaskReport("12", TASK.interrupted("the brain exited with code 137").started(1_700_000_002_000L)),
+                new Request.Watch("13", "mechanic@codex", true),
+                new Reply.Watching("13", "mechanic.1", true),
+                new Push.Event("13", "mechanic.1", new TranscriptEntry(1_700_000_003_000L, "t-1a2b",
                         TranscriptEntry.Kind.TOOL, "{\"command\": \"ls\"}", "Bash", false)),
-                new WatchEvent("13", "mechanic.1", new TranscriptEntry(1_700_000_004_000L, null,
+                new Push.Event("13", "mechanic.1", new TranscriptEntry(1_700_000_004_000L, null,
                         TranscriptEntry.Kind.NOTE, "rebooted", null, true)),
-                new Notice("13", "mechanic.1 is talking with a person now"),
-                new Output("13", new byte[] {0x1b, '[', '2', 'J', 0, (byte) 0xff, '\n'}),
-                new TalkRequest("14", "foreman.1", 120, 40, true),
-                new Talking("14", "foreman.1"),
-                new InputRequest("15", "héllo\r".getBytes(StandardCharsets.UTF_8)),
-                new ResizeRequest("16", 100, 30),
-                new DetachRequest("17"),
-                new TalkEnded("14", "detached"));
+                new Push.Notice("13", "mechanic.1 is talking with a person now"),
+                new Push.Output("13", new byte[] {0x1b, '[', '2', 'J', 0, (byte) 0xff, '\n'}),
+                new Request.Talk("14", "foreman.1", 120, 40, true),
+                new Reply.Talking("14", "foreman.1"),
+                new Request.Input("15", "héllo\r".getBytes(StandardCharsets.UTF_8)),
+                new Request.Resize("16", 100, 30),
+                new Request.Detach("17"),
+                new Push.TalkEnded("14", "detached"));
         for (Message m : messages) {
             byte[] frame = Codec.encode(m);
             assertThat(frame[frame.length - 1]).isEqualTo((byte) '\n');
@@ -85,20 +87,20 @@ class CodecTest {
 
     @Test
     void framesAreOneLineOfJsonWithTheirType() {
-        String frame = new String(Codec.encode(new Hello("7", 1, "a\nb")), StandardCharsets.UTF_8);
+        String frame = new String(Codec.encode(new Request.Hello("7", 1, "a\nb")), StandardCharsets.UTF_8);
         assertThat(frame).isEqualTo("{\"type\":\"hello\",\"id\":\"7\",\"protocol\":1,\"client\":\"a\\nb\"}\n");
     }
 
     @Test
     void unknownFieldsAreIgnoredSoNewerPeersCanAddThem() throws Exception {
         Message m = decode("{\"type\":\"status\",\"id\":\"9\",\"verbose\":true,\"extra\":{\"a\":[1,2]}}");
-        assertThat(m).isEqualTo(new StatusRequest("9", null));
+        assertThat(m).isEqualTo(new Request.Status("9", null));
     }
 
     @Test
     void absentOptionalFieldsDecodeAsNull() throws Exception {
         Message m = decode("{\"type\":\"error\",\"code\":\"internal\",\"message\":\"boom\"}");
-        assertThat(m).isEqualTo(new ErrorReply(null, "internal", "boom", null));
+        assertThat(m).isEqualTo(new Reply.Error(null, "internal", "boom", null));
     }
 
     @Test
@@ -111,6 +113,10 @@ class CodecTest {
         assertBadRequest("{\"type\":\"hello\",\"id\":\"1\",\"protocol\":\"one\",\"client\":\"x\"}",
                 "field 'protocol' of a 'hello' frame must be an integer");
         assertBadRequest("{\"type\":\"status\",\"id\":\"1\"} {}", "content after");
+        assertBadRequest("{\"type\":\"submit\",\"id\":\"1\",\"mode\":\"act\",\"prompt\":\"p\",\"first\":true}",
+                "missing field 'placement'");
+        assertBadRequest("{\"type\":\"submit\",\"id\":\"1\",\"mode\":\"act\",\"prompt\":\"p\",\"placement\":\"sideways\"}",
+                "field 'placement' has no value 'sideways'");
         assertBadRequest("{\"type\":\"status\",\"id\":\"1\"", "not valid JSON");
     }
 

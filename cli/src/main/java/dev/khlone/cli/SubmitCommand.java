@@ -1,38 +1,50 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.crew.Who;
-import dev.khlone.protocol.wire.Accepted;
-import dev.khlone.protocol.wire.AwaitRequest;
 import dev.khlone.protocol.wire.Codec;
+import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.Protocol;
 import dev.khlone.protocol.wire.Reply;
-import dev.khlone.protocol.wire.WatchRequest;
-import dev.khlone.protocol.wire.SubmitRequest;
-import dev.khlone.protocol.wire.TaskEnded;
+import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.wire.TaskInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** The prompt and options {@code act} and {@code ask} share, and how they hand a task to the daemon. */
-final class SubmitOptions {
+/**
+ * What {@code act} and {@code ask} share: the prompt and options, and how they hand a task to the
+ * daemon and follow it. They differ only in the mode of the task.
+ */
+abstract class SubmitCommand implements Callable<Integer> {
     /** When the task runs: after the ones queued before it, or at once, interrupting the running one. */
     enum When {
         queue, disrupt
     }
 
     private final Host host;
+    private final TaskMode mode;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ZoneOption zoneOption;
 
     @Parameters(arity = "0..*", paramLabel = "PROMPT",
             description = "What to do, in words (several words are joined with spaces). '-', or no PROMPT with stdin not a terminal, reads it from stdin.")
     List<String> words = List.of();
 
-    @Option(names = "--who", paramLabel = "WHO",
+    @Option(names = "--who", paramLabel = "WHO", converter = Clones.WhoConverter.class,
             description = "Which clone: [role][.n][@brain][++], e.g. mechanic, mechanic.2, scout@codex, mechanic++ (a new one). Default: the hero.")
-    String who;
+    Who who;
 
     @Option(names = "--prioritize", description = "Put the task first in the clone's queue, after the running one.")
     boolean prioritize;
@@ -54,12 +66,16 @@ final class SubmitOptions {
             description = "Wait until the task ends and print its result on stdout; exit 1 if it failed or was cancelled. ctrl-c stops the waiting, not the task.")
     boolean await;
 
-    SubmitOptions(Host host) {
+    SubmitCommand(Host host, TaskMode mode) {
         this.host = host;
+        this.mode = mode;
     }
 
     /** Validates everything it can before any daemon is involved, then submits. */
-    int submit(TaskInfo.Mode mode, ZoneOption zoneOption, PrintWriter out, PrintWriter err) {
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if ((await ? 1 : 0) + (watch ? 1 : 0) + (talk ? 1 : 0) > 1) {
             throw new KhloneException(ExitCode.USAGE, "--await, --watch and --talk each say how to follow the task; pick one",
                     "--await prints the result, --watch shows the work live, --talk opens the clone's TUI");
@@ -67,68 +83,67 @@ final class SubmitOptions {
         if (now && !talk) {
             throw new KhloneException(ExitCode.USAGE, "--now goes with --talk", "khlone act --talk --now \"...\"");
         }
-        String command = "khlone " + mode.wire();
+        String command = spec.qualifiedName();
         String prompt = prompt(command);
         if (prompt.isBlank()) {
             throw new KhloneException(ExitCode.USAGE, "the prompt is empty",
                     "say what to do: " + command + " \"...\", or pipe it in: ... | " + command + " -");
         }
-        if (who != null) {
-            try {
-                Who.parse(who);
-            } catch (IllegalArgumentException e) {
-                throw new KhloneException(ExitCode.USAGE, "--who " + who + ": " + e.getMessage(),
-                        "khlone status lists the crew");
-            }
-        }
-        String whoText = who == null || who.isEmpty() ? null : who;
-        int size = Codec.encode(new SubmitRequest("1", mode, prompt, whoText, prioritize, when == When.disrupt)).length;
+        String whoText = Clones.wire(who);
+        int size = Codec.encode(new Request.Submit("1", mode, prompt, whoText, placement())).length;
         if (size > Protocol.MAX_FRAME) {
             throw new KhloneException(ExitCode.USAGE, "the prompt is too large: "
                     + prompt.getBytes(StandardCharsets.UTF_8).length + " bytes",
                     "a prompt may have up to about " + Protocol.MAX_FRAME / 1024 + " KiB; point the clone at a file instead");
         }
-        try (Connection c = new DaemonConnector(zoneOption.zone(), zoneOption.locations()).connectOrStart()
-                .connection()) {
-            TaskInfo task = ((Accepted) c.call(new SubmitRequest(c.id(), mode, prompt, whoText, prioritize,
-                    when == When.disrupt))).task();
-            String accepted = "✓ " + task.id() + " → " + task.cloneSlug();
-            if (talk) {
-                err.println(accepted);
-                c.close();
-                return TalkCommand.talk(host, zoneOption, task.cloneSlug(), now, null, err);
-            }
-            if (watch) {
-                err.println(accepted);
-                return watch(c, task, out);
-            }
-            if (!await) {
-                out.println(accepted);
-                return ExitCode.OK;
-            }
-            // stdout carries the result alone, so that it can be piped; the rest goes to stderr.
-            err.println(accepted);
-            TaskInfo ended;
-            try (Spinner ignored = Spinner.on(host, err, task)) {
-                ended = ((TaskEnded) c.call(new AwaitRequest(c.id(), task.id()))).task();
-            }
-            return ended(ended, out);
+        try (Connection c = zoneOption.connect()) {
+            TaskInfo task = c.call(new Request.Submit(c.id(), mode, prompt, whoText, placement()), Reply.Accepted.class).task();
+            return follow(c, task, out, err);
         }
+    }
+
+    /** Says where the task went, then follows it as --await, --watch or --talk asks. */
+    private int follow(Connection c, TaskInfo task, PrintWriter out, PrintWriter err) {
+        String accepted = "✓ " + task.id() + " → " + task.cloneSlug();
+        if (talk) {
+            err.println(accepted);
+            c.close();
+            return TalkCommand.talk(host, zoneOption, task.cloneSlug(), now, null, err);
+        }
+        if (watch) {
+            err.println(accepted);
+            return watch(c, task, out);
+        }
+        if (!await) {
+            out.println(accepted);
+            return ExitCode.OK;
+        }
+        // stdout carries the result alone, so that it can be piped; the rest goes to stderr.
+        err.println(accepted);
+        TaskInfo ended;
+        try (Spinner ignored = Spinner.on(host, err, task)) {
+            ended = c.call(new Request.Await(c.id(), task.id()), Reply.TaskEnded.class).task();
+        }
+        return ended(ended, out);
+    }
+
+    private Placement placement() {
+        return when == When.disrupt ? Placement.DISRUPT : prioritize ? Placement.FIRST : Placement.LAST;
     }
 
     /** Streams the clone's work until this task ends; ctrl-c leaves the task running. */
     private int watch(Connection c, TaskInfo task, PrintWriter out) {
         String watchId = c.id();
         String awaitId = c.id();
-        c.send(new WatchRequest(watchId, task.cloneSlug(), false));
-        c.send(new AwaitRequest(awaitId, task.id()));
+        c.send(new Request.Watch(watchId, task.cloneSlug(), false));
+        c.send(new Request.Await(awaitId, task.id()));
         WatchView view = new WatchView(WatchView.Style.RENDERED, out, host.stdout());
         Reply r;
         while ((r = c.next()) != null) {
             if (watchId.equals(r.re())) {
                 view.show(r);
-            } else if (awaitId.equals(r.re()) && r instanceof TaskEnded) {
-                TaskInfo end = ((TaskEnded) r).task();
+            } else if (awaitId.equals(r.re()) && r instanceof Reply.TaskEnded ended) {
+                TaskInfo end = ended.task();
                 if (end.status() == TaskInfo.Status.DONE) {
                     return ExitCode.OK;
                 }

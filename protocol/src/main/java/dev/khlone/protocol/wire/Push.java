@@ -1,0 +1,84 @@
+package dev.khlone.protocol.wire;
+
+import dev.khlone.protocol.store.TranscriptEntry;
+import java.io.IOException;
+
+/** What the daemon sends unasked while a watch or talk lasts; {@code re} names the watch or talk request. */
+public sealed interface Push extends Reply {
+
+    /** Bytes the clone's terminal (or, for raw watchers in dispatch, its stdout) wrote. */
+    record Output(String re, byte[] data) implements Push {
+        public static final String TYPE = "output";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("re", re).bytes("data", data);
+        }
+
+        static Output read(Fields f) throws ProtocolException {
+            return new Output(f.string("re"), f.bytes("data"));
+        }
+    }
+
+    /** One thing a clone did, as its transcript records it. */
+    record Event(String re, String slug, TranscriptEntry entry) implements Push {
+        public static final String TYPE = "event";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("re", re).string("clone", slug).object("entry", entry, TranscriptEntry::write);
+        }
+
+        static Event read(Fields f) throws ProtocolException {
+            return new Event(f.string("re"), f.string("clone"), TranscriptEntry.read(f.object("entry")));
+        }
+    }
+
+    /** Something a watcher or talker should be told, as a line for people. */
+    record Notice(String re, String text) implements Push {
+        public static final String TYPE = "notice";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("re", re).string("text", text);
+        }
+
+        static Notice read(Fields f) throws ProtocolException {
+            return new Notice(f.string("re"), f.string("text"));
+        }
+    }
+
+    /** The talk is over and the clone is back to its queue; {@code reason} says why (detached, the TUI exited, ...). */
+    record TalkEnded(String re, String reason) implements Push {
+        public static final String TYPE = "talk-ended";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("re", re).string("reason", reason);
+        }
+
+        static TalkEnded read(Fields f) throws ProtocolException {
+            return new TalkEnded(f.string("re"), f.string("reason"));
+        }
+    }
+}
