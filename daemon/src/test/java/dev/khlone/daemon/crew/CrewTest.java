@@ -187,7 +187,7 @@ class CrewTest {
         assertThat(end.status()).isEqualTo(Status.FAILED);
         assertThat(end.error()).isEqualTo("interrupted 3 times: the brain exited with code 3; "
                 + "the brain exited with code 3; the brain exited with code 3");
-        assertThat(end.attempts()).isEqualTo(Clone.MAX_INTERRUPTIONS);
+        assertThat(end.attempts()).isEqualTo(CrashPolicy.MAX_INTERRUPTIONS);
         assertThat(ended(waiting).result()).isEqualTo("echo: patient");
         assertThat(crew.status(null).get(0).state()).isNotEqualTo(CloneInfo.State.FAILED);
     }
@@ -299,7 +299,7 @@ class CrewTest {
     void aTaskThatRanWhenTheDaemonDiedThreeTimesFailsInsteadOfRunningAgain() throws Exception {
         String prompt = "sleep 30 a task that takes its daemon down";
         TaskInfo task = act(prompt);
-        for (int run = 1; run <= Clone.MAX_INTERRUPTIONS; run++) {
+        for (int run = 1; run <= CrashPolicy.MAX_INTERRUPTIONS; run++) {
             awaitActive(task);
             awaitHistory(prompt, run);
             crew.abandon();
