@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,10 +17,13 @@ import java.util.concurrent.TimeUnit;
 final class OwnerThread {
     private final String slug;
     private final Runnable settle;
+    private final ScheduledExecutorService timers;
     private final ExecutorService executor;
 
-    OwnerThread(String slug, Runnable settle) {
+    /** {@code timers}: the crew's, shared by its clones; they only post jobs here. */
+    OwnerThread(String slug, ScheduledExecutorService timers, Runnable settle) {
         this.slug = slug;
+        this.timers = timers;
         this.settle = settle;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "clone-" + slug);
@@ -41,6 +45,11 @@ final class OwnerThread {
         } catch (RejectedExecutionException killed) {
             // a killed clone has nothing left to do
         }
+    }
+
+    /** Runs {@code work} in {@code delay}, unless the clone is gone by then. */
+    void later(Duration delay, Runnable work) {
+        timers.schedule(() -> post(work), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code work}; its answer, or why there is none (a clone killed meanwhile among them). */

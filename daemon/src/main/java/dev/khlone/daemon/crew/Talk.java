@@ -57,16 +57,19 @@ final class Talk {
         return talker != null && talker.client == client ? talker : null;
     }
 
-    /** Refuses a second talker: one person at a time drives a TUI. */
-    void checkFree() throws CrewException {
+    /**
+     * {@code client} waits to attach, and meanwhile watches the clone; refused if someone else
+     * talks (one person at a time drives a TUI) or the clone has failed ({@code failure}).
+     */
+    Talker join(Client client, String re, int cols, int rows, String failure) throws CrewException {
         if (talker != null) {
             throw new CrewException(ErrorCode.BUSY, slug + " is already talking with someone",
                     "watch it instead: khlone watch --who " + slug);
         }
-    }
-
-    /** {@code client} waits to attach; meanwhile it watches the clone. */
-    Talker join(Client client, String re, int cols, int rows) {
+        if (failure != null) {
+            throw new CrewException(ErrorCode.BRAIN_UNAVAILABLE, slug + " has failed: " + failure,
+                    "revive it first: khlone reboot " + slug);
+        }
         talker = new Talker(client, re, cols, rows);
         audience.watch(client, re, true);
         return talker;
