@@ -167,8 +167,8 @@ final class CloneMachine {
 
     private void start(BrainCall start) {
         state = State.REBOOTING;
+        settle(); // whoever looks while the brain starts sees what led to it
         try {
-            settle(); // whoever looks while the brain starts sees what led to it
             start.run();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, slug + ": the brain did not start", e);
@@ -256,8 +256,8 @@ final class CloneMachine {
     private void startTalk() {
         Talk.Talker t = talk.attach();
         state = State.TALKING;
+        settle(); // whoever looks while the TUI starts sees it coming
         try {
-            settle(); // whoever looks while the TUI starts sees it coming
             handle.reboot(Mode.INTERACTIVE);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, slug + ": the TUI did not start", e);
