@@ -212,7 +212,7 @@ class CrewTest {
         assertThat(end.status()).isEqualTo(Status.FAILED);
         assertThat(end.error()).isEqualTo("interrupted 3 times: the brain exited with code 3; "
                 + "the brain exited with code 3; the brain exited with code 3");
-        assertThat(end.attempts()).isEqualTo(Clone.MAX_INTERRUPTIONS);
+        assertThat(end.attempts()).isEqualTo(CrashPolicy.MAX_INTERRUPTIONS);
         assertThat(ended(waiting).result()).isEqualTo("echo: patient");
         assertThat(crew.status(null).get(0).state()).isNotEqualTo(CloneInfo.State.FAILED);
     }
@@ -324,7 +324,7 @@ class CrewTest {
     void aTaskThatRanWhenTheDaemonDiedThreeTimesFailsInsteadOfRunningAgain() throws Exception {
         String prompt = "sleep 30 a task that takes its daemon down";
         TaskInfo task = null;
-        for (int run = 1; run <= Clone.MAX_INTERRUPTIONS; run++) {
+        for (int run = 1; run <= CrashPolicy.MAX_INTERRUPTIONS; run++) {
             DaemonProcess dying = daemon();
             task = task == null ? dying.submit(null, prompt) : task;
             awaitActive(dying, task);

@@ -1,0 +1,118 @@
+package dev.khlone.daemon.crew;
+
+import dev.khlone.daemon.brain.BrainHandle;
+import dev.khlone.daemon.brain.Orphans;
+import dev.khlone.daemon.store.CloneRecord;
+import dev.khlone.protocol.store.TranscriptEntry;
+import dev.khlone.protocol.wire.CloneInfo;
+import dev.khlone.protocol.wire.CloneInfo.State;
+import dev.khlone.protocol.wire.TaskInfo;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What others learn of a clone: the snapshot they read ({@link #info}, {@link #record}, the
+ * running task's id for the brain's reader thread) and the news its changes tell (task records,
+ * transcript entries, messages to a talker). The owner thread notes the news as it changes the
+ * clone; {@link #settle} publishes the snapshot, then tells the news in the order it happened,
+ * then has the crew file saved if the clone's record changed: whoever hears of a change and looks
+ * sees the state it led to.
+ */
+final class Bulletin {
+    private static final Logger LOG = Logger.getLogger(Bulletin.class.getName());
+
+    private final String slug;
+    private final String role;
+    private final int index;
+    private final ZoneConfig.Profile profile;
+    private final BrainHandle handle;
+    private final Clone.Owner owner;
+    /** Owned by the owner thread. */
+    private final List<Runnable> news = new ArrayList<>();
+
+    private volatile CloneInfo info;
+    private volatile CloneRecord record;
+    private volatile String currentTask;
+
+    Bulletin(String slug, String role, int index, ZoneConfig.Profile profile, BrainHandle handle, Clone.Owner owner) {
+        this.slug = slug;
+        this.role = role;
+        this.index = index;
+        this.profile = profile;
+        this.handle = handle;
+        this.owner = owner;
+    }
+
+    CloneInfo info() {
+        return info;
+    }
+
+    CloneRecord record() {
+        return record;
+    }
+
+    /** The running task's id as last published, or null. */
+    String currentTask() {
+        return currentTask;
+    }
+
+    /** {@code task} changed: the crew journals it and tells its awaiters. */
+    void journal(TaskInfo task) {
+        news.add(() -> {
+            try {
+                owner.taskChanged(task);
+            } catch (IOException e) {
+                LOG.log(Level.SEVERE, slug + ": cannot journal " + task.id(), e);
+            }
+        });
+    }
+
+    void transcript(TranscriptEntry entry) {
+        news.add(() -> owner.transcript(slug, entry));
+    }
+
+    void note(String task, String text) {
+        transcript(Transcriber.note(task, text, System.currentTimeMillis()));
+    }
+
+    /** Something else to tell, a message to a client. */
+    void tell(Runnable message) {
+        news.add(message);
+    }
+
+    /**
+     * Publishes the clone as it is now, then tells the news, then has the crew file saved if the
+     * clone's record changed; a clone that turned failed tells the crew which tasks now wait.
+     */
+    void settle(State state, String failure, TaskQueue queue, Transcriber totals) {
+        CloneRecord before = record;
+        boolean failedBefore = info.state() == State.FAILED;
+        publish(state, failure, queue, totals);
+        List<Runnable> told = List.copyOf(news);
+        news.clear();
+        told.forEach(Runnable::run);
+        if (!record.equals(before)) {
+            owner.crewChanged();
+        }
+        if (state == State.FAILED && !failedBefore) {
+            owner.cloneFailed(slug, failure, queue.waitingIds());
+        }
+    }
+
+    /** Publishes the clone as it is now, telling nobody. */
+    void publish(State state, String failure, TaskQueue queue, Transcriber totals) {
+        List<String> ids = queue.waitingIds();
+        TaskInfo running = queue.running();
+        currentTask = running == null ? null : running.id();
+        long pid = handle.pid().orElse(0);
+        info = new CloneInfo(slug, profile.brain(), state, currentTask, running == null ? 0 : running.startedMs(), ids,
+                totals.inputTokens(), totals.outputTokens(), totals.costUsd(), handle.series().id(), pid, failure);
+        record = new CloneRecord(slug, role, index, profile.brain(), profile.name(), handle.series().id(),
+                handle.series().started(), currentTask, ids, failure, pid, Orphans.startMs(pid),
+                handle.talkSince().map(Instant::toEpochMilli).orElse(0L));
+    }
+}
