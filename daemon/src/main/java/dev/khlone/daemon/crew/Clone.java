@@ -96,11 +96,6 @@ final class Clone {
         handle.talkedSince(since);
     }
 
-    /** {@code task} failed, if its attempts were cut short too often to try again; else null. */
-    static TaskInfo givenUp(TaskInfo task, long nowMs) {
-        return CrashPolicy.givenUp(task, nowMs);
-    }
-
     /** Starts the brain (unless the clone was failed) and the queue. */
     CompletableFuture<Void> boot() {
         return thread.call(() -> {

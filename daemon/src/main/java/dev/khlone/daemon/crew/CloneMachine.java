@@ -4,12 +4,12 @@ import dev.khlone.daemon.brain.BrainHandle;
 import dev.khlone.daemon.brain.BrainHandle.TurnFailed;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.daemon.watch.Audience;
-import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.brain.BrainEvent;
 import dev.khlone.protocol.brain.Mode;
 import dev.khlone.protocol.brain.Prompt;
-import dev.khlone.protocol.wire.Placement;
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.wire.CloneInfo.State;
+import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.TaskInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +27,9 @@ import java.util.logging.Logger;
  * {@link CrashPolicy}, {@link Transcriber} totals and {@link Talk}. A move notes what it tells
  * others on the {@link Bulletin}; the owner thread settles it after each job, and a move settles
  * it itself only before it waits on its brain.
+ *
+ * <p>A little over 300 lines: every move reads and sets the same state and failure, and a move
+ * split away from them (talk's, a crash's) would have to be handed both.
  */
 final class CloneMachine {
     private static final Logger LOG = Logger.getLogger(CloneMachine.class.getName());
@@ -79,7 +82,7 @@ final class CloneMachine {
         transcriber.restore(input, output, cost);
         failure = failedBefore;
         state = failedBefore == null ? State.REBOOTING : State.FAILED;
-        // Published here, so that settling tells nothing: the crew restoring it holds its lock and waits.
+        // Published here, so that settling tells nothing: what it restores is already on disk.
         bulletin.publish(state, failure, queue, transcriber);
     }
 

@@ -166,7 +166,7 @@ record RestorePlan(List<Leftover> leftovers, List<String> swept, List<Member> me
                 if (t.status() == Status.ACTIVE) {
                     // The daemon died during it (one stopped on purpose put it back in the queue).
                     t = t.interrupted(DIED);
-                    TaskInfo givenUp = Clone.givenUp(t, nowMs);
+                    TaskInfo givenUp = CrashPolicy.givenUp(t, nowMs);
                     if (givenUp != null) {
                         change(givenUp);
                         notes.add(new Note(slug, new TranscriptEntry(givenUp.endedMs(), t.id(),
