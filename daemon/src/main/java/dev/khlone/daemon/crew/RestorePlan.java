@@ -8,6 +8,7 @@ import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +74,9 @@ record RestorePlan(List<Leftover> leftovers, List<String> swept, List<Member> me
         b.rebuild();
         for (TaskInfo t : List.copyOf(b.tasks.values())) {
             if (!t.status().ended() && !b.placed.contains(t.id())) {
-                b.change(t.ended(Status.FAILED, null, "its clone " + t.cloneSlug() + " is gone", nowMs));
+                String brain = b.lacking.get(t.cloneSlug());
+                b.change(t.ended(Status.FAILED, null, "its clone " + t.cloneSlug()
+                        + (brain == null ? " is gone" : " runs " + brain + ", which this khlone does not have"), nowMs));
             }
         }
         return new RestorePlan(List.copyOf(b.leftovers), List.copyOf(b.swept), List.copyOf(b.members), b.tasks,
@@ -88,6 +91,8 @@ record RestorePlan(List<Leftover> leftovers, List<String> swept, List<Member> me
         final Map<String, TaskInfo> tasks;
         final Map<String, Integer> indexes;
         final Set<String> placed = new HashSet<>();
+        /** Clones this khlone has no brain for, and the brain: tried once, their tasks fail. */
+        final Map<String, String> lacking = new HashMap<>();
         final List<Leftover> leftovers = new ArrayList<>();
         final List<String> swept = new ArrayList<>();
         final List<Member> members = new ArrayList<>();
@@ -109,10 +114,6 @@ record RestorePlan(List<Leftover> leftovers, List<String> swept, List<Member> me
             changed.add(task);
         }
 
-        boolean restored(String slug) {
-            return members.stream().anyMatch(m -> m.slug().equals(slug));
-        }
-
         /**
          * Puts back the clones the journal has unfinished work for and the crew file does not have
          * (it was unreadable, moved away, or lagged an enrollment): role and index from the slug,
@@ -126,7 +127,7 @@ record RestorePlan(List<Leftover> leftovers, List<String> swept, List<Member> me
             }
             String heroBrain = config == null ? ZoneConfig.DEFAULT.heroBrain() : config.heroBrain();
             List<String> rebuilt = new ArrayList<>();
-            for (String slug : tasks.values().stream().filter(t -> !t.status().ended() && !restored(t.cloneSlug()))
+            for (String slug : tasks.values().stream().filter(t -> !t.status().ended() && !swept.contains(t.cloneSlug()))
                     .map(TaskInfo::cloneSlug).filter(slug -> SLUG.matcher(slug).matches()).distinct().toList()) {
                 String profile = loaded.profiles().getOrDefault(slug, heroBrain);
                 String brain = config == null ? profile : config.profile(profile).brain();
@@ -147,6 +148,7 @@ record RestorePlan(List<Leftover> leftovers, List<String> swept, List<Member> me
                        long talkSinceMs, List<String> first, String failure) {
             swept.add(slug);
             if (!brains.contains(brain)) {
+                lacking.put(slug, brain);
                 log.add(new Said(Level.SEVERE, slug + " runs " + brain + ", which this khlone does not have; its tasks fail"));
                 return false;
             }
