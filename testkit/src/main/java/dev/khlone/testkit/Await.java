@@ -3,7 +3,6 @@ package dev.khlone.testkit;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
 
 /**
  * The one way tests wait for something to become true: poll a condition until it holds or a
@@ -13,21 +12,33 @@ import java.util.function.BooleanSupplier;
 public final class Await {
     private static final Duration POLL = Duration.ofMillis(20);
 
+    /**
+     * Something a test waits for. It may throw: a file not written yet, a daemon not listening
+     * yet, a reply not the one expected yet all count as "not yet".
+     */
+    @FunctionalInterface
+    public interface Condition {
+        boolean holds() throws Exception;
+    }
+
     private Await() {}
 
-    /** Waits until {@code condition} holds; fails with {@code what} after {@code timeout}. */
-    public static void until(Duration timeout, String what, BooleanSupplier condition) {
-        value(timeout, what, () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty());
+    /**
+     * Waits until {@code condition} holds; fails with {@code what} after {@code timeout}, the
+     * condition's last exception, if any, as the cause.
+     */
+    public static void until(Duration timeout, String what, Condition condition) {
+        value(timeout, what, () -> condition.holds() ? Optional.of(Boolean.TRUE) : Optional.empty());
     }
 
     /**
      * Waits until {@code probe} gives a value and returns it; fails with {@code what} after
-     * {@code timeout}. A probe that throws counts as "not yet" (a file not written yet, a
-     * daemon not listening yet); the last exception is the failure's cause.
+     * {@code timeout}. A probe that throws an exception or fails an assertion counts as "not yet"
+     * (a file not written yet, a daemon not listening yet); the last one is the failure's cause.
      */
     public static <T> T value(Duration timeout, String what, Callable<Optional<T>> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Exception last = null;
+        Throwable last = null;
         while (true) {
             try {
                 Optional<T> value = probe.call();
@@ -37,7 +48,7 @@ public final class Await {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for " + what, e);
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) {
                 last = e;
             }
             if (System.nanoTime() - deadline >= 0) {
@@ -53,7 +64,7 @@ public final class Await {
     }
 
     /** True as soon as {@code condition} holds, false if it still does not after {@code timeout}. */
-    public static boolean within(Duration timeout, BooleanSupplier condition) {
+    public static boolean within(Duration timeout, Condition condition) {
         try {
             until(timeout, "a condition", condition);
             return true;
