@@ -10,7 +10,9 @@ import java.util.concurrent.Callable;
  * this instead of sleeping and hoping.
  */
 public final class Await {
-    private static final Duration POLL = Duration.ofMillis(20);
+    /** The first pause between two looks; it doubles up to {@link #LONGEST_POLL}, so a long wait costs little. */
+    private static final Duration FIRST_POLL = Duration.ofMillis(20);
+    private static final Duration LONGEST_POLL = Duration.ofMillis(250);
 
     /**
      * Something a test waits for. It may throw: a file not written yet, a daemon not listening
@@ -39,6 +41,7 @@ public final class Await {
     public static <T> T value(Duration timeout, String what, Callable<Optional<T>> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Throwable last = null;
+        long poll = FIRST_POLL.toMillis();
         while (true) {
             try {
                 Optional<T> value = probe.call();
@@ -55,7 +58,8 @@ public final class Await {
                 throw new AssertionError("waited " + timeout.toMillis() + " ms for " + what + ", in vain", last);
             }
             try {
-                Thread.sleep(POLL.toMillis());
+                Thread.sleep(poll);
+                poll = Math.min(2 * poll, LONGEST_POLL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for " + what, e);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,17 +66,13 @@ public final class Tmux implements AutoCloseable {
 
     /** Waits until the screen shows {@code text}; fails with the screen otherwise. */
     public String awaitScreen(String target, String text, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+        return Await.value(timeout, "the screen of " + target + " to show \"" + text + "\"", () -> {
             String screen = screen(target);
-            if (screen.contains(text)) {
-                return screen;
+            if (!screen.contains(text)) {
+                throw new AssertionError("the screen of " + target + " shows:\n" + screen);
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the screen of " + target + " never showed \"" + text + "\"; it shows:\n" + screen);
-            }
-            sleep(100);
-        }
+            return Optional.of(screen);
+        });
     }
 
     public void resize(String target, int cols, int rows) {
@@ -102,14 +99,6 @@ public final class Tmux implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
