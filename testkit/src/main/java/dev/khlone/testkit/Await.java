@@ -3,6 +3,7 @@ package dev.khlone.testkit;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 /**
  * The one way tests wait for something to become true: poll a condition until it holds or a
@@ -65,6 +66,20 @@ public final class Await {
                 throw new AssertionError("interrupted while waiting for " + what, e);
             }
         }
+    }
+
+    /**
+     * Waits until {@code probe}'s answer is {@code accepted} and returns it; fails with {@code what}
+     * after {@code timeout}, showing the last answer.
+     */
+    public static <T> T value(Duration timeout, String what, Callable<T> probe, Predicate<? super T> accepted) {
+        return value(timeout, what, () -> {
+            T answer = probe.call();
+            if (!accepted.test(answer)) {
+                throw new AssertionError("the last answer: " + answer);
+            }
+            return Optional.of(answer);
+        });
     }
 
     /** True as soon as {@code condition} holds, false if it still does not after {@code timeout}. */

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,13 +65,8 @@ public final class Tmux implements AutoCloseable {
 
     /** Waits until the screen shows {@code text}; fails with the screen otherwise. */
     public String awaitScreen(String target, String text, Duration timeout) {
-        return Await.value(timeout, "the screen of " + target + " to show \"" + text + "\"", () -> {
-            String screen = screen(target);
-            if (!screen.contains(text)) {
-                throw new AssertionError("the screen of " + target + " shows:\n" + screen);
-            }
-            return Optional.of(screen);
-        });
+        return Await.value(timeout, "the screen of " + target + " to show \"" + text + "\"", () -> screen(target),
+                screen -> screen.contains(text));
     }
 
     public void resize(String target, int cols, int rows) {

@@ -46,6 +46,15 @@ class AwaitTest {
     }
 
     @Test
+    void valueWaitsForAnAcceptedAnswerAndFailsShowingTheLastOne() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(Await.value(Duration.ofSeconds(5), "3 calls", calls::incrementAndGet, n -> n >= 3)).isEqualTo(3);
+        assertThatThrownBy(() -> Await.value(SHORT, "a screen showing done", () -> "still working", s -> s.contains("done")))
+                .hasMessage("waited 200 ms for a screen showing done, in vain")
+                .cause().hasMessage("the last answer: still working");
+    }
+
+    @Test
     void withinTellsWhetherTheConditionHeldInTime() {
         assertThat(Await.within(SHORT, () -> true)).isTrue();
         assertThat(Await.within(SHORT, () -> false)).isFalse();

@@ -129,7 +129,8 @@ record FullDiskStorm() implements Storm {
         if (restarted.exitCode() != 0) {
             tally.broken("the zone did not start again after the disk was full: " + StormZone.oneLine(restarted));
         }
-        // Long enough for a task run again by mistake to show in the journal.
+        // The scenario, not a wait for an event: nothing may run again for 3 s, long enough for a task
+        // run again by mistake to show in the journal.
         Thread.sleep(3_000);
         return tally.count(zone.awaitEnded(tally.acceptedSoFar(), Duration.ofSeconds(20)), zone.sideEffects());
     }
