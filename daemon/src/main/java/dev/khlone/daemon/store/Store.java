@@ -15,7 +15,7 @@ import java.util.Map;
  * A zone's state on disk, owner-only: the crew file ({@link CrewFile}, {@code zone.json}) replaced
  * atomically on every change of the crew or a queue; the task journal ({@link Journal},
  * {@code tasks.jsonl}), to which every change of a task is appended and forced before anyone is
- * told about it; the clones' {@link Transcripts}. On start the journal is authoritative for a
+ * told about it; the clones' {@link TranscriptFiles}. On start the journal is authoritative for a
  * task's status: the crew file may lag it by one change after a crash, never the other way round.
  *
  * <p>No damage stops a zone: a torn or damaged journal is mended ({@link JournalReplay}), an
@@ -49,9 +49,9 @@ public final class Store implements AutoCloseable {
 
     private final CrewFile crewFile;
     private final Journal journal;
-    private final Transcripts transcripts;
+    private final TranscriptFiles transcripts;
 
-    private Store(CrewFile crewFile, Journal journal, Transcripts transcripts) {
+    private Store(CrewFile crewFile, Journal journal, TranscriptFiles transcripts) {
         this.crewFile = crewFile;
         this.journal = journal;
         this.transcripts = transcripts;
@@ -76,7 +76,7 @@ public final class Store implements AutoCloseable {
                 JsonLines.writeFully(ch, new byte[] {'o', 'k'});
             }
             Files.delete(probe);
-            return new Store(new CrewFile(crewFile), journal, new Transcripts(transcripts, opener));
+            return new Store(new CrewFile(crewFile), journal, new TranscriptFiles(transcripts, opener));
         } catch (IOException e) {
             throw new IOException("the zone's state directory " + crewFile.getParent() + " is not writable ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + "); free space on its disk, fix its permissions or set KHLONE_HOME", e);

@@ -10,15 +10,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /** The clones' transcripts, one file per clone, each appended under its own {@link Transcript}'s lock. */
-final class Transcripts implements Closeable {
-    private static final Logger LOG = Logger.getLogger(Transcripts.class.getName());
+final class TranscriptFiles implements Closeable {
+    private static final Logger LOG = Logger.getLogger(TranscriptFiles.class.getName());
 
     private final Path dir;
     private final Store.Opener opener;
     /** A brain's reader never waits on another clone or the journal. */
     private final Map<String, Transcript> files = new ConcurrentHashMap<>();
 
-    Transcripts(Path dir, Store.Opener opener) {
+    TranscriptFiles(Path dir, Store.Opener opener) {
         this.dir = dir;
         this.opener = opener;
     }
