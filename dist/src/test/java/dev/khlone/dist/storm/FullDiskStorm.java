@@ -50,6 +50,7 @@ record FullDiskStorm() implements Storm {
             zone.close(); // leaves the mount point and the directory it is in
             run("umount", home.toString());
             try {
+                Files.deleteIfExists(home.resolve("zone.key")); // the one under the mount
                 Files.deleteIfExists(home);
                 Files.deleteIfExists(zone.khlone().root());
             } catch (IOException e) {
