@@ -1,5 +1,8 @@
 package dev.khlone.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.khlone.testkit.Await;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -21,6 +25,8 @@ final class Cli {
     record Run(int exitCode, String out, String err) {}
 
     static final ZoneId UTC = ZoneOffset.UTC;
+    /** How long a test waits for a command's output or its return. */
+    static final Duration WAIT = Duration.ofSeconds(5);
 
     final Path home;
     final Path sockets;
@@ -111,33 +117,34 @@ final class Cli {
             return out.toString();
         }
 
-        /** Waits up to 5 s for stdout to contain {@code text}; false if it never did. */
-        boolean awaitOut(String text) throws InterruptedException {
-            return await(out, text);
+        /** Waits for stdout to contain {@code text}; fails showing what it does contain. */
+        void awaitOut(String text) {
+            await("stdout", out, text);
         }
 
-        /** Waits up to 5 s for stderr to contain {@code text}; false if it never did. */
-        boolean awaitErr(String text) throws InterruptedException {
-            return await(err, text);
+        /** Waits for stderr to contain {@code text}; fails showing what it does contain. */
+        void awaitErr(String text) {
+            await("stderr", err, text);
         }
 
-        private boolean await(StringWriter writer, String text) throws InterruptedException {
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (!writer.toString().contains(text)) {
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                Thread.sleep(10);
-            }
-            return true;
+        private void await(String stream, StringWriter writer, String text) {
+            Await.until(WAIT, "the " + stream + " of " + thread.getName() + " to show \"" + text + "\"", () -> {
+                assertThat(writer.toString()).as(stream).contains(text);
+                return true;
+            });
         }
 
-        /** Interrupts the command and waits up to 5 s for it to return. */
+        /** Interrupts the command and waits for it to return. */
         Run stop() throws InterruptedException {
             thread.interrupt();
-            thread.join(5_000);
+            return awaitExit();
+        }
+
+        /** Waits for the command to return by itself. */
+        Run awaitExit() throws InterruptedException {
+            thread.join(WAIT.toMillis());
             if (thread.isAlive()) {
-                throw new AssertionError("the command did not stop within 5 s of an interrupt");
+                throw new AssertionError(thread.getName() + " did not return within " + WAIT);
             }
             return new Run(exit[0], out.toString(), err.toString());
         }

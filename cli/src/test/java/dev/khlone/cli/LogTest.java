@@ -182,11 +182,11 @@ class LogTest {
     void followPrintsLinesAppendedLaterAndTranscriptsThatAppearLater() throws Exception {
         write("foreman.1", entry(0, "t-1", Kind.PROMPT, "first"));
         Cli.Running log = cli.start("log", "-f", "--zone", cli.zoneRoot.toString());
-        assertThat(log.awaitOut("› first")).as(log.out()).isTrue();
+        log.awaitOut("› first");
         write("foreman.1", entry(1_000, "t-1", Kind.RESULT, "appended"));
-        assertThat(log.awaitOut("✓ appended")).as(log.out()).isTrue();
+        log.awaitOut("✓ appended");
         write("mechanic.1", entry(2_000, "t-2", Kind.PROMPT, "a new clone"));
-        assertThat(log.awaitOut("mechanic.1  t-2     › a new clone")).as(log.out()).isTrue();
+        log.awaitOut("mechanic.1  t-2     › a new clone");
         Cli.Run stopped = log.stop();
         assertThat(stopped.exitCode()).isZero();
         assertThat(stopped.out()).containsOnlyOnce("› first").containsOnlyOnce("✓ appended");
@@ -195,10 +195,10 @@ class LogTest {
     @Test
     void followWaitsForAnUnknownCloneInsteadOfFailing() throws Exception {
         Cli.Running log = cli.start("log", "-f", "--who", "scout", "--zone", cli.zoneRoot.toString());
-        assertThat(log.awaitErr("waiting")).isTrue();
+        log.awaitErr("waiting");
         write("foreman.1", entry(0, "t-1", Kind.PROMPT, "not for scouts"));
         write("scout.1", entry(1_000, "t-2", Kind.PROMPT, "for scouts"));
-        assertThat(log.awaitOut("› for scouts")).as(log.out()).isTrue();
+        log.awaitOut("› for scouts");
         Cli.Run stopped = log.stop();
         assertThat(stopped.exitCode()).isZero();
         assertThat(stopped.out()).doesNotContain("not for scouts");

@@ -8,6 +8,8 @@ import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.wire.TaskInfo;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,10 +129,11 @@ class SubmitTest {
 
     @Test
     void onATerminalTheProgressLineGoesToStderrAndIsClearedStdoutStaysTheResult() throws Exception {
+        CountDownLatch progressShown = new CountDownLatch(1);
         try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> {
             if (r instanceof Request.Await a) {
-                try {
-                    Thread.sleep(250);
+                try { // the task runs on until the test has seen the progress line
+                    progressShown.await(Cli.WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -139,7 +142,10 @@ class SubmitTest {
             }
             return accepting(t -> t).apply(r);
         })) {
-            Cli.Run r = cli.stderrIsTerminal().run("ask", "q", "--await");
+            Cli.Running ask = cli.stderrIsTerminal().start("ask", "q", "--await", "--zone", cli.zoneRoot.toString());
+            ask.awaitErr("\r⠋ t-3f9a on foreman.1 · 0s");
+            progressShown.countDown();
+            Cli.Run r = ask.awaitExit();
             assertThat(r.exitCode()).as(r.err()).isZero();
             assertThat(r.out()).isEqualTo("the answer" + NL);
             assertThat(r.err()).contains("\r⠋ t-3f9a on foreman.1 · 0s").endsWith("\r\033[K");

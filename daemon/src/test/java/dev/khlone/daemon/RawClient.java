@@ -65,7 +65,7 @@ final class RawClient implements AutoCloseable {
     Message next(Duration timeout) throws Exception {
         Thread watchdog = new Thread(() -> {
             try {
-                Thread.sleep(timeout.toMillis());
+                Thread.sleep(timeout.toMillis()); // the read's deadline, not a wait for an event: a UNIX channel has no read timeout
                 channel.close();
             } catch (InterruptedException | IOException e) {
                 // read finished in time

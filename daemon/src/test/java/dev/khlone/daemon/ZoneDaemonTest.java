@@ -11,6 +11,7 @@ import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
+import dev.khlone.testkit.Await;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The daemon in this JVM, spoken to over its real socket. */
 class ZoneDaemonTest {
     private static final long ME = new UnixSystem().getUid();
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
     Path tmp;
@@ -204,10 +206,7 @@ class ZoneDaemonTest {
         Files.delete(socket);
         Files.writeString(socket, "");
         Files.setAttribute(socket, "unix:uid", 65534);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Files.exists(locations.socketRecord(zone)) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until(WAIT, "the daemon to record the fresh name of its socket", () -> Files.exists(locations.socketRecord(zone)));
         assertServed(recordedSocket());
     }
 
@@ -236,11 +235,8 @@ class ZoneDaemonTest {
             assertServed();
             // the threads of connections dropped to make room may take a moment to end
             int bound = before + 2 * (ZoneServer.Limits.DEFAULT.connections() + 1);
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (sessionThreads() > bound && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(sessionThreads()).as("two threads per connection, at most 256 connections").isLessThanOrEqualTo(bound);
+            Await.until(WAIT, "at most two session threads per connection, at most 256 connections",
+                    () -> sessionThreads() <= bound);
         } finally {
             for (SocketChannel c : silent) {
                 c.close();
@@ -252,10 +248,8 @@ class ZoneDaemonTest {
     void aClientThatNeverSaysHelloIsDroppedButOneThatSaidHelloMayWaitQuietly() throws Exception {
         daemon = ZoneDaemon.start(zone, locations, ME, new ZoneServer.Limits(8, Duration.ofMillis(300), Duration.ofSeconds(60)));
         try (RawClient quiet = hello(); RawClient silent = new RawClient(socket)) {
-            long start = System.nanoTime();
-            assertThat(silent.next()).as("closed on the silent client").isNull();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            Thread.sleep(600); // past the hello timeout: the greeted client must not be dropped for its silence
+            assertThat(silent.next(Duration.ofSeconds(5))).as("closed on the silent client").isNull();
+            Thread.sleep(600); // the scenario: silent past the hello timeout, the greeted client must not be dropped for it
             assertThat(quiet.send(new Request.Status("later", null)).next()).isInstanceOf(Reply.ZoneStatus.class);
         }
     }
@@ -302,10 +296,7 @@ class ZoneDaemonTest {
                 } catch (IOException dropped) {
                     // the daemon may close on us while we write
                 }
-                long deadline = System.nanoTime() + 10_000_000_000L;
-                while (sessionThreads() > before && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                Await.until(WAIT, "the stuck session's threads to end", () -> sessionThreads() <= before);
             }
         });
         assertThat(sessionThreads()).as("the stuck session's threads are gone").isEqualTo(before);
@@ -447,20 +438,12 @@ class ZoneDaemonTest {
         }
     }
 
-    /** Waits (up to 10 s) until a client is served at {@code socket}. */
-    private static void awaitServed(Path socket) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            try {
-                assertServed(socket);
-                return;
-            } catch (IOException | AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(20);
-            }
-        }
+    /** Waits until a client is served at {@code socket}. */
+    private static void awaitServed(Path socket) {
+        Await.until(WAIT, "a client to be served at " + socket, () -> {
+            assertServed(socket);
+            return true;
+        });
     }
 
     private static int sessionThreads() {

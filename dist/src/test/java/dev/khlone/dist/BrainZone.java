@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.khlone.protocol.json.Json;
 import dev.khlone.testkit.KhloneHarness;
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.KhloneHarness.Result;
 import dev.khlone.testkit.brains.Brains;
 import dev.khlone.testkit.brains.ClaudeHome;
@@ -137,18 +138,8 @@ public final class BrainZone implements AutoCloseable {
     }
 
     /** Waits until the task has the status, polling as a script would. */
-    Map<String, Object> awaitStatus(String id, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            Map<String, Object> task = task(id);
-            if (status.equals(task.get("status"))) {
-                return task;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(id + " never became " + status + ": " + task);
-            }
-            Thread.sleep(200);
-        }
+    Map<String, Object> awaitStatus(String id, String status) {
+        return Await.value(WAIT, id + " to be " + status, () -> task(id), task -> status.equals(task.get("status")));
     }
 
     /** A reply that streams for about {@code total}. */

@@ -3,6 +3,7 @@ package dev.khlone.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.khlone.protocol.json.Json;
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.KhloneHarness;
 import dev.khlone.testkit.KhloneHarness.Result;
 import dev.khlone.testkit.fakebrain.FakeBrainService;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class CrashIT {
         Path file = khlone.root().resolve("side-effect");
         String id = submit("act", "escape 2 3 " + file);
         Path started = Path.of(file + ".started");
-        long escapee = Long.parseLong(await(() -> lines(started), l -> !l.isEmpty(), "the tool child started").get(0));
+        long escapee = Long.parseLong(Await.value(WAIT, "the tool child started", () -> lines(started), l -> !l.isEmpty()).get(0));
         long daemon = khlone.daemonPid(khlone.zone(dir)).orElseThrow();
         ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
         assertThat(KhloneHarness.awaitExit(daemon, Duration.ofSeconds(10))).isTrue();
@@ -51,7 +51,7 @@ class CrashIT {
 
         ok("status");
         assertThat(KhloneHarness.running(escapee)).as("the next daemon ended it").isFalse();
-        Map<String, Object> task = await(() -> task(id), t -> "done".equals(t.get("status")), id + " done");
+        Map<String, Object> task = Await.value(WAIT, id + " done", () -> task(id), t -> "done".equals(t.get("status")));
         assertThat(task.get("interruptions")).isEqualTo(List.of("the daemon died during it"));
         assertThat(lines(file)).as("the line of the second attempt only").hasSize(1);
     }
@@ -60,7 +60,7 @@ class CrashIT {
     void aFailedCloneTellsItsAwaitersAtOnceRefusesAPlainActAndRunsItsQueueAfterAReboot() throws Exception {
         submit("act", "crash");
         submit("act", "crash");
-        await(() -> hero().get("state"), "failed"::equals, "foreman.1 failed");
+        Await.value(WAIT, "foreman.1 failed", () -> hero().get("state"), "failed"::equals);
         String failure = (String) hero().get("failure");
         assertThat(failure).isEqualTo("the brain exited with code 3; it crashed 4 times in 60 s");
 
@@ -77,7 +77,7 @@ class CrashIT {
         assertThat(ok("status", "--json").out()).doesNotContain("foreman.2");
 
         ok("reboot", "foreman.1");
-        assertThat(await(() -> task(id), t -> "done".equals(t.get("status")), id + " done").get("result"))
+        assertThat(Await.value(WAIT, id + " done", () -> task(id), t -> "done".equals(t.get("status"))).get("result"))
                 .isEqualTo("echo: patient");
     }
 
@@ -95,9 +95,9 @@ class CrashIT {
         Path file = khlone.root().resolve("parent");
         ok("act", "--await", "detach 1 " + file);
         long daemon = khlone.daemonPid(khlone.zone(dir)).orElseThrow();
-        String parent = await(() -> lines(file), l -> !l.isEmpty(), "the tool child wrote its parent").get(0);
+        String parent = Await.value(WAIT, "the tool child wrote its parent", () -> lines(file), l -> !l.isEmpty()).get(0);
         assertThat(Long.parseLong(parent.trim())).as("re-parented to the daemon, not to init").isEqualTo(daemon);
-        await(() -> zombieChildren(daemon), List::isEmpty, "no zombie left under the daemon");
+        Await.value(WAIT, "no zombie left under the daemon", () -> zombieChildren(daemon), List::isEmpty);
     }
 
     private static List<Long> zombieChildren(long parent) throws java.io.IOException {
@@ -138,25 +138,6 @@ class CrashIT {
             return Files.exists(file) ? Files.readAllLines(file) : List.of();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private interface Probe<T> {
-        T get() throws Exception;
-    }
-
-    /** Polls, as a script would, until {@code what} is true of the probe's answer. */
-    private static <T> T await(Probe<T> probe, Predicate<T> what, String awaited) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            T value = probe.get();
-            if (what.test(value)) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never: " + awaited + " (last: " + value + ")");
-            }
-            Thread.sleep(100);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.zone.Zone;
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.KhloneHarness;
 import dev.khlone.testkit.KhloneHarness.Result;
 import dev.khlone.protocol.wire.Codec;
@@ -181,11 +182,8 @@ class DaemonLifecycleIT {
             assertThat(status.exitCode()).as(status.toString()).isZero();
             Path fresh = Path.of(Files.readString(khlone.locations().socketRecord(zone)).trim());
             assertThat(fresh).as("the zone runs on a fresh name").isNotEqualTo(socket);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (listener.heard.stream().filter("end"::equals).count() < listener.heard.stream().filter("connection"::equals).count()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(Duration.ofSeconds(10), "each connection to the other user's listener to end",
+                    () -> listener.heard.stream().filter("end"::equals).count() >= listener.heard.stream().filter("connection"::equals).count());
             assertThat(listener.heard).as("connected to, then closed on without a byte").contains("connection")
                     .allMatch(line -> List.of("listening", "connection", "end").contains(line));
         }
@@ -203,10 +201,7 @@ class DaemonLifecycleIT {
                         + ".listen(process.argv[1], () => console.log('listening'));",
                 socket.toString()).redirectErrorStream(true).start();
         Listener listener = new Listener(node);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (listener.heard.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(30), "node to listen as nobody", () -> !listener.heard.isEmpty());
         assertThat(listener.heard).containsExactly("listening");
         return listener;
     }
@@ -259,10 +254,7 @@ class DaemonLifecycleIT {
         long pid = pid(khlone.run(dir, "status").out());
         Path socket = khlone.locations().socket(zone);
         Files.delete(socket);
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(5), "the daemon to make its socket again", () -> Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
         Result again = khlone.run(dir, "status");
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(pid(again.out())).isEqualTo(pid);
@@ -301,11 +293,8 @@ class DaemonLifecycleIT {
             Result status = khlone.run(dir, "status");
             assertThat(status.exitCode()).as(status.toString()).isZero();
             // the threads of connections dropped to make room may take a moment to end
-            long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (threads(pid) >= 2 * 256 + 100 && System.nanoTime() < settle) {
-                Thread.sleep(20);
-            }
-            assertThat(threads(pid)).as("threads of the daemon").isLessThan(2 * 256 + 100);
+            Await.value(Duration.ofSeconds(10), "the daemon's threads to be fewer than 2 a connection (256 of them) and 100 more",
+                    () -> threads(pid), threads -> threads < 2 * 256 + 100);
         } finally {
             for (SocketChannel c : idle) {
                 c.close();
@@ -330,12 +319,8 @@ class DaemonLifecycleIT {
                 c.close();
             }
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Result after;
-        do {
-            after = khlone.run(dir, "status");
-        } while (after.exitCode() != 0 && System.nanoTime() < deadline);
-        assertThat(after.exitCode()).as(after.toString()).isZero();
+        Await.value(Duration.ofSeconds(10), "status to answer once the greeted clients are gone", () -> khlone.run(dir, "status"),
+                after -> after.exitCode() == 0);
     }
 
     private ProcessBuilder asNobody(String... args) {
@@ -394,10 +379,7 @@ class DaemonLifecycleIT {
         Path log = khlone.root().resolve("foreground.log");
         Process fg = khlone.command(dir, "daemon", "run").redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Path socket = khlone.locations().socket(zone);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.exists(socket) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(30), "the foreground daemon to make its socket", () -> Files.exists(socket));
         Result status = khlone.run(dir, "daemon", "status");
         assertThat(status.exitCode()).as(status + Files.readString(log)).isZero();
         long pid = pid(status.out());

@@ -2,6 +2,7 @@ package dev.khlone.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.KhloneHarness;
 import dev.khlone.testkit.KhloneHarness.Result;
 import dev.khlone.testkit.fakebrain.FakeBrainService;
@@ -83,14 +84,8 @@ class FloodIT {
         return (System.nanoTime() - t) / 1_000_000;
     }
 
-    private static void awaitContent(Path file, String text, int times) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (count(file, text) < times) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(file + " never showed \"" + text + "\" " + times + " times");
-            }
-            Thread.sleep(100);
-        }
+    private static void awaitContent(Path file, String text, int times) {
+        Await.until(WAIT, file + " to show \"" + text + "\" " + times + " times", () -> count(file, text) >= times);
     }
 
     private static int count(Path file, String text) throws Exception {

@@ -2,6 +2,7 @@ package dev.khlone.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.KhloneHarness.Result;
 import dev.khlone.testkit.SmallDisk;
 import dev.khlone.testkit.brains.ClaudeHome;
@@ -81,11 +82,8 @@ class StateIT {
 
             Files.delete(filler);
             Path journal = zone.khlone.locations().taskJournal(zone.khlone.zone(zone.dir));
-            long deadline = System.nanoTime() + BrainZone.WAIT.toNanos();
-            while (!Files.readString(journal).contains("\"status\":\"done\"")) {
-                assertThat(System.nanoTime()).as("the end is written once there is space").isLessThan(deadline);
-                Thread.sleep(100);
-            }
+            Await.until(BrainZone.WAIT, "the task's end to be journaled once there is space",
+                    () -> Files.readString(journal).contains("\"status\":\"done\""));
             zone.ok("daemon", "restart");
             assertThat(zone.task(id).get("status")).isEqualTo("done");
             zone.model.enqueue(Reply.text("next"));

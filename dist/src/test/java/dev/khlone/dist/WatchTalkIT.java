@@ -5,6 +5,7 @@ import static dev.khlone.dist.BrainZone.number;
 import static dev.khlone.dist.BrainZone.slow;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.Tmux;
 import dev.khlone.testkit.fakemodel.RecordedRequest;
 import dev.khlone.testkit.fakemodel.Reply;
@@ -169,46 +170,29 @@ class WatchTalkIT {
                 .containsSubsequence("typed first, in the talk", "reply typed first, in the talk", "the task after the talk");
     }
 
-    private void awaitIdle() throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!"idle".equals(zone.clones().get(0).get("state"))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the clone never went back to its queue: " + zone.clones());
-            }
-            Thread.sleep(200);
-        }
+    private void awaitIdle() {
+        Await.value(WAIT, "the clone to go back to its queue", zone::clones, clones -> "idle".equals(clones.get(0).get("state")));
     }
 
     /** Types into the TUI once it takes keys: a TUI still starting up may drop them (opencode does, for seconds). */
     private void typeUntilShown(String text) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
+        Await.until(WAIT, "the talk's TUI to take keys and show \"" + text + "\"", () -> {
             tmux.type("talk", text);
-            try {
-                tmux.awaitScreen("talk", text, Duration.ofSeconds(2));
-                return;
-            } catch (AssertionError notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
-                }
-                tmux.keys("talk", "C-u");
+            if (Await.within(Duration.ofSeconds(2), () -> tmux.screen("talk").contains(text))) {
+                return true;
             }
-        }
+            tmux.keys("talk", "C-u");
+            return false;
+        });
     }
 
     private static void awaitBrainTerminalSize(long pid, String size) throws Exception {
         Path tty = Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/0"));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String seen = "";
-        while (System.nanoTime() < deadline) {
+        Await.value(WAIT, "the brain's terminal to be " + size, () -> {
             Process p = new ProcessBuilder("stty", "-F", tty.toString(), "size").redirectErrorStream(true).start();
-            seen = new String(p.getInputStream().readAllBytes()).trim();
+            String seen = new String(p.getInputStream().readAllBytes()).trim();
             p.waitFor(5, TimeUnit.SECONDS);
-            if (seen.equals(size)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the brain's terminal is " + seen + ", not " + size);
+            return seen;
+        }, size::equals);
     }
 }

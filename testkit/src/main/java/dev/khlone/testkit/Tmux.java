@@ -65,17 +65,8 @@ public final class Tmux implements AutoCloseable {
 
     /** Waits until the screen shows {@code text}; fails with the screen otherwise. */
     public String awaitScreen(String target, String text, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            String screen = screen(target);
-            if (screen.contains(text)) {
-                return screen;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the screen of " + target + " never showed \"" + text + "\"; it shows:\n" + screen);
-            }
-            sleep(100);
-        }
+        return Await.value(timeout, "the screen of " + target + " to show \"" + text + "\"", () -> screen(target),
+                screen -> screen.contains(text));
     }
 
     public void resize(String target, int cols, int rows) {
@@ -102,14 +93,6 @@ public final class Tmux implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

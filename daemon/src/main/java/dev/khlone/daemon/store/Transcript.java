@@ -15,12 +15,12 @@ final class Transcript implements Closeable {
 
     Transcript(FileChannel file) throws IOException {
         this.file = file;
-        this.end = Store.completeLength(file);
+        this.end = JsonLines.completeLength(file);
     }
 
     /** Not forced: a lost line costs a line of the log, not work. */
     synchronized void append(byte[] line) throws IOException {
-        end = Store.appendWhole(file, end, line, false);
+        end = JsonLines.appendWhole(file, end, line, false);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.khlone.dist.storm;
 
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.KhloneHarness.Result;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,7 +45,8 @@ record BrainKillStorm() implements Storm {
                 if (!awaitRunning(zone, id, tally, reboots)) {
                     continue;
                 }
-                // Anywhere from its first words to the end of its tool's pause (status takes a while too).
+                // The storm's randomness, not a wait for an event: the kill lands anywhere from its first
+                // words to the end of its tool's pause (status takes a while too).
                 Thread.sleep(ThreadLocalRandom.current().nextLong(PAUSE.toMillis()));
                 Optional<Map<String, Object>> now = zone.clone(HERO);
                 Optional<ProcessHandle> brain = now.filter(c -> id.equals(c.get("task")))
@@ -55,32 +58,34 @@ record BrainKillStorm() implements Storm {
                 }
             }
             // The last kills may have failed the clone with tasks still queued.
-            long deadline = System.nanoTime() + StormZone.ENDS_WITHIN.toNanos();
-            while (!ids.stream().allMatch(id -> StormZone.ended(zone.journal().get(id))) && System.nanoTime() < deadline) {
+            Await.within(StormZone.ENDS_WITHIN, () -> {
+                if (ids.stream().allMatch(id -> StormZone.ended(zone.journal().get(id)))) {
+                    return true;
+                }
                 revive(zone, zone.clone(HERO), tally, reboots);
-                Thread.sleep(1_000);
-            }
+                return false;
+            });
             tally.note(kills + " brains killed; the clone failed and was rebooted " + reboots + " times");
             return tally.count(zone.awaitEnded(ids), zone.sideEffects());
         }
     }
 
     /** Waits until the task is the hero's running task; false if it ended first or never ran. */
-    private static boolean awaitRunning(StormZone zone, String id, Tally tally, AtomicInteger reboots)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + StormZone.ENDS_WITHIN.toNanos();
-        while (System.nanoTime() < deadline) {
+    private static boolean awaitRunning(StormZone zone, String id, Tally tally, AtomicInteger reboots) {
+        AtomicBoolean running = new AtomicBoolean();
+        Await.within(StormZone.ENDS_WITHIN, () -> {
             if (StormZone.ended(zone.journal().get(id))) {
-                return false;
+                return true;
             }
             Optional<Map<String, Object>> clone = zone.clone(HERO);
             if (clone.isPresent() && id.equals(clone.get().get("task"))) {
+                running.set(true);
                 return true;
             }
             revive(zone, clone, tally, reboots);
-            Thread.sleep(200);
-        }
-        return false;
+            return false;
+        });
+        return running.get();
     }
 
     /** Reboots the hero if its crash breaker failed it, as the hint says. */

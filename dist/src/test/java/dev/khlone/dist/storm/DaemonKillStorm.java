@@ -31,10 +31,12 @@ record DaemonKillStorm() implements Storm {
                 for (int i = 0; i < TASKS_PER_ROUND; i++) {
                     zone.act(tally, Work.prompt("w-daemon-" + (round * TASKS_PER_ROUND + i)));
                 }
+                // The storm's randomness, not a wait for an event: the kill lands while tasks queue and run.
                 Thread.sleep(ThreadLocalRandom.current().nextLong(3_000));
                 kills += kill(zone, tally);
                 restart(zone, tally);
                 if (round % 2 == 1) {
+                    // ... and again while the daemon is starting: restoring its crew, re-dispatching.
                     Thread.sleep(ThreadLocalRandom.current().nextLong(500));
                     kills += kill(zone, tally);
                     restart(zone, tally);

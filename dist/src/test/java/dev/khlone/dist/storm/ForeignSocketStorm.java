@@ -1,5 +1,6 @@
 package dev.khlone.dist.storm;
 
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.KhloneHarness;
 import dev.khlone.testkit.KhloneHarness.Result;
 import java.io.File;
@@ -27,8 +28,7 @@ record ForeignSocketStorm() implements Storm {
             import java.io.*;
             import java.net.*;
             import java.nio.channels.*;
-            import java.io.File;
-import java.nio.charset.StandardCharsets;
+            import java.nio.charset.StandardCharsets;
             import java.nio.file.*;
             import java.util.regex.*;
 
@@ -131,11 +131,7 @@ import java.nio.charset.StandardCharsets;
         }
     }
 
-    private static boolean awaitFile(Path file) throws InterruptedException {
-        long deadline = System.nanoTime() + LISTENER_UP.toNanos();
-        while (!Files.exists(file) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        return Files.exists(file);
+    private static boolean awaitFile(Path file) {
+        return Await.within(LISTENER_UP, () -> Files.exists(file));
     }
 }

@@ -50,6 +50,7 @@ record FullDiskStorm() implements Storm {
             zone.close(); // leaves the mount point and the directory it is in
             run("umount", home.toString());
             try {
+                Files.deleteIfExists(home.resolve("zone.key")); // the one under the mount
                 Files.deleteIfExists(home);
                 Files.deleteIfExists(zone.khlone().root());
             } catch (IOException e) {
@@ -129,7 +130,8 @@ record FullDiskStorm() implements Storm {
         if (restarted.exitCode() != 0) {
             tally.broken("the zone did not start again after the disk was full: " + StormZone.oneLine(restarted));
         }
-        // Long enough for a task run again by mistake to show in the journal.
+        // The scenario, not a wait for an event: nothing may run again for 3 s, long enough for a task
+        // run again by mistake to show in the journal.
         Thread.sleep(3_000);
         return tally.count(zone.awaitEnded(tally.acceptedSoFar(), Duration.ofSeconds(20)), zone.sideEffects());
     }

@@ -119,7 +119,7 @@ record MalformedFrameStorm() implements Storm {
                     ch.connect(UnixDomainSocketAddress.of(socket));
                 } catch (IOException e) {
                     refused++;
-                    Thread.sleep(100);
+                    Thread.sleep(100); // an attacker's pause before it tries again, not a wait for an event
                     continue;
                 }
                 refused = 0;

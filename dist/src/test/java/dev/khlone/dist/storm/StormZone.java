@@ -3,6 +3,7 @@ package dev.khlone.dist.storm;
 import dev.khlone.dist.BrainZone;
 import dev.khlone.protocol.json.Json;
 import dev.khlone.protocol.zone.Zone;
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.KhloneHarness;
 import dev.khlone.testkit.KhloneHarness.Result;
 import java.io.IOException;
@@ -131,21 +132,20 @@ final class StormZone implements AutoCloseable {
      * Waits until every task has ended per the journal, or {@link #ENDS_WITHIN} and 2 s a task pass; then asks
      * the daemon about any that have not (it may hold a record it could not write yet).
      */
-    Map<String, Map<String, Object>> awaitEnded(Collection<String> ids) throws InterruptedException {
+    Map<String, Map<String, Object>> awaitEnded(Collection<String> ids) {
         return awaitEnded(ids, ENDS_WITHIN.plusSeconds(2L * ids.size()));
     }
 
-    Map<String, Map<String, Object>> awaitEnded(Collection<String> ids, Duration within) throws InterruptedException {
+    Map<String, Map<String, Object>> awaitEnded(Collection<String> ids, Duration within) {
         if (!ids.isEmpty() && !Files.exists(journalFile())) {
             // Accepting a task journals it: a storm that finds no journal is reading another zone's state.
             throw new AssertionError("tasks were accepted but there is no journal at " + journalFile());
         }
-        long deadline = System.nanoTime() + within.toNanos();
-        Map<String, Map<String, Object>> tasks = journal();
-        while (!ids.stream().allMatch(id -> ended(tasks.get(id))) && System.nanoTime() < deadline) {
-            Thread.sleep(500);
+        Map<String, Map<String, Object>> tasks = new HashMap<>();
+        Await.within(within, () -> {
             tasks.putAll(journal());
-        }
+            return ids.stream().allMatch(id -> ended(tasks.get(id)));
+        });
         Map<String, Map<String, Object>> ends = new HashMap<>(tasks);
         for (String id : ids) {
             if (!ended(tasks.get(id))) {

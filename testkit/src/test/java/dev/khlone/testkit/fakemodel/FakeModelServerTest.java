@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -236,8 +237,8 @@ class FakeModelServerTest {
                 }
             });
             own.awaitTurns(1, WAIT);
-            Thread.sleep(300); // nothing may come while the server is open; no event to wait for instead
-            assertThat(rest).isNotDone();
+            assertThat(rest).as("nothing more while the server is open")
+                    .failsWithin(Duration.ofMillis(300)).withThrowableOfType(TimeoutException.class);
 
             own.close();
 
