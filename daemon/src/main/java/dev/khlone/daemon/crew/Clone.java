@@ -365,7 +365,6 @@ final class Clone {
     /** Stops the owner thread and leaves the brain running, as a daemon killed with -9 would (for tests). */
     void abandon() {
         thread.shutdownNow();
-        handle.abandon();
     }
 
     // --- on the owner thread
