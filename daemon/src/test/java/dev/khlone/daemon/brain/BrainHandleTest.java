@@ -11,6 +11,8 @@ import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Prompt;
 import dev.khlone.testkit.Await;
 import dev.khlone.testkit.fakebrain.FakeBrain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -255,8 +257,8 @@ class BrainHandleTest {
         CompletableFuture<Void> reboot = CompletableFuture.runAsync(() -> {
             try {
                 handle.reboot(Mode.DISPATCH);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
         Await.within(Duration.ofSeconds(1), turn::isDone); // the reboot let go of the process and its turn
