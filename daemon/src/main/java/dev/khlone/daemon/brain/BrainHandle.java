@@ -4,7 +4,6 @@ import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.brain.BrainCli;
 import dev.khlone.protocol.brain.BrainEvent;
 import dev.khlone.protocol.brain.Dialogue;
-import dev.khlone.protocol.brain.LaunchSpec;
 import dev.khlone.protocol.brain.Mode;
 import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Prompt;
@@ -12,7 +11,6 @@ import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.brain.TaskMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,30 +24,38 @@ import java.util.logging.Logger;
 /**
  * The generic {@link BrainCli}: keeps one brain process alive for a clone, on pipes in dispatch
  * and in a PTY in interactive, knows from the dialect's events when a turn ends, and keeps the
- * series across reboots. Everything it knows about a particular CLI comes from its {@link Brain}.
+ * series across reboots. Everything it knows about a particular CLI comes from its {@link Brain};
+ * starting and ending processes is {@link Launcher}'s, the series {@link Conversation}'s.
  *
- * <p>State changes under one lock; reader threads only decode and hand events on, and futures
- * and listeners are completed outside the lock.
+ * <p>State changes under one lock, in steps that never wait for a process. A reboot lets go of
+ * the live process under the lock (from then on that process's events and exit are an old
+ * one's), then ends it and starts the next with no lock held, and installs the new one under the
+ * lock unless a kill or another reboot came in meanwhile (a newer {@code generation}): then it
+ * ends it again. So reader and exit threads, a talker's keystrokes and a kill from the stopping
+ * thread never wait for a process to stop or start. Futures and listeners are completed outside
+ * the lock.
+ *
+ * <p>Longer than 300 lines on purpose: the live process, its generation, the turn and the mode
+ * are one state machine under one lock, and every step of a boot, reboot, kill, submit or exit
+ * reads and changes several of them; split across classes, the lock and its invariants would be
+ * too. What is not that machine lives apart: {@link Launcher}, {@link Conversation}, {@link Spawned}.
  */
 public final class BrainHandle implements BrainCli {
     private static final Logger LOG = Logger.getLogger(BrainHandle.class.getName());
-    /** How long a brain may take to end on its own: a loaded machine can make claude's orderly exit slow. */
-    private static final Duration GRACE = Duration.ofSeconds(5);
 
     private final String name;
-    private final String marker;
     private final Brain brain;
     private final Options options;
+    private final Launcher launcher;
     private final List<DataListener> dataListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<BrainEvent>> eventListeners = new CopyOnWriteArrayList<>();
     private final List<ExitListener> exitListeners = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
+    // Guarded by lock.
+    private final Conversation conversation;
     private boolean booted;
     private Mode mode = Mode.DISPATCH;
-    private Series series;
-    /** The latest TUI session: what it began since it started is its own. */
-    private Talk talk;
     private TaskMode permissions = TaskMode.ACT;
     private boolean perTask;
     private Spawned live;
@@ -57,16 +63,14 @@ public final class BrainHandle implements BrainCli {
     private Turn turn;
     private int cols = 120;
     private int rows = 40;
-    private volatile boolean abandoned;
+    /** Counts reboots, kills and relaunches: a process started for an older one is not installed. */
+    private long generation;
 
-    /**
-     * A TUI session: the series it was launched on (a dispatch process stopped for it may still
-     * report the session it had opened, too late for the TUI) and when.
-     */
-    private record Talk(Series on, Instant started) {}
-
-    /** A turn in flight and the process running it. */
+    /** A turn in flight and the process running it (null while a process for it is started). */
     private record Turn(CompletableFuture<BrainEvent.TurnCompleted> future, Spawned process) {}
+
+    /** What a reboot or kill took from the handle under the lock, to end with none held. */
+    private record LetGo(long generation, Spawned process, boolean busy, Turn interrupted, Conversation.Talk unsettled) {}
 
     /** The turn could not end; {@link #reason} says why, which decides what becomes of its task. */
     public static final class TurnFailed extends RuntimeException {
@@ -99,10 +103,25 @@ public final class BrainHandle implements BrainCli {
      */
     public BrainHandle(String name, String marker, Brain brain, Series series, Options options) {
         this.name = name;
-        this.marker = marker;
         this.brain = brain;
-        this.series = series;
         this.options = options;
+        this.conversation = new Conversation(series);
+        this.launcher = new Launcher(name, marker, brain, options, new Launcher.Receiver() {
+            @Override
+            public void data(byte[] bytes, int length) {
+                dataListeners.forEach(l -> l.data(bytes, 0, length));
+            }
+
+            @Override
+            public void event(BrainEvent event, Spawned source) {
+                handle(event, source);
+            }
+
+            @Override
+            public void exited(Spawned process, int code) {
+                BrainHandle.this.exited(process, code);
+            }
+        });
     }
 
     @Override
@@ -115,7 +134,7 @@ public final class BrainHandle implements BrainCli {
     @Override
     public Series series() {
         synchronized (lock) {
-            return series;
+            return conversation.series();
         }
     }
 
@@ -133,8 +152,7 @@ public final class BrainHandle implements BrainCli {
      */
     public Optional<Instant> talkSince() {
         synchronized (lock) {
-            return mode == Mode.INTERACTIVE && talk != null && !talk.on().started() ? Optional.of(talk.started())
-                    : Optional.empty();
+            return conversation.talkSince(mode);
         }
     }
 
@@ -144,56 +162,46 @@ public final class BrainHandle implements BrainCli {
             if (booted) {
                 throw new IllegalStateException(name + " is already running");
             }
-            talk = new Talk(series, since);
+            conversation.talkedSince(since);
         }
     }
 
     @Override
     public void enboot(Mode mode) throws IOException {
+        long g;
+        Conversation.Talk unsettled;
         synchronized (lock) {
             if (booted) {
                 throw new IllegalStateException(name + " is already running; reboot it instead");
             }
-            if (!series.started() && (series.id() != null || talk != null)) {
-                // A daemon stopped or killed during a talk kept the series as the talk found it, but its TUI may have
-                // begun it since: a chosen id (claude's) can be asked after; a conversation the CLI named itself
-                // (codex, opencode) is found by when the talk began, which the crew file kept.
-                brain.afterTalk(series, options, talk == null ? Instant.now() : talk.started())
-                        .ifPresent(begun -> series = begun);
-            }
-            spawn(mode);
-            booted = true;
+            g = ++generation;
+            unsettled = conversation.unsettledAtBoot();
         }
+        start(g, unsettled, mode);
     }
 
     @Override
     public void reboot(Mode mode) throws IOException {
-        Turn interrupted;
+        LetGo old;
         synchronized (lock) {
-            stopLive();
-            interrupted = takeTurn();
-            Orphans.endMarked(marker);
-            spawn(mode);
-            booted = true;
+            old = letGo();
         }
-        fail(interrupted, TurnFailed.Reason.INTERRUPTED, brain.name() + " was rebooted during the turn");
+        fail(old.interrupted(), TurnFailed.Reason.INTERRUPTED, brain.name() + " was rebooted during the turn");
+        launcher.end(old.process(), old.busy());
+        launcher.sweep();
+        start(old.generation(), old.unsettled(), mode);
     }
 
     @Override
     public void kill() {
-        Turn interrupted;
+        LetGo old;
         synchronized (lock) {
-            stopLive();
-            interrupted = takeTurn();
-            Orphans.endMarked(marker);
+            old = letGo();
             booted = false;
         }
-        fail(interrupted, TurnFailed.Reason.INTERRUPTED, brain.name() + " was killed during the turn");
-    }
-
-    /** Leaves the brain running and stops watching it, as a daemon killed with -9 would (for tests). */
-    public void abandon() {
-        abandoned = true;
+        fail(old.interrupted(), TurnFailed.Reason.INTERRUPTED, brain.name() + " was killed during the turn");
+        launcher.end(old.process(), old.busy());
+        launcher.sweep();
     }
 
     @Override
@@ -206,7 +214,16 @@ public final class BrainHandle implements BrainCli {
         return submit(prompt, TaskMode.ACT);
     }
 
+    /**
+     * Hands the prompt to the live process: the turn is taken at once, and a process it needs
+     * (per task; a relaunch when ask and act differ in the launch) is started with no lock held.
+     */
     private CompletableFuture<BrainEvent.TurnCompleted> submit(Prompt prompt, TaskMode taskMode) {
+        Turn taken = new Turn(new CompletableFuture<>(), null);
+        Series on;
+        TaskMode had;
+        boolean spawn;
+        long g;
         synchronized (lock) {
             if (!booted) {
                 throw new IllegalStateException(name + " has no running brain: boot it first");
@@ -217,31 +234,62 @@ public final class BrainHandle implements BrainCli {
             if (turn != null) {
                 throw new IllegalStateException(name + " is busy with a turn");
             }
-            try {
-                if (perTask) {
-                    permissions = taskMode;
-                    spawnDispatch();
-                } else if (live == null) {
-                    throw new IllegalStateException(name + "'s brain process has exited: reboot it");
-                } else if (taskMode != permissions
-                        && !brain.dispatch(series, taskMode, options).equals(brain.dispatch(series, permissions, options))) {
-                    // ask and act differ in the launch (claude's permission flags): relaunch on the same series.
-                    stopLive();
-                    permissions = taskMode;
-                    spawnDispatch();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(name + ": cannot start " + brain.name(), e);
+            if (!perTask && live == null) {
+                throw new IllegalStateException(name + "'s brain process has exited: reboot it");
             }
-            permissions = taskMode;
-            Turn t = new Turn(new CompletableFuture<>(), live);
-            turn = t;
-            live.write(dialogue.encode(prompt, taskMode));
-            if (perTask) {
-                live.closeInput();
-            }
-            return t.future;
+            turn = taken;
+            on = conversation.series();
+            had = permissions;
+            spawn = perTask;
+            g = generation;
         }
+        Launcher.Started started = null;
+        try {
+            if (spawn) {
+                started = launcher.dispatch(on, taskMode, true);
+            } else if (taskMode != had && launcher.relaunches(on, had, taskMode)) {
+                Spawned old;
+                synchronized (lock) {
+                    if (generation != g) {
+                        return taken.future; // a kill or reboot came in and failed the turn
+                    }
+                    g = ++generation;
+                    old = live;
+                    live = null;
+                    if (old != null) {
+                        old.retire();
+                    }
+                }
+                launcher.end(old, false);
+                started = launcher.dispatch(on, taskMode, false);
+            }
+        } catch (IOException e) {
+            synchronized (lock) {
+                if (turn == taken) {
+                    turn = null;
+                }
+            }
+            throw new UncheckedIOException(name + ": cannot start " + brain.name(), e);
+        }
+        synchronized (lock) {
+            if (generation == g && turn == taken) {
+                if (started != null) {
+                    install(started);
+                } else if (live == null) {
+                    turn = null;
+                    throw new IllegalStateException(name + "'s brain process has exited: reboot it");
+                }
+                permissions = taskMode;
+                turn = new Turn(taken.future, live);
+                live.write(dialogue.encode(prompt, taskMode));
+                if (perTask) {
+                    live.closeInput();
+                }
+                return taken.future;
+            }
+        }
+        launcher.end(started == null ? null : started.process(), false);
+        return taken.future; // a kill or reboot came in and failed the turn
     }
 
     @Override
@@ -250,7 +298,7 @@ public final class BrainHandle implements BrainCli {
             if (live == null) {
                 throw new IllegalStateException(name + " has no running brain process to write to");
             }
-            live.write(bytes);
+            live.write(bytes); // queued for the process's writer thread
         }
     }
 
@@ -280,90 +328,90 @@ public final class BrainHandle implements BrainCli {
         exitListeners.add(listener);
     }
 
-    // --- under the lock
+    // --- lifecycle steps
 
-    private void spawn(Mode newMode) throws IOException {
-        if (mode == Mode.INTERACTIVE && !talk.on().started()) {
-            // Only the CLI knows whether the person typed a first turn, and codex and opencode name its conversation.
-            brain.afterTalk(talk.on(), options, talk.started()).ifPresent(begun -> series = begun);
+    /** Under the lock: a new generation; the live process and its turn are let go of, to be ended outside it. */
+    private LetGo letGo() {
+        Spawned old = live;
+        live = null;
+        if (old != null) {
+            old.retire();
         }
-        mode = newMode;
-        if (newMode == Mode.INTERACTIVE) {
-            talk = new Talk(series, Instant.now());
-            LaunchSpec spec = brain.interact(series, options);
-            live = watch(Spawned.pty(name, spec, marker, cols, rows, this::data));
-            LOG.info(name + ": " + brain.name() + " interactive, pid " + live.pid + ", series " + series.id());
-            return;
-        }
-        perTask = !brain.dispatch(series, permissions, options).persistent();
-        if (!perTask) {
-            spawnDispatch();
-        }
-    }
-
-    private void spawnDispatch() throws IOException {
-        LaunchSpec spec = brain.dispatch(series, permissions, options);
-        Dialogue d = brain.dialogue(series, options);
-        Spawned[] self = new Spawned[1];
-        Dialogue.Sink sink = new Dialogue.Sink() {
-            @Override
-            public void event(BrainEvent event) {
-                handle(event, self[0]);
-            }
-
-            @Override
-            public void reply(byte[] bytes) {
-                self[0].write(bytes);
-            }
-        };
-        Spawned s = Spawned.pipes(name, spec, marker, (bytes, length) -> {
-            data(bytes, length);
-            d.decode(bytes, 0, length, sink);
-        });
-        self[0] = s;
-        dialogue = d;
-        live = watch(s);
-        byte[] opening = d.opening();
-        if (opening.length > 0) {
-            s.write(opening);
-        }
-        if (!perTask) {
-            LOG.info(name + ": " + brain.name() + " dispatch (" + permissions.name().toLowerCase() + "), pid " + s.pid
-                    + ", series " + series.id());
-        }
-    }
-
-    /** Ends the live process; one busy with a turn is not given the time to finish it. */
-    private void stopLive() {
-        if (live != null) {
-            live.stop(GRACE, turn != null && turn.process == live);
-            live = null;
-        }
-    }
-
-    private Turn takeTurn() {
         Turn t = turn;
         turn = null;
-        return t;
+        return new LetGo(++generation, old, old != null && t != null && t.process == old, t,
+                conversation.unsettledOnLeaving(mode));
     }
 
-    // --- on reader and watcher threads
-
-    private void data(byte[] bytes, int length) {
-        for (DataListener l : dataListeners) {
-            l.data(bytes, 0, length);
+    /**
+     * With no lock held: asks the brain what a TUI session it is leaving began, starts the process
+     * of {@code newMode} (none yet for a per-task brain) and installs it, unless generation {@code g}
+     * is over: then what it started is ended and it throws.
+     */
+    private void start(long g, Conversation.Talk unsettled, Mode newMode) throws IOException {
+        Optional<Series> begun = unsettled == null ? Optional.empty()
+                : brain.afterTalk(unsettled.on(), options, unsettled.started());
+        Series on;
+        TaskMode with;
+        int c;
+        int r;
+        synchronized (lock) {
+            if (generation != g) {
+                throw superseded();
+            }
+            conversation.settle(begun);
+            mode = newMode;
+            if (newMode == Mode.INTERACTIVE) {
+                conversation.talkBegins();
+            }
+            on = conversation.series();
+            with = permissions;
+            c = cols;
+            r = rows;
         }
+        boolean oneProcessPerTask = newMode == Mode.DISPATCH && launcher.perTask(on, with);
+        Launcher.Started started = newMode == Mode.INTERACTIVE ? launcher.tui(on, c, r)
+                : oneProcessPerTask ? null : launcher.dispatch(on, with, false);
+        synchronized (lock) {
+            if (generation == g) {
+                perTask = oneProcessPerTask;
+                booted = true;
+                if (started != null) {
+                    install(started);
+                    if (cols != c || rows != r) {
+                        live.resize(cols, rows); // the talker resized while the TUI started
+                    }
+                }
+                return;
+            }
+        }
+        launcher.end(started == null ? null : started.process(), false);
+        throw superseded();
     }
+
+    /** Under the lock: {@code started} is the live process from now on. */
+    private void install(Launcher.Started started) {
+        live = started.process();
+        dialogue = started.dialogue();
+        launcher.watch(live);
+    }
+
+    private IllegalStateException superseded() {
+        return new IllegalStateException(name + " was killed or rebooted again while its brain started");
+    }
+
+    // --- on reader and exit threads
 
     private void handle(BrainEvent event, Spawned source) {
         Turn ended = null;
         synchronized (lock) {
             if (event instanceof BrainEvent.SessionStarted) {
-                series = Series.started(((BrainEvent.SessionStarted) event).series());
+                conversation.started(((BrainEvent.SessionStarted) event).series());
             } else if (event instanceof BrainEvent.TurnCompleted || event instanceof BrainEvent.Failed) {
                 // A turn may end twice (claude's own turn on a background subagent's report): only the first ends ours.
                 if (turn != null && turn.process == source) {
-                    ended = takeTurn();
+                    ended = turn;
+                    turn = null;
                 }
             }
         }
@@ -380,46 +428,27 @@ public final class BrainHandle implements BrainCli {
         }
     }
 
-    private Spawned watch(Spawned s) {
-        Thread t = new Thread(() -> {
-            int code;
-            try {
-                code = s.awaitExit();
-            } catch (InterruptedException e) {
-                return;
-            }
-            exited(s, code);
-        }, name + "-" + s.pid + "-exit");
-        t.setDaemon(true);
-        t.start();
-        return s;
-    }
-
     private void exited(Spawned s, int code) {
-        if (abandoned) {
-            return;
-        }
         Turn lost = null;
         boolean expected;
         synchronized (lock) {
             if (turn != null && turn.process == s) {
-                lost = takeTurn();
+                lost = turn;
+                turn = null;
             }
             // A per-task process that finished its turn ends as it should.
             expected = s.expected() || (perTask && !s.pty && lost == null);
             if (live == s) {
                 live = null;
             }
-            if (!expected && live == null) {
-                // A crash: what its tools started must not go on while the task waits to run again.
-                Orphans.endMarked(marker);
-            }
-        }
-        if (!expected) {
-            LOG.warning(name + ": " + brain.name() + " (pid " + s.pid + ") exited with code " + code
-                    + (s.stderrTail().isEmpty() ? "" : ": " + s.stderrTail()));
         }
         String tail = s.stderrTail();
+        if (!expected) {
+            // A crash: what its tools started must not go on while the task waits to run again.
+            launcher.sweepAfter(s);
+            LOG.warning(name + ": " + brain.name() + " (pid " + s.pid + ") exited with code " + code
+                    + (tail.isEmpty() ? "" : ": " + tail));
+        }
         fail(lost, TurnFailed.Reason.EXITED, brain.name() + " exited with code " + code + " before the turn ended"
                 + (tail.isEmpty() ? "" : ": " + tail));
         for (ExitListener l : exitListeners) {

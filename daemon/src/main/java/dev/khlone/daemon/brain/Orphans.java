@@ -25,6 +25,8 @@ public final class Orphans {
     private static final Logger LOG = Logger.getLogger(Orphans.class.getName());
     /** The variable that marks every process of one clone's brain; its children inherit it. */
     static final String MARKER = "KHLONE_BRAIN";
+    /** The variable that tells one process of a brain (and its children) from the others: its {@link Spawned#run}. */
+    static final String RUN = "KHLONE_BRAIN_RUN";
     /** How long a sweep goes on killing what keeps appearing. */
     private static final Duration SWEEP = Duration.ofSeconds(5);
 
@@ -66,15 +68,30 @@ public final class Orphans {
      * started, however detached, does not.
      */
     public static void endMarked(String marker) {
-        byte[] entry = (MARKER + "=" + marker).getBytes(StandardCharsets.UTF_8);
+        end("brain " + marker, List.of(entry(MARKER, marker)));
+    }
+
+    /**
+     * Like {@link #endMarked}, for what one process of the brain, run {@code run}, started: a
+     * crashed process's leftovers, and never what a process started after it does.
+     */
+    static void endRun(String marker, long run) {
+        end("brain " + marker + " (run " + run + ")", List.of(entry(MARKER, marker), entry(RUN, Long.toString(run))));
+    }
+
+    private static byte[] entry(String name, String value) {
+        return (name + "=" + value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void end(String what, List<byte[]> entries) {
         long deadline = System.nanoTime() + SWEEP.toNanos();
         List<Long> found;
-        while (!(found = marked(entry)).isEmpty()) {
+        while (!(found = marked(entries)).isEmpty()) {
             if (System.nanoTime() > deadline) {
-                LOG.warning("processes of brain " + marker + " outlived SIGKILL: " + found);
+                LOG.warning("processes of " + what + " outlived SIGKILL: " + found);
                 return;
             }
-            LOG.info("ending what brain " + marker + " left running: " + found);
+            LOG.info("ending what " + what + " left running: " + found);
             found.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             try {
                 Thread.sleep(10);
@@ -85,14 +102,14 @@ public final class Orphans {
         }
     }
 
-    /** Live processes of this user whose environment has {@code entry} as one of its variables. */
-    private static List<Long> marked(byte[] entry) {
+    /** Live processes of this user whose environment has every one of {@code entries} among its variables. */
+    private static List<Long> marked(List<byte[]> entries) {
         List<Long> found = new ArrayList<>();
         long self = ProcessHandle.current().pid();
         Object uid = uid(Path.of("/proc/self"));
         for (long pid : pids()) {
             Path proc = Path.of("/proc", Long.toString(pid));
-            if (pid != self && uid != null && uid.equals(uid(proc)) && hasEntry(proc.resolve("environ"), entry)
+            if (pid != self && uid != null && uid.equals(uid(proc)) && hasEntries(proc.resolve("environ"), entries)
                     && Processes.running(pid)) {
                 found.add(pid);
             }
@@ -120,13 +137,17 @@ public final class Orphans {
         }
     }
 
-    private static boolean hasEntry(Path environ, byte[] entry) {
+    private static boolean hasEntries(Path environ, List<byte[]> entries) {
         byte[] env;
         try {
             env = Files.readAllBytes(environ);
         } catch (IOException e) {
             return false; // gone meanwhile, or not ours to read
         }
+        return entries.stream().allMatch(entry -> hasEntry(env, entry));
+    }
+
+    private static boolean hasEntry(byte[] env, byte[] entry) {
         for (int start = 0; start + entry.length <= env.length; ) {
             int end = start;
             while (end < env.length && env[end] != 0) {

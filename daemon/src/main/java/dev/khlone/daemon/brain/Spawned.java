@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,6 +33,7 @@ import java.util.logging.Logger;
 final class Spawned {
     private static final Logger LOG = Logger.getLogger(Spawned.class.getName());
     private static final int STDERR_TAIL = 20;
+    private static final AtomicLong RUNS = new AtomicLong();
 
     /** Where output goes; called on the process's reader thread. */
     interface Output {
@@ -41,6 +43,8 @@ final class Spawned {
     final Process process;
     final long pid;
     final boolean pty;
+    /** Tags this process and what it starts, unique in the daemon: what a crash of it left is found by it (see {@link Orphans#endRun}). */
+    final long run;
     private final String name;
     private final ExecutorService writer;
     private final CountDownLatch outputDone = new CountDownLatch(1);
@@ -48,11 +52,12 @@ final class Spawned {
     private volatile boolean expected;
     private volatile long lastOutputNanos = System.nanoTime();
 
-    private Spawned(String name, Process process, boolean pty) {
+    private Spawned(String name, Process process, boolean pty, long run) {
         this.name = name;
         this.process = process;
         this.pid = process.pid();
         this.pty = pty;
+        this.run = run;
         this.writer = Executors.newSingleThreadExecutor(r -> daemonThread(r, name + "-" + pid + "-writer"));
     }
 
@@ -60,7 +65,7 @@ final class Spawned {
      * Headless: stdin a pipe, stdout to {@code output}, stderr kept apart (logged, its tail kept
      * for messages). In a session of its own, like a TUI in its PTY: the brain and its helpers form
      * one process group, which is ended as a whole however the brain dies. {@code marker} tags its
-     * environment, which everything it starts inherits (see {@link Orphans#endMarked}).
+     * environment, and its run, which everything it starts inherits (see {@link Orphans#endMarked}).
      */
     static Spawned pipes(String name, LaunchSpec spec, String marker, Output output) throws IOException {
         List<String> argv = new ArrayList<>();
@@ -70,7 +75,9 @@ final class Spawned {
         pb.environment().clear();
         pb.environment().putAll(spec.env());
         pb.environment().put(Orphans.MARKER, marker);
-        Spawned s = new Spawned(name, pb.start(), false);
+        long run = RUNS.incrementAndGet();
+        pb.environment().put(Orphans.RUN, Long.toString(run));
+        Spawned s = new Spawned(name, pb.start(), false, run);
         s.read(s.process.getInputStream(), output);
         s.readStderr();
         return s;
@@ -81,13 +88,15 @@ final class Spawned {
         Map<String, String> env = new HashMap<>(spec.env());
         env.putIfAbsent("TERM", "xterm-256color");
         env.put(Orphans.MARKER, marker);
+        long run = RUNS.incrementAndGet();
+        env.put(Orphans.RUN, Long.toString(run));
         PtyProcess p = new PtyProcessBuilder(spec.argv().toArray(new String[0]))
                 .setEnvironment(env)
                 .setDirectory(spec.cwd().toString())
                 .setInitialColumns(cols)
                 .setInitialRows(rows)
                 .start();
-        Spawned s = new Spawned(name, p, true);
+        Spawned s = new Spawned(name, p, true, run);
         s.read(p.getInputStream(), output);
         return s;
     }
@@ -164,6 +173,11 @@ final class Spawned {
 
     boolean expected() {
         return expected;
+    }
+
+    /** From now on its end is expected: it is an old process of its brain, on its way out. */
+    void retire() {
+        expected = true;
     }
 
     /** The last lines the process wrote to stderr, for messages about its death. */

@@ -9,10 +9,15 @@ import dev.khlone.protocol.brain.BrainEvent.TurnCompleted;
 import dev.khlone.protocol.brain.Mode;
 import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Prompt;
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.fakebrain.FakeBrain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +44,12 @@ class BrainHandleTest {
     }
 
     private void use(FakeBrain fake) {
+        use(fake, System.getenv());
+    }
+
+    private void use(FakeBrain fake, Map<String, String> env) {
         brain = fake;
-        handle = new BrainHandle("foreman.1", "handle-test/" + ProcessHandle.current().pid() + "/foreman.1", brain, brain.newSeries(), Options.defaults(zone, System.getenv()));
+        handle = new BrainHandle("foreman.1", "handle-test/" + ProcessHandle.current().pid() + "/foreman.1", brain, brain.newSeries(), Options.defaults(zone, env));
         recorder = new Recorder(handle);
     }
 
@@ -231,5 +240,39 @@ class BrainHandleTest {
         ProcessHandle.of(handle.pid().orElseThrow()).orElseThrow().destroyForcibly();
         assertThatThrownBy(() -> await(turn)).hasMessageContaining("before the turn ended");
         assertThat(recorder.awaitExits(1, WAIT).get(0).expected()).isFalse();
+    }
+
+    @Test
+    void aKillWhileARebootStopsABrainDeafToSigtermEndsAtOnceAndTheRebootStartsNothing() throws Exception {
+        // The fake brain is bash: BASH_ENV runs this first. SIGTERM ignored is inherited by every child.
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("BASH_ENV", Files.writeString(tmp.resolve("deaf.sh"), "trap '' TERM\n").toString());
+        use(FakeBrain.persistent(tmp.resolve("deaf")), env);
+        handle.enboot(Mode.DISPATCH);
+        CompletableFuture<TurnCompleted> turn = handle.act(new Prompt("sleep 60 deaf"));
+        recorder.awaitEvent(e -> e instanceof BrainEvent.Text, WAIT);
+        long deaf = handle.pid().orElseThrow();
+
+        // Stopping it takes the grace after SIGTERM and then SIGKILL: seconds, for the reboot's thread only.
+        CompletableFuture<Void> reboot = CompletableFuture.runAsync(() -> {
+            try {
+                handle.reboot(Mode.DISPATCH);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Await.within(Duration.ofSeconds(1), turn::isDone); // the reboot let go of the process and its turn
+        long start = System.nanoTime();
+        handle.kill(); // as a daemon that stops does, from its stopping thread
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the kill waited for nobody").isLessThan(Duration.ofSeconds(2));
+        assertThat(Processes.running(deaf)).as("the kill ended the process the reboot was stopping").isFalse();
+        assertThatThrownBy(() -> await(turn)).hasMessageContaining("fake was rebooted during the turn");
+
+        assertThatThrownBy(() -> reboot.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .hasMessageContaining("foreman.1 was killed or rebooted again while its brain started");
+        assertThat(handle.pid()).isEmpty();
+        assertThat(brain.pids()).as("the reboot started no brain after the kill").containsExactly(deaf);
+        assertThat(recorder.awaitExits(1, WAIT)).containsExactly(new Recorder.Exit(deaf, 137, true));
+        assertThatThrownBy(() -> handle.act(new Prompt("after"))).hasMessageContaining("has no running brain");
     }
 }

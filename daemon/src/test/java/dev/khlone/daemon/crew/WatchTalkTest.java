@@ -14,6 +14,7 @@ import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import dev.khlone.protocol.zone.Zone;
 import dev.khlone.protocol.zone.ZoneKey;
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.fakebrain.FakeBrain;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Reply.Watching and talking to a clone, with the scripted fake brain and recording clients. */
 class WatchTalkTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** What a person at a terminal takes for "at once". */
+    private static final Duration PROMPT = Duration.ofMillis(100);
 
     @TempDir
     Path tmp;
@@ -210,5 +214,91 @@ class WatchTalkTest {
             }
             Thread.sleep(10);
         }
+    }
+
+    /**
+     * A brain that takes seconds to stop (deaf to SIGTERM, so only the SIGKILL after the grace ends
+     * it) holds up only its own clone's owner thread: the crew, the other clones and the watchers of
+     * the stopping one are answered at once meanwhile, and its watchers see what it still says.
+     */
+    @Test
+    void whileOneClonesBrainTakesSecondsToStopStatusWatchAndAnotherClonesTalkAreAnsweredAtOnce() throws Exception {
+        // The fake brain is bash: BASH_ENV runs this first. SIGTERM ignored is inherited by every child.
+        Path deaf = Files.writeString(tmp.resolve("deaf.sh"), "trap '' TERM\n"
+                + "( n=0; while sleep 0.2; do n=$((n+1)); echo \"{\\\"type\\\":\\\"text\\\",\\\"text\\\":\\\"still here $n\\\"}\"; done ) &\n");
+        Files.writeString(tmp.resolve("zone/khlone.yml"), "hero: foreman@fake\nbrains:\n  deaf:\n"
+                + "    brain: fake\n    env: {BASH_ENV: " + deaf + "}\n");
+        RecordingClient talker = new RecordingClient();
+        Crew.Talk talk = crew.talk(null, talker, "t", 80, 24, false);
+        talker.await(Reply.Talking.class, t -> true, WAIT);
+        talker.awaitOutput("> ", WAIT);
+
+        TaskInfo stubborn = crew.submit(TaskMode.ACT, "sleep 60 stubborn", "worker@deaf", Placement.LAST);
+        assertThat(stubborn.cloneSlug()).isEqualTo("worker.1");
+        Await.until(WAIT, stubborn.id() + " running", () -> crew.task(stubborn.id()).orElseThrow().status() == Status.ACTIVE);
+        RecordingClient watcher = new RecordingClient();
+        crew.watch("worker.1", watcher, "w", false);
+        watcher.await(Push.Event.class, e -> stillHere(e) > 0, WAIT);
+
+        // The person cancels the task: its brain is stopped (SIGTERM, ignored, then SIGKILL after the grace) and started again.
+        CompletableFuture<TaskInfo> cancel = CompletableFuture.supplyAsync(() -> {
+            try {
+                return crew.cancel(stubborn.id());
+            } catch (CrewException e) {
+                throw new CompletionException(e);
+            }
+        });
+        Await.until(WAIT, "worker.1 rebooting", () -> state("worker.1") == CloneInfo.State.REBOOTING);
+
+        for (int probe = 1; probe <= 4; probe++) {
+            int said = lastStillHere(watcher);
+            watcher.await(Push.Event.class, e -> stillHere(e) > said, Duration.ofSeconds(1));
+
+            long start = System.nanoTime();
+            assertThat(crew.status(null)).extracting(CloneInfo::slug).contains("foreman.1", "worker.1");
+            assertAtOnce(start, "status");
+
+            for (String slug : new String[] {"worker.1", "foreman.1"}) {
+                RecordingClient late = new RecordingClient();
+                start = System.nanoTime();
+                crew.watch(slug, late, "w" + probe, false);
+                assertThat(late.received()).first().isInstanceOf(Reply.Watching.class);
+                assertAtOnce(start, "a watch of " + slug);
+            }
+
+            start = System.nanoTime();
+            talk.input(("probe " + probe + "\r").getBytes(StandardCharsets.UTF_8));
+            talker.awaitOutput("tui echo: probe " + probe, WAIT);
+            assertAtOnce(start, "foreman.1's echo of what the talker typed");
+        }
+        assertThat(cancel).as("the probes ran while worker.1's brain was being stopped").isNotDone();
+
+        assertThat(cancel.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(Status.CANCELLED);
+        Await.until(WAIT, "worker.1 back", () -> state("worker.1") == CloneInfo.State.IDLE);
+    }
+
+    private CloneInfo.State state(String slug) {
+        try {
+            return crew.status(slug).get(0).state();
+        } catch (CrewException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertAtOnce(long startNanos, String what) {
+        assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).as(what + " while another brain stops")
+                .isLessThan(PROMPT);
+    }
+
+    /** The number of the stubborn brain's "still here N", or 0 for another event. */
+    private static int stillHere(Push.Event e) {
+        String text = e.entry().text();
+        return e.entry().kind() == TranscriptEntry.Kind.TEXT && text != null && text.startsWith("still here ")
+                ? Integer.parseInt(text.substring("still here ".length())) : 0;
+    }
+
+    private static int lastStillHere(RecordingClient watcher) {
+        return watcher.received().stream().filter(r -> r instanceof Push.Event)
+                .mapToInt(r -> stillHere((Push.Event) r)).max().orElse(0);
     }
 }
