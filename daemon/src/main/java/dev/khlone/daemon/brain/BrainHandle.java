@@ -293,12 +293,13 @@ public final class BrainHandle implements BrainCli {
     }
 
     @Override
-    public void write(byte[] bytes) {
+    public boolean write(byte[] bytes) {
         synchronized (lock) {
-            if (live == null) {
-                throw new IllegalStateException(name + " has no running brain process to write to");
+            if (live == null || mode != Mode.INTERACTIVE) {
+                return false; // keys typed around a talk's start or end: a headless brain would read them as a prompt
             }
             live.write(bytes); // queued for the process's writer thread
+            return true;
         }
     }
 

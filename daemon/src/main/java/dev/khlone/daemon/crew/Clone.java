@@ -152,8 +152,10 @@ final class Clone {
     }
 
     /** Keystrokes from the talker; straight to the TUI, not through the owner thread. */
-    void input(byte[] data) {
-        handle.write(data);
+    void input(Client client, byte[] data) {
+        if (machine.takesKeysFrom(client)) {
+            handle.write(data);
+        }
     }
 
     /** The latest talker's terminal size is the size the brain sees. */

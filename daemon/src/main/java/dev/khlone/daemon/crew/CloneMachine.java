@@ -150,6 +150,11 @@ final class CloneMachine {
         startTalk();
     }
 
+    /** Whether {@code client}'s keystrokes go to the TUI now. Any thread. */
+    boolean takesKeysFrom(Client client) {
+        return talk.takesKeysFrom(client);
+    }
+
     void detach(Client client) {
         endTalk(talk.of(client), "detached");
     }

@@ -208,19 +208,22 @@ public final class Crew {
     public Talk talk(String who, Client client, String re, int cols, int rows, boolean now) throws CrewException {
         Clone clone = roster.resolve(parse(who), config(), "khlone talk ");
         answer(clone.talk(client, re, cols, rows, now));
-        return new Talk(clone);
+        return new Talk(clone, client);
     }
 
     /** A talk in progress, for the connection that holds it. */
     public static final class Talk {
         private final Clone clone;
+        private final Client client;
 
-        private Talk(Clone clone) {
+        private Talk(Clone clone, Client client) {
             this.clone = clone;
+            this.client = client;
         }
 
+        /** Keystrokes for the TUI; dropped once this talk has ended (they must reach no other talk, nor a headless brain). */
         public void input(byte[] data) {
-            clone.input(data);
+            clone.input(client, data);
         }
 
         public void resize(int cols, int rows) {

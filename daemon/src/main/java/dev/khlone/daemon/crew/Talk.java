@@ -38,12 +38,19 @@ final class Talk {
     /** Sends to the talker go out with the clone's news, after the state they speak of is published. */
     private final Consumer<Runnable> tell;
     private Talker talker;
+    /** The client whose keystrokes reach the TUI: set once it runs for them, cleared as the talk ends. Read on session readers. */
+    private volatile Client keys;
 
     Talk(String slug, BrainHandle handle, Audience audience, Consumer<Runnable> tell) {
         this.slug = slug;
         this.handle = handle;
         this.audience = audience;
         this.tell = tell;
+    }
+
+    /** Whether {@code client} talks with the running TUI now. Any thread. */
+    boolean takesKeysFrom(Client client) {
+        return client != null && keys == client;
     }
 
     /** The talker, attached or waiting; null if nobody talks. */
@@ -106,6 +113,7 @@ final class Talk {
 
     /** The brain's TUI runs for {@code t}: it is told so. */
     void attached(Talker t) {
+        keys = t.client;
         tell.accept(() -> t.client.send(new Reply.Talking(t.re, slug)));
     }
 
@@ -118,6 +126,7 @@ final class Talk {
             return false;
         }
         talker = null;
+        keys = null;
         audience.leave(t.client, t.re);
         tell.accept(() -> t.client.send(new Push.TalkEnded(t.re, reason)));
         if (t.attached) {

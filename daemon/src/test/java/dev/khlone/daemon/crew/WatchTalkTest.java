@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -139,6 +140,14 @@ class WatchTalkTest {
         String series = crew.status(null).get(0).series();
         assertThat(brain.history(series)).containsSubsequence("sleep 1 running", "typed by a person", "queued during the talk");
         watcher.await(Push.Notice.class, n -> n.text().contains("back on its queue"), WAIT);
+
+        // Keys the detached talker still sends reach no brain: the headless one would read this line as a prompt.
+        talk.input((Base64.getEncoder().encodeToString("smuggled after the talk".getBytes(StandardCharsets.UTF_8)) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        TaskInfo after = crew.submit(TaskMode.ACT, "after the talk", null, Placement.LAST);
+        assertThat(ended(after).result()).isEqualTo("echo: after the talk");
+        assertThat(brain.history(crew.status(null).get(0).series())).contains("after the talk")
+                .doesNotContain("smuggled after the talk");
     }
 
     @Test

@@ -48,8 +48,11 @@ public interface BrainCli {
     /** Like {@link #ask}, with the permission set that may edit, write and run commands. */
     CompletableFuture<BrainEvent.TurnCompleted> act(Prompt prompt);
 
-    /** Raw bytes to the process: keystrokes in interactive mode. */
-    void write(byte[] bytes);
+    /**
+     * Keystrokes to the TUI in interactive mode. Dropped (false) in dispatch mode or with no live
+     * process: a headless brain must never read a person's keys as its input.
+     */
+    boolean write(byte[] bytes);
 
     /** The terminal size the interactive TUI sees. */
     void resize(int cols, int rows);
