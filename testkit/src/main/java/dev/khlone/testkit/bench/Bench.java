@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * {@code scripts/bench}: measures issue 11's table against an installed layout (the system
@@ -78,6 +79,7 @@ public final class Bench {
                     bench.note("could not measure: " + e);
                     rows.addAll(group.unmeasured("the bench failed: " + e.getMessage()));
                 }
+                bench.stopDaemons();
             }
             Context context = new Context(Instant.now().toString(), Runtime.getRuntime().availableProcessors(),
                     loadBefore, load(), Proc.run(List.of(bench.java.toString(), "-version")).lines().findFirst().orElse("?"),
@@ -90,6 +92,21 @@ public final class Bench {
     /** Where and how the rows were measured. */
     record Context(String when, int cores, String loadBefore, String loadAfter, String java, String launcher,
                    boolean cdsArchive, String flags, boolean quick) {}
+
+    /** Stops the daemons a group started, so that they do not run beside the next. */
+    private void stopDaemons() throws IOException, InterruptedException {
+        Path zones = khlone.root().resolve("zones");
+        if (!Files.isDirectory(zones)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(zones)) {
+            for (Path dir : dirs.toList()) {
+                if (khlone.daemonPid(khlone.zone(dir)).filter(KhloneHarness::running).isPresent()) {
+                    Proc.timeMs(khlone.command(dir, "daemon", "stop"));
+                }
+            }
+        }
+    }
 
     void note(String line) {
         progress.println("bench: " + line);

@@ -60,23 +60,32 @@ final class LogRow implements Bench.Rows {
     private static String write(Path file, long size) throws Exception {
         Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         String text = "z".repeat(1000);
-        long perTask = new TranscriptEntry(0, "t-00000", TranscriptEntry.Kind.TEXT, text, null, false).toLine().length
-                * (long) (TEXTS_PER_TASK + 2);
-        int tasks = (int) Math.max(3, size / perTask);
-        String middle = id(tasks / 2);
+        long perTask = task(0, 0, text).stream().mapToLong(line -> line.length).sum();
+        int tasks = (int) Math.max(3, (size + perTask - 1) / perTask);
         long time = System.currentTimeMillis() - tasks * 60_000L;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             for (int t = 0; t < tasks; t++) {
-                String id = id(t);
-                out.write(new TranscriptEntry(time++, id, TranscriptEntry.Kind.PROMPT, "task number " + t, null, false).toLine());
-                for (int i = 0; i < TEXTS_PER_TASK; i++) {
-                    out.write(new TranscriptEntry(time++, id, TranscriptEntry.Kind.TEXT, text, null, false).toLine());
+                for (byte[] line : task(t, time, text)) {
+                    out.write(line);
                 }
-                out.write(new TranscriptEntry(time++, id, TranscriptEntry.Kind.RESULT, "done with " + t, null, false).toLine());
+                time += TEXTS_PER_TASK + 2;
             }
         }
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return middle;
+        return id(tasks / 2);
+    }
+
+    /** The lines of task number {@code t}: its prompt, its texts, its result. */
+    private static List<byte[]> task(int t, long time, String text) {
+        String id = id(t);
+        List<byte[]> lines = new ArrayList<>();
+        lines.add(new TranscriptEntry(time, id, TranscriptEntry.Kind.PROMPT, "task number " + t, null, false).toLine());
+        for (int i = 1; i <= TEXTS_PER_TASK; i++) {
+            lines.add(new TranscriptEntry(time + i, id, TranscriptEntry.Kind.TEXT, text, null, false).toLine());
+        }
+        lines.add(new TranscriptEntry(time + TEXTS_PER_TASK + 1, id, TranscriptEntry.Kind.RESULT, "done with " + t, null, false)
+                .toLine());
+        return lines;
     }
 
     private static String id(int n) {

@@ -62,7 +62,8 @@ final class Tap implements AutoCloseable {
     /** From now on, watch for {@code marker}. */
     void expect(String marker) {
         seenNanos = 0;
-        awaited = marker;
+        // the stream is searched byte for byte: a marker's UTF-8 bytes as Latin-1 characters
+        awaited = new String(marker.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     /** Waits until the marker went by, or nothing came for {@code quietMs}, or {@code maxMs} passed; true if it went by. */

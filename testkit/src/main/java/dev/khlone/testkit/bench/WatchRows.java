@@ -47,7 +47,7 @@ final class WatchRows implements Bench.Rows {
             warmUp(client, List.of(watcher));
             for (int run = 0; run < bench.size.floodRuns(); run++) {
                 long bytes = size + run * 1024L;
-                String end = ended(bytes);
+                String end = ended(bytes, true);
                 watcher.expect(end);
                 long before = watcher.bytes();
                 long start = System.nanoTime();
@@ -77,13 +77,12 @@ final class WatchRows implements Bench.Rows {
         List<Tap> watchers = new ArrayList<>();
         try (ZoneClient client = attach(bench, dir)) {
             for (int i = 0; i < 8; i++) {
-                watchers.add(watch(bench, dir, i % 2 == 0));
+                watchers.add(watch(bench, dir, raw(i)));
             }
             warmUp(client, watchers);
-            String end = ended(size);
             long[] before = new long[8];
             for (int i = 0; i < 8; i++) {
-                watchers.get(i).expect(end);
+                watchers.get(i).expect(ended(size, raw(i)));
                 before[i] = watchers.get(i).letters();
             }
             long start = System.nanoTime();
@@ -98,7 +97,7 @@ final class WatchRows implements Bench.Rows {
                     saw++;
                 }
                 double share = Math.min(1.0, (double) (w.letters() - before[i]) / expected);
-                got.add(String.format(Locale.ROOT, "%s %.0f%%%s", i % 2 == 0 ? "raw" : "rendered", share * 100, w.seen() ? "" : " (no end)"));
+                got.add(String.format(Locale.ROOT, "%s %.0f%%%s", raw(i) ? "raw" : "rendered", share * 100, w.seen() ? "" : " (no end)"));
                 rates.add(share * size / ((w.endNanos() - start) / 1e9) / 1e6);
             }
             TmuxPane.Result tmux = TmuxPane.cat(bench.khlone.root(), "eight", file, 8);
@@ -112,6 +111,10 @@ final class WatchRows implements Bench.Rows {
         } finally {
             watchers.forEach(Tap::close);
         }
+    }
+
+    private static boolean raw(int watcher) {
+        return watcher % 2 == 0;
     }
 
     private static ZoneClient attach(Bench bench, Path dir) throws Exception {
@@ -148,9 +151,13 @@ final class WatchRows implements Bench.Rows {
         throw new IllegalStateException("the watchers did not all show a turn within 20 tries");
     }
 
-    /** The fake brain's last line for {@code flood bytes}. */
-    private static String ended(long bytes) {
-        return "flooded " + bytes / 1024 + " events";
+    /**
+     * The turn's last line for {@code flood bytes}: the fake brain's done event for a raw watcher,
+     * the result line for a rendered one.
+     */
+    private static String ended(long bytes, boolean raw) {
+        String result = "flooded " + bytes / 1024 + " events";
+        return raw ? "\"result\":\"" + result + "\"" : "✓ " + result;
     }
 
     /** The bytes the fake brain writes for {@code flood size}. */
