@@ -11,10 +11,10 @@ import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
 import dev.khlone.protocol.wire.TaskInfo;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
@@ -30,17 +30,8 @@ final class ZoneClient implements AutoCloseable {
     ZoneClient(Path socket) throws IOException {
         channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         channel.connect(UnixDomainSocketAddress.of(socket));
-        frames = new FrameReader(new InputStream() {
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException("frames are read in blocks");
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return channel.read(ByteBuffer.wrap(b, off, len));
-            }
-        });
+        // one thread reads and writes, so the JDK 17 trap of a stream and a writer on one channel cannot bite
+        frames = new FrameReader(Channels.newInputStream(channel));
         call(new Request.Hello(id(), Protocol.VERSION, "khlone-bench"), Reply.Welcome.class);
     }
 
