@@ -85,6 +85,7 @@ final class WatchRows implements Bench.Rows {
             List<Double> renderedShares = new ArrayList<>();
             List<Double> tmux = new ArrayList<>();
             int saw = 0;
+            int rawMissed = 0;
             int tmuxSaw = 0;
             for (int run = 0; run < bench.size.floodRuns(); run++) {
                 long bytes = size + run * 1024L;
@@ -100,6 +101,8 @@ final class WatchRows implements Bench.Rows {
                     Tap w = watchers.get(i);
                     if (w.awaitMarker(10_000, 120_000)) {
                         saw++;
+                    } else if (raw(i)) {
+                        rawMissed++;
                     }
                     double share = Math.min(1.0, (double) (w.letters() - before[i]) / expected);
                     (raw(i) ? rawShares : renderedShares).add(share * 100);
@@ -111,8 +114,9 @@ final class WatchRows implements Bench.Rows {
             }
             int watched = 8 * bench.size.floodRuns();
             Figure figure = Figure.of("per watcher", "MB/s", rates, String.format(Locale.ROOT,
-                    "%d/%d watcher-turns saw the turn's last line; share of the flood a watcher got: raw %s, rendered %s",
-                    saw, watched, Figure.of("", "%", rawShares).text(), Figure.of("", "%", renderedShares).text()));
+                    "%d/%d watcher-turns saw the turn's last line (missed: %d raw, %d rendered); share of the flood a"
+                            + " watcher got: raw %s, rendered %s",
+                    saw, watched, rawMissed, watched - saw - rawMissed, Figure.of("", "%", rawShares).text(), Figure.of("", "%", renderedShares).text()));
             Figure anchor = Figure.of("tmux pane, 8 clients", "MB/s", tmux, String.format(Locale.ROOT,
                     "8 headless clients attached (each in a `script` PTY); %d/%d client-runs showed the line after the file",
                     tmuxSaw, watched));
