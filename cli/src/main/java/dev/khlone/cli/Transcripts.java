@@ -76,7 +76,8 @@ final class Transcripts {
         this.clones = clones;
         this.task = task;
         this.warnings = warnings;
-        boolean plain = task != null && task.chars().noneMatch(c -> c < 0x20 || c == '"' || c == '\\');
+        // as JSON writes it only if it needs no escape: else every line is parsed
+        boolean plain = task != null && task.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\');
         this.needle = plain ? ("\"" + task + "\"").getBytes(StandardCharsets.UTF_8) : null;
         if (needle != null) {
             Arrays.fill(skip, needle.length);
@@ -94,7 +95,7 @@ final class Transcripts {
     /** Everything the transcripts hold, oldest first; {@link #poll} goes on from there. */
     List<Line> history() throws IOException {
         List<List<Line>> perClone = new ArrayList<>();
-        for (Map.Entry<String, TreeSet<Integer>> clone : list().entrySet()) {
+        for (Map.Entry<String, Integer> clone : list().entrySet()) {
             perClone.add(whole(clone.getKey(), clone.getValue()));
         }
         return merge(perClone);
@@ -103,7 +104,7 @@ final class Transcripts {
     /** The last {@code n} lines, oldest first, read from the ends of the files; {@link #poll} goes on from there. */
     List<Line> recent(int n) throws IOException {
         List<List<Line>> perClone = new ArrayList<>();
-        for (Map.Entry<String, TreeSet<Integer>> clone : list().entrySet()) {
+        for (Map.Entry<String, Integer> clone : list().entrySet()) {
             String slug = clone.getKey();
             Cursor cursor = open(slug, 0);
             live.put(slug, cursor);
@@ -111,14 +112,12 @@ final class Transcripts {
             if (cursor != null) {
                 cursor.offset = backwards(slug, cursor, n, newestLast);
             }
-            for (int part : clone.getValue().descendingSet()) {
-                if (part > 0 && newestLast.size() < n) {
-                    Cursor file = open(slug, part);
-                    if (file != null && !file.key.equals(cursor == null ? null : cursor.key)) {
-                        backwards(slug, file, n - newestLast.size(), newestLast);
-                    }
-                    close(file);
+            for (int part = 1; part <= lastPart(clone.getValue()) && newestLast.size() < n; part++) {
+                Cursor file = open(slug, part);
+                if (file != null && !file.key.equals(cursor == null ? null : cursor.key)) {
+                    backwards(slug, file, n - newestLast.size(), newestLast);
                 }
+                close(file);
             }
             perClone.add(newestLast);
         }
@@ -129,7 +128,7 @@ final class Transcripts {
     /** The lines written since the last read, oldest first, from clones old and new. */
     List<Line> poll() throws IOException {
         List<List<Line>> perClone = new ArrayList<>();
-        for (Map.Entry<String, TreeSet<Integer>> clone : list().entrySet()) {
+        for (Map.Entry<String, Integer> clone : list().entrySet()) {
             String slug = clone.getKey();
             if (!live.containsKey(slug)) {
                 perClone.add(whole(slug, clone.getValue()));
@@ -155,16 +154,16 @@ final class Transcripts {
         return merge(perClone);
     }
 
-    /** The clones asked for and their files (0 the live one), oldest part first; {@link #known} learns of every clone. */
-    private Map<String, TreeSet<Integer>> list() throws IOException {
-        Map<String, TreeSet<Integer>> files = new TreeMap<>();
+    /** The clones asked for and their last part (0: none); {@link #known} learns of every clone. */
+    private Map<String, Integer> list() throws IOException {
+        Map<String, Integer> files = new TreeMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.jsonl")) {
             for (Path entry : entries) {
                 TranscriptFile file = TranscriptFile.of(entry.getFileName().toString());
                 if (file != null) {
                     known.add(file.slug());
                     if (clones.test(file.slug())) {
-                        files.computeIfAbsent(file.slug(), s -> new TreeSet<>(Comparator.reverseOrder())).add(file.part());
+                        files.merge(file.slug(), file.part(), Math::max);
                     }
                 }
             }
@@ -175,26 +174,30 @@ final class Transcripts {
     }
 
     /**
-     * All of a clone's lines: its live file opened first, so that a part it is rotated to meanwhile
-     * is known by its key and read once, as the live file.
+     * All of a clone's lines: its live file opened first and its parts looked for after, so that a
+     * rotation meanwhile shifts no part past the reader, and the part the live file became is known
+     * by its key and read once, as the live file.
      */
-    private List<Line> whole(String slug, TreeSet<Integer> parts) throws IOException {
+    private List<Line> whole(String slug, int listedPart) throws IOException {
         Cursor cursor = open(slug, 0);
         live.put(slug, cursor);
         List<Line> lines = new ArrayList<>();
-        for (int part : parts) {
-            if (part > 0) {
-                Cursor file = open(slug, part);
-                if (file != null && !file.key.equals(cursor == null ? null : cursor.key)) {
-                    forward(slug, file, lines); // a torn last line stays pending: the part is never written again
-                }
-                close(file);
+        for (int part = lastPart(listedPart); part > 0; part--) {
+            Cursor file = open(slug, part);
+            if (file != null && !file.key.equals(cursor == null ? null : cursor.key)) {
+                forward(slug, file, lines); // a torn last line stays pending: the part is never written again
             }
+            close(file);
         }
         if (cursor != null) {
             forward(slug, cursor, lines);
         }
         return lines;
+    }
+
+    /** The oldest part to look for: the daemon keeps {@link TranscriptFile#PARTS}; more that were listed are read too. */
+    private static int lastPart(int listedPart) {
+        return Math.max(TranscriptFile.PARTS, listedPart);
     }
 
     /** A clone's file, opened; null if there is none. Its key is checked around the open, so a rename meanwhile is not missed. */

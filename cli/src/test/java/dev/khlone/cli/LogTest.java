@@ -292,4 +292,37 @@ class LogTest {
                 .containsOnlyOnce("first of the new file");
         assertThat(stopped.out().indexOf("last of the old file")).isLessThan(stopped.out().indexOf("first of the new file"));
     }
+
+    /** The numbers of the tool calls {@link #manyWindows} wrote, as shown. */
+    private static List<Integer> calls(String out) {
+        return out.lines().filter(l -> l.contains("⚙ Bash n")).map(l -> Integer.parseInt(l.replaceAll(".*⚙ Bash n(\\d+).*", "$1")))
+                .toList();
+    }
+
+    /** 2,500 lines of ~1.2 kB and, among the last ten, one of 1.5 MB: lines across the reader's 1 MiB windows. */
+    private void manyWindows() throws IOException {
+        Path file = locations.transcript(zone, "foreman.1");
+        Files.createDirectories(file.getParent());
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 2_500; i++) {
+                String text = "n" + i + " " + (i == 2_495 ? "y".repeat(1_500_000) : "x".repeat(1_200));
+                out.write(new TranscriptEntry(T + i, i % 2 == 0 ? "t-a" : "t-b", Kind.TOOL, text, "Bash", false).toLine());
+            }
+        }
+    }
+
+    @Test
+    void everyLineIsFoundAcrossTheReadersWindowsForwardsAndBackwards() throws Exception {
+        manyWindows();
+        List<Integer> even = java.util.stream.IntStream.range(0, 1_250).map(i -> 2 * i).boxed().toList();
+        assertThat(calls(cli.run("log", "--task", "t-a").out())).isEqualTo(even);
+        assertThat(calls(cli.run("log").out())).hasSize(2_500).isSorted();
+
+        Cli.Running all = cli.start("log", "-f", "--zone", cli.zoneRoot.toString());
+        all.awaitOut("n2499");
+        assertThat(calls(all.stop().out())).containsExactly(2490, 2491, 2492, 2493, 2494, 2495, 2496, 2497, 2498, 2499);
+        Cli.Running task = cli.start("log", "-f", "--task", "t-b", "--zone", cli.zoneRoot.toString());
+        task.awaitOut("n2499");
+        assertThat(calls(task.stop().out())).containsExactly(2481, 2483, 2485, 2487, 2489, 2491, 2493, 2495, 2497, 2499);
+    }
 }
