@@ -25,7 +25,10 @@ import picocli.CommandLine.Spec;
                 "Reads the transcripts in the zone's state dir: works without a daemon and never starts one."})
 final class LogCommand implements Callable<Integer> {
     static final long POLL_MS = 200;
+    /** What {@code -f} shows before it follows, as {@code tail -f} does. */
+    static final int FOLLOW_TAIL = 10;
     private static final int TOOL_INPUT_MAX = 160;
+    private static final int PRINT_CHUNK = 64 * 1024;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
 
     private final Host host;
@@ -44,7 +47,8 @@ final class LogCommand implements Callable<Integer> {
     String task;
 
     @Option(names = {"-f", "--follow"},
-            description = "Keep printing lines as they are written, from new clones too, until ctrl-c.")
+            description = "Show the last " + FOLLOW_TAIL + " lines (of --who and --task), then keep printing lines as"
+                    + " they are written, from new clones too, until ctrl-c.")
     boolean follow;
 
     private int cloneWidth;
@@ -61,9 +65,9 @@ final class LogCommand implements Callable<Integer> {
         Zone zone = zoneOption.zone();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Transcripts transcripts = new Transcripts(zoneOption.locations().transcripts(zone),
+        Transcripts transcripts = new Transcripts(zoneOption.locations().transcripts(zone), clones, task,
                 warning -> err.println("khlone: " + warning));
-        int shown = show(transcripts, clones, out);
+        int shown = show(follow ? transcripts.recent(FOLLOW_TAIL) : transcripts.history(), transcripts, clones, out);
         boolean anyClone = transcripts.clones().stream().anyMatch(clones);
         if (!follow) {
             if (transcripts.clones().isEmpty()) {
@@ -88,7 +92,7 @@ final class LogCommand implements Callable<Integer> {
                 // ctrl-c ends the JVM; an interrupt (a test, an embedding) ends the command
                 return ExitCode.OK;
             }
-            show(transcripts, clones, out);
+            show(transcripts.poll(), transcripts, clones, out);
         }
     }
 
@@ -109,28 +113,29 @@ final class LogCommand implements Callable<Integer> {
         return s -> s.startsWith(prefix);
     }
 
-    private int show(Transcripts transcripts, Predicate<String> clones, PrintWriter out) throws IOException {
-        List<Transcripts.Line> lines = transcripts.poll();
+    private int show(List<Transcripts.Line> lines, Transcripts transcripts, Predicate<String> clones, PrintWriter out) {
         transcripts.clones().stream().filter(clones).forEach(c -> cloneWidth = Math.max(cloneWidth, c.length()));
-        int shown = 0;
+        StringBuilder text = new StringBuilder();
+        String nl = System.lineSeparator();
         for (Transcripts.Line line : lines) {
             TranscriptEntry e = line.entry();
-            if (!clones.test(line.slug()) || task != null && !task.equals(e.task())) {
-                continue;
-            }
             taskWidth = Math.max(taskWidth, e.task() == null ? 0 : e.task().length());
             ZonedDateTime time = Instant.ofEpochMilli(e.timeMs()).atZone(host.timeZone());
             if (!time.toLocalDate().equals(lastDate)) {
                 lastDate = time.toLocalDate();
-                out.println("── " + lastDate + " ──");
+                text.append("── ").append(lastDate).append(" ──").append(nl);
             }
             String head = CLOCK.format(time) + "  " + pad(line.slug(), cloneWidth) + "  "
                     + pad(e.task() == null ? "" : e.task(), taskWidth) + "  ";
-            out.println(head + body(e).replace("\n", "\n" + " ".repeat(head.length() + 2)));
-            shown++;
+            text.append(head).append(body(e).replace("\n", "\n" + " ".repeat(head.length() + 2))).append(nl);
+            if (text.length() >= PRINT_CHUNK) {
+                out.print(text); // print, unlike println, does not flush: a write per chunk, not per line
+                text.setLength(0);
+            }
         }
+        out.print(text);
         out.flush();
-        return shown;
+        return lines.size();
     }
 
     /** The kind's mark and the entry's text, as people read them. */

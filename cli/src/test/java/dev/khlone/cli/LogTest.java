@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.store.TranscriptEntry.Kind;
+import dev.khlone.protocol.store.TranscriptFile;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +42,15 @@ class LogTest {
 
     void write(String clone, TranscriptEntry... entries) throws IOException {
         Path file = locations.transcript(zone, clone);
+        Files.createDirectories(file.getParent());
+        for (TranscriptEntry e : entries) {
+            Files.write(file, e.toLine(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Writes one of the daemon's rotated parts (or, part 0, the live file) of a clone's transcript. */
+    void writePart(String clone, int part, TranscriptEntry... entries) throws IOException {
+        Path file = locations.transcripts(zone).resolve(new TranscriptFile(clone, part).fileName());
         Files.createDirectories(file.getParent());
         for (TranscriptEntry e : entries) {
             Files.write(file, e.toLine(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -203,5 +215,114 @@ class LogTest {
         assertThat(stopped.exitCode()).isZero();
         assertThat(stopped.out()).doesNotContain("not for scouts");
         assertThat(stopped.err()).isEqualTo("no transcripts yet; waiting for the first (ctrl-c stops)" + NL);
+    }
+
+    @Test
+    void taskFindsItsLinesAcrossRotatedPartsAndTheLiveFileInOrder() throws Exception {
+        writePart("foreman.1", 2, entry(0, "t-1", Kind.PROMPT, "oldest part"), entry(1_000, "t-2", Kind.PROMPT, "other task"));
+        writePart("foreman.1", 1, entry(3_000, "t-1", Kind.TEXT, "newer part"));
+        writePart("foreman.1", 0, entry(5_000, "t-1", Kind.RESULT, "live file"));
+        writePart("mechanic.1", 1, entry(2_000, "t-1", Kind.TEXT, "the mechanic's part"));
+        writePart("mechanic.1", 0, entry(4_000, "t-1", Kind.TEXT, "the mechanic's live file"));
+        Cli.Run task = cli.run("log", "--task", "t-1");
+        assertThat(task.exitCode()).as(task.err()).isZero();
+        assertThat(task.out()).isEqualTo(String.join(NL,
+                "── 2025-06-15 ──",
+                "15:06:40  foreman.1   t-1     › oldest part",
+                "15:06:42  mechanic.1  t-1       the mechanic's part",
+                "15:06:43  foreman.1   t-1       newer part",
+                "15:06:44  mechanic.1  t-1       the mechanic's live file",
+                "15:06:45  foreman.1   t-1     ✓ live file") + NL);
+        assertThat(cli.run("log").out()).contains("› other task").contains("› oldest part");
+        assertThat(cli.run("log", "--who", "scout.1").err())
+                .endsWith("hint: the clones with transcripts: foreman.1, mechanic.1" + NL);
+    }
+
+    @Test
+    void aTornLastLineOfAPartIsSkippedAndNeverGluesOntoTheNextFile() throws Exception {
+        writePart("foreman.1", 1, entry(0, "t-1", Kind.PROMPT, "one"));
+        Path part = locations.transcripts(zone).resolve("foreman.1.1.jsonl");
+        Files.writeString(part, "{\"timeMs\":1750000000500,\"task\":\"t-1\",\"kind\":\"te", StandardOpenOption.APPEND);
+        writePart("foreman.1", 0, entry(1_000, "t-1", Kind.RESULT, "two"));
+        for (String[] args : List.of(new String[] {"log"}, new String[] {"log", "--task", "t-1"})) {
+            Cli.Run r = cli.run(args);
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.out()).isEqualTo(String.join(NL,
+                    "── 2025-06-15 ──",
+                    "15:06:40  foreman.1  t-1     › one",
+                    "15:06:41  foreman.1  t-1     ✓ two") + NL);
+            assertThat(r.err()).isEmpty();
+        }
+    }
+
+    @Test
+    void followShowsOnlyTheRecentLinesThenFollows() throws Exception {
+        for (int i = 0; i < 25; i++) {
+            writePart("foreman.1", i < 20 ? 1 : 0, entry(i * 1_000L, "t-1", Kind.TEXT, "line " + i));
+        }
+        writePart("mechanic.1", 0, entry(17_500, "t-2", Kind.TEXT, "the mechanic's"));
+        Cli.Running log = cli.start("log", "-f", "--zone", cli.zoneRoot.toString());
+        log.awaitOut("line 24");
+        write("foreman.1", entry(30_000, "t-1", Kind.RESULT, "appended"));
+        log.awaitOut("✓ appended");
+        Cli.Run stopped = log.stop();
+        assertThat(stopped.out()).doesNotContain("line 15").contains("the mechanic's").containsOnlyOnce("line 16")
+                .containsOnlyOnce("line 19").containsOnlyOnce("line 24");
+        assertThat(stopped.out().lines().filter(l -> l.contains("  t-"))).hasSize(LogCommand.FOLLOW_TAIL + 1);
+
+        Cli.Running task = cli.start("log", "-f", "--task", "t-2", "--zone", cli.zoneRoot.toString());
+        task.awaitOut("the mechanic's");
+        assertThat(task.stop().out()).doesNotContain("line ");
+    }
+
+    @Test
+    void followKeepsReadingAcrossTheDaemonsRotation() throws Exception {
+        write("foreman.1", entry(0, "t-1", Kind.PROMPT, "first"));
+        Cli.Running log = cli.start("log", "-f", "--zone", cli.zoneRoot.toString());
+        log.awaitOut("› first");
+        Path live = locations.transcript(zone, "foreman.1");
+        write("foreman.1", entry(1_000, "t-1", Kind.TEXT, "last of the old file"));
+        Files.move(live, live.resolveSibling("foreman.1.1.jsonl"), StandardCopyOption.ATOMIC_MOVE);
+        write("foreman.1", entry(2_000, "t-1", Kind.RESULT, "first of the new file"));
+        log.awaitOut("✓ first of the new file");
+        write("foreman.1", entry(3_000, "t-1", Kind.RESULT, "and on"));
+        log.awaitOut("✓ and on");
+        Cli.Run stopped = log.stop();
+        assertThat(stopped.out()).containsOnlyOnce("› first").containsOnlyOnce("last of the old file")
+                .containsOnlyOnce("first of the new file");
+        assertThat(stopped.out().indexOf("last of the old file")).isLessThan(stopped.out().indexOf("first of the new file"));
+    }
+
+    /** The numbers of the tool calls {@link #manyWindows} wrote, as shown. */
+    private static List<Integer> calls(String out) {
+        return out.lines().filter(l -> l.contains("⚙ Bash n")).map(l -> Integer.parseInt(l.replaceAll(".*⚙ Bash n(\\d+).*", "$1")))
+                .toList();
+    }
+
+    /** 2,500 lines of ~1.2 kB and, among the last ten, one of 1.5 MB: lines across the reader's 1 MiB windows. */
+    private void manyWindows() throws IOException {
+        Path file = locations.transcript(zone, "foreman.1");
+        Files.createDirectories(file.getParent());
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 2_500; i++) {
+                String text = "n" + i + " " + (i == 2_495 ? "y".repeat(1_500_000) : "x".repeat(1_200));
+                out.write(new TranscriptEntry(T + i, i % 2 == 0 ? "t-a" : "t-b", Kind.TOOL, text, "Bash", false).toLine());
+            }
+        }
+    }
+
+    @Test
+    void everyLineIsFoundAcrossTheReadersWindowsForwardsAndBackwards() throws Exception {
+        manyWindows();
+        List<Integer> even = java.util.stream.IntStream.range(0, 1_250).map(i -> 2 * i).boxed().toList();
+        assertThat(calls(cli.run("log", "--task", "t-a").out())).isEqualTo(even);
+        assertThat(calls(cli.run("log").out())).hasSize(2_500).isSorted();
+
+        Cli.Running all = cli.start("log", "-f", "--zone", cli.zoneRoot.toString());
+        all.awaitOut("n2499");
+        assertThat(calls(all.stop().out())).containsExactly(2490, 2491, 2492, 2493, 2494, 2495, 2496, 2497, 2498, 2499);
+        Cli.Running task = cli.start("log", "-f", "--task", "t-b", "--zone", cli.zoneRoot.toString());
+        task.awaitOut("n2499");
+        assertThat(calls(task.stop().out())).containsExactly(2481, 2483, 2485, 2487, 2489, 2491, 2493, 2495, 2497, 2499);
     }
 }

@@ -72,7 +72,7 @@ public final class ZoneDaemon {
             adoptUnkeyedState(zone, locations);
             OwnerOnly.tighten(dir);
             daemon.store = Store.open(locations.crewFile(zone), locations.taskJournal(zone),
-                    locations.transcripts(zone));
+                    locations.transcripts(zone), System.getenv());
             daemon.crew = Crew.restore(zone, daemon.store, brains(), System.getenv());
             daemon.server = ZoneServer.start(locations.socket(zone), locations.socketRecord(zone), ownerUid, zone.id(),
                     limits, client -> new Requests(daemon, daemon.crew, client));

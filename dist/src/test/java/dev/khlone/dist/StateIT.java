@@ -60,6 +60,26 @@ class StateIT {
     }
 
     @Test
+    void aTranscriptPastItsCapIsRotatedOwnerOnlyAndLogReadsEveryPartInOrder() throws Exception {
+        zone.khlone.env().put("KHLONE_TRANSCRIPT_MAX", "1K");
+        String[] ids = new String[4];
+        for (int i = 0; i < ids.length; i++) {
+            zone.model.enqueue(Reply.text("answer " + i));
+            Result done = zone.ok("act", "--await", "task " + i + " " + "x".repeat(400));
+            ids[i] = done.err().replaceAll("(?s).*(t-[0-9a-f]+).*", "$1");
+        }
+        Path transcripts = zone.khlone.locations().transcripts(zone.khlone.zone(zone.dir));
+        assertThat(transcripts.resolve("foreman.1.1.jsonl")).exists();
+        assertThat(loose(home())).isEmpty();
+
+        Result first = zone.ok("log", "--task", ids[0]);
+        assertThat(first.out()).contains("› task 0").contains("✓ answer 0").doesNotContain("task 1");
+        String all = zone.ok("log").out();
+        assertThat(all).containsSubsequence("› task 0", "✓ answer 0", "› task 1", "✓ answer 1", "› task 2",
+                "✓ answer 2", "› task 3", "✓ answer 3");
+    }
+
+    @Test
     void aFullDiskFailsTheAwaitingClientAtOnceRefusesNewWorkAndTheEndIsKeptAndNeverRunAgain() throws Exception {
         SmallDisk disk = SmallDisk.mount(home(), "1m");
         try {

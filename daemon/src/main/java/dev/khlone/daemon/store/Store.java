@@ -58,15 +58,31 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Opens a zone's state: its crew file, task journal and transcripts directory.
+     * Opens a zone's state: its crew file, task journal and transcripts directory, transcripts
+     * rotated at the default cap.
      *
      * @throws IOException saying which directory is not writable
      */
     public static Store open(Path crewFile, Path journalFile, Path transcripts) throws IOException {
-        return open(crewFile, journalFile, transcripts, OwnerOnly::open);
+        return open(crewFile, journalFile, transcripts, Map.of());
+    }
+
+    /**
+     * Opens a zone's state with transcripts rotated at {@code KHLONE_TRANSCRIPT_MAX} of {@code env}.
+     *
+     * @throws IOException saying which directory is not writable, or what is wrong with the cap
+     */
+    public static Store open(Path crewFile, Path journalFile, Path transcripts, Map<String, String> env)
+            throws IOException {
+        return open(crewFile, journalFile, transcripts, OwnerOnly::open, TranscriptFiles.cap(env));
     }
 
     static Store open(Path crewFile, Path journalFile, Path transcripts, Opener opener) throws IOException {
+        return open(crewFile, journalFile, transcripts, opener, TranscriptFiles.DEFAULT_CAP);
+    }
+
+    static Store open(Path crewFile, Path journalFile, Path transcripts, Opener opener, long transcriptCap)
+            throws IOException {
         try {
             OwnerOnly.directories(transcripts);
             Journal journal = new Journal(journalFile, opener);
@@ -76,7 +92,7 @@ public final class Store implements AutoCloseable {
                 JsonLines.writeFully(ch, new byte[] {'o', 'k'});
             }
             Files.delete(probe);
-            return new Store(new CrewFile(crewFile), journal, new TranscriptFiles(transcripts, opener));
+            return new Store(new CrewFile(crewFile), journal, new TranscriptFiles(transcripts, opener, transcriptCap));
         } catch (IOException e) {
             throw new IOException("the zone's state directory " + crewFile.getParent() + " is not writable ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + "); free space on its disk, fix its permissions or set KHLONE_HOME", e);

@@ -4,40 +4,57 @@ import dev.khlone.protocol.store.TranscriptEntry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
-/** The clones' transcripts, one file per clone, each appended under its own {@link Transcript}'s lock. */
+/** The clones' transcripts, one per clone, each appended and rotated under its own {@link Transcript}'s lock. */
 final class TranscriptFiles implements Closeable {
     private static final Logger LOG = Logger.getLogger(TranscriptFiles.class.getName());
+    static final long DEFAULT_CAP = 64L << 20;
 
     private final Path dir;
     private final Store.Opener opener;
+    private final long cap;
     /** A brain's reader never waits on another clone or the journal. */
     private final Map<String, Transcript> files = new ConcurrentHashMap<>();
 
-    TranscriptFiles(Path dir, Store.Opener opener) {
+    TranscriptFiles(Path dir, Store.Opener opener, long cap) {
         this.dir = dir;
         this.opener = opener;
+        this.cap = cap;
+    }
+
+    /**
+     * {@code KHLONE_TRANSCRIPT_MAX}: the size past which a clone's live transcript is rotated, in bytes
+     * or with a K, M or G suffix (binary); 64M unless set.
+     *
+     * @throws IOException saying what is wrong with the value and how to set it
+     */
+    static long cap(Map<String, String> env) throws IOException {
+        String value = env.get("KHLONE_TRANSCRIPT_MAX");
+        if (value == null || value.isBlank()) {
+            return DEFAULT_CAP;
+        }
+        String v = value.trim().toUpperCase(Locale.ROOT);
+        int shift = v.endsWith("K") ? 10 : v.endsWith("M") ? 20 : v.endsWith("G") ? 30 : 0;
+        try {
+            long n = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
+            if (n > 0 && n < 1L << (62 - shift)) {
+                return n << shift;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IOException("KHLONE_TRANSCRIPT_MAX=" + value + " is not a size; unset it (64M)"
+                + " or give bytes or K, M, G, e.g. KHLONE_TRANSCRIPT_MAX=256M");
     }
 
     /** Appends to a clone's transcript; a line that cannot be written is logged and lost. */
     void append(String slug, TranscriptEntry entry) {
         try {
-            Transcript transcript = files.get(slug);
-            if (transcript == null) {
-                synchronized (files) { // a clone's first line: opening is brief, and rare
-                    transcript = files.get(slug);
-                    if (transcript == null) {
-                        transcript = new Transcript(opener.open(dir.resolve(slug + ".jsonl"), StandardOpenOption.CREATE,
-                                StandardOpenOption.READ, StandardOpenOption.WRITE));
-                        files.put(slug, transcript);
-                    }
-                }
-            }
-            transcript.append(entry.toLine());
+            files.computeIfAbsent(slug, s -> new Transcript(dir, s, opener, cap)).append(entry.toLine());
         } catch (IOException e) {
             LOG.warning("could not append to the transcript of " + slug + ": " + e.getMessage());
         }

@@ -206,6 +206,78 @@ class StoreTest {
         assertThat(mode(tmp.resolve("transcripts"))).isEqualTo("rwx------");
     }
 
+    private Store openCapped(long cap) throws Exception {
+        return Store.open(tmp.resolve("zone.json"), tmp.resolve("tasks.jsonl"), tmp.resolve("transcripts"), OwnerOnly::open,
+                cap);
+    }
+
+    /** The texts of a transcript file's lines, each of which must be a whole entry. */
+    private List<String> texts(String file) throws Exception {
+        List<String> texts = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(tmp.resolve("transcripts").resolve(file))) {
+            texts.add(TranscriptEntry.parse(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)).text());
+        }
+        return texts;
+    }
+
+    @Test
+    void aTranscriptPastItsCapIsRotatedKeepingTheNewestPartsAndDroppingTheOldest() throws Exception {
+        long cap = 2 * note("n00").toLine().length; // two lines a file
+        try (Store store = openCapped(cap)) {
+            for (int i = 0; i < 12; i++) {
+                store.transcript("foreman.1", note(String.format("n%02d", i)));
+            }
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(tmp.resolve("transcripts"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("foreman.1.3.jsonl",
+                    "foreman.1.2.jsonl", "foreman.1.1.jsonl", "foreman.1.jsonl");
+        }
+        assertThat(texts("foreman.1.3.jsonl")).containsExactly("n04", "n05");
+        assertThat(texts("foreman.1.2.jsonl")).containsExactly("n06", "n07");
+        assertThat(texts("foreman.1.1.jsonl")).containsExactly("n08", "n09");
+        assertThat(texts("foreman.1.jsonl")).containsExactly("n10", "n11");
+        for (String part : List.of("foreman.1.1.jsonl", "foreman.1.3.jsonl", "foreman.1.jsonl")) {
+            assertThat(mode(tmp.resolve("transcripts").resolve(part))).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void rotatingCutsOffATornLineAndMendsWhatAKillBetweenItsRenamesLeft() throws Exception {
+        long cap = 2 * note("n00").toLine().length;
+        Path dir = Files.createDirectories(tmp.resolve("transcripts"));
+        // a daemon killed mid-line, then one killed mid-rotation: a part missing, the live file not yet created
+        Files.write(dir.resolve("foreman.1.jsonl"), note("torn before").toLine());
+        Files.writeString(dir.resolve("foreman.1.jsonl"), "{\"timeMs\":1,\"ki", StandardOpenOption.APPEND);
+        Files.write(dir.resolve("mechanic.1.3.jsonl"), note("oldest").toLine());
+        Files.write(dir.resolve("mechanic.1.1.jsonl"), note("rotated").toLine());
+        try (Store store = openCapped(cap)) {
+            store.transcript("foreman.1", note("n01"));
+            store.transcript("foreman.1", note("n02"));
+            for (String text : List.of("m1", "m2", "m3")) {
+                store.transcript("mechanic.1", note(text));
+            }
+        }
+        assertThat(texts("foreman.1.1.jsonl")).containsExactly("torn before");
+        assertThat(texts("foreman.1.jsonl")).containsExactly("n01", "n02");
+        assertThat(dir.resolve("mechanic.1.3.jsonl")).doesNotExist();
+        assertThat(texts("mechanic.1.2.jsonl")).containsExactly("rotated");
+        assertThat(texts("mechanic.1.1.jsonl")).containsExactly("m1", "m2");
+        assertThat(texts("mechanic.1.jsonl")).containsExactly("m3");
+        assertThat(mode(dir.resolve("mechanic.1.jsonl"))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void theTranscriptCapIsSetInTheEnvironmentAndABadOneIsRefusedSayingHow() throws Exception {
+        assertThat(TranscriptFiles.cap(Map.of())).isEqualTo(64L << 20);
+        assertThat(TranscriptFiles.cap(Map.of("KHLONE_TRANSCRIPT_MAX", "256M"))).isEqualTo(256L << 20);
+        assertThat(TranscriptFiles.cap(Map.of("KHLONE_TRANSCRIPT_MAX", "4096"))).isEqualTo(4096);
+        assertThatThrownBy(() -> Store.open(tmp.resolve("zone.json"), tmp.resolve("tasks.jsonl"), tmp.resolve("transcripts"),
+                Map.of("KHLONE_TRANSCRIPT_MAX", "lots")))
+                .hasMessage("KHLONE_TRANSCRIPT_MAX=lots is not a size; unset it (64M) or give bytes or K, M, G,"
+                        + " e.g. KHLONE_TRANSCRIPT_MAX=256M");
+        assertThat(tmp.resolve("transcripts")).doesNotExist();
+    }
+
     private static TranscriptEntry note(String text) {
         return new TranscriptEntry(1, null, TranscriptEntry.Kind.NOTE, text, null, false);
     }
