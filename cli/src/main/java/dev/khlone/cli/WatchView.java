@@ -23,6 +23,8 @@ final class WatchView {
     private final PrintWriter out;
     private final OutputStream bytes;
     private String lastTask;
+    /** The last output did not end its line: a line of text then starts a new one. */
+    private boolean midLine;
 
     WatchView(Style style, PrintWriter out, OutputStream bytes) {
         this.style = style;
@@ -44,9 +46,13 @@ final class WatchView {
         try {
             if (reply instanceof Push.Output output) {
                 out.flush();
-                bytes.write(output.data());
+                byte[] data = output.data();
+                bytes.write(data);
+                if (data.length > 0) {
+                    midLine = data[data.length - 1] != '\n';
+                }
             } else if (reply instanceof Push.Event e) {
-                bytes.flush();
+                endLine();
                 if (style == Style.EVENTS) {
                     out.println(new String(Codec.line(w -> {
                         w.string("clone", e.slug());
@@ -56,7 +62,7 @@ final class WatchView {
                     render(e.slug(), e.entry());
                 }
             } else if (reply instanceof Push.Notice notice) {
-                bytes.flush();
+                endLine();
                 String text = notice.text();
                 if (style == Style.EVENTS) {
                     out.println(new String(Codec.line(w -> w.string("notice", text)), StandardCharsets.UTF_8).stripTrailing());
@@ -74,6 +80,15 @@ final class WatchView {
             throw new UncheckedIOException(e);
         }
         return true;
+    }
+
+    /** Before a line of text: the output so far is out, and ends its line. */
+    private void endLine() throws IOException {
+        bytes.flush();
+        if (midLine) {
+            out.println();
+            midLine = false;
+        }
     }
 
     private void render(String slug, TranscriptEntry e) {
