@@ -53,7 +53,7 @@ final class Connection implements AutoCloseable {
             public int read(byte[] b, int off, int len) throws IOException {
                 return channel.read(ByteBuffer.wrap(b, off, len));
             }
-        });
+        }, Protocol.MAX_FRAME, 64 << 10);
         this.welcome = call(new Request.Hello(id(), Protocol.VERSION, "khlone " + Version.CURRENT), Reply.Welcome.class);
     }
 
@@ -225,6 +225,11 @@ final class Connection implements AutoCloseable {
             throw new KhloneException(ExitCode.FAILED, "the zone daemon sent a frame this khlone cannot read: "
                     + e.getMessage(), "restart the daemon: khlone daemon restart", e);
         }
+    }
+
+    /** Whether the next frame has begun to arrive: {@link #next} will not wait long for it. */
+    boolean ready() {
+        return frames.ready();
     }
 
     private static KhloneException failure(Reply.Error error) {

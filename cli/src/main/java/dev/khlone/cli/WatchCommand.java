@@ -64,7 +64,7 @@ final class WatchCommand implements Callable<Integer> {
         Reply r;
         while ((r = c.next()) != null) {
             if (id.equals(r.re())) {
-                view.show(r);
+                view.show(r, c.ready());
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.wire.Codec;
 import dev.khlone.protocol.wire.Push;
 import dev.khlone.protocol.wire.Reply;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -22,46 +23,72 @@ final class WatchView {
     private final PrintWriter out;
     private final OutputStream bytes;
     private String lastTask;
+    /** The last output did not end its line: a line of text then starts a new one. */
+    private boolean midLine;
 
     WatchView(Style style, PrintWriter out, OutputStream bytes) {
         this.style = style;
         this.out = out;
-        this.bytes = bytes;
+        // A brain's output comes in many small frames: written together, and flushed as they stop coming.
+        this.bytes = new BufferedOutputStream(bytes, 64 << 10);
     }
 
-    /** Shows one frame of the stream; false for frames that are not part of it. */
+    /** Shows one frame of the stream, at once; false for frames that are not part of it. */
     boolean show(Reply reply) {
-        if (reply instanceof Push.Output output) {
-            out.flush();
-            try {
-                bytes.write(output.data());
+        return show(reply, false);
+    }
+
+    /**
+     * Shows one frame of the stream; false for frames that are not part of it. With {@code more}
+     * (another frame is already arriving), what it writes may wait for that one.
+     */
+    boolean show(Reply reply, boolean more) {
+        try {
+            if (reply instanceof Push.Output output) {
+                out.flush();
+                byte[] data = output.data();
+                bytes.write(data);
+                if (data.length > 0) {
+                    midLine = data[data.length - 1] != '\n';
+                }
+            } else if (reply instanceof Push.Event e) {
+                endLine();
+                if (style == Style.EVENTS) {
+                    out.println(new String(Codec.line(w -> {
+                        w.string("clone", e.slug());
+                        e.entry().write(w);
+                    }), StandardCharsets.UTF_8).stripTrailing());
+                } else {
+                    render(e.slug(), e.entry());
+                }
+            } else if (reply instanceof Push.Notice notice) {
+                endLine();
+                String text = notice.text();
+                if (style == Style.EVENTS) {
+                    out.println(new String(Codec.line(w -> w.string("notice", text)), StandardCharsets.UTF_8).stripTrailing());
+                } else {
+                    out.println("· " + Render.printable(text));
+                }
+            } else {
+                return reply instanceof Reply.Watching;
+            }
+            if (!more) {
+                out.flush();
                 bytes.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
-        } else if (reply instanceof Push.Event e) {
-            if (style == Style.EVENTS) {
-                out.println(new String(Codec.line(w -> {
-                    w.string("clone", e.slug());
-                    e.entry().write(w);
-                }), StandardCharsets.UTF_8).stripTrailing());
-            } else {
-                render(e.slug(), e.entry());
-            }
-        } else if (reply instanceof Push.Notice notice) {
-            String text = notice.text();
-            if (style == Style.EVENTS) {
-                out.println(new String(Codec.line(w -> w.string("notice", text)), StandardCharsets.UTF_8).stripTrailing());
-            } else {
-                out.println("· " + Render.printable(text));
-            }
-        } else if (reply instanceof Reply.Watching) {
-            return true;
-        } else {
-            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        out.flush();
         return true;
+    }
+
+    /** Before a line of text: the output so far is out, and ends its line. */
+    private void endLine() throws IOException {
+        bytes.flush();
+        if (midLine) {
+            out.println();
+            midLine = false;
+        }
     }
 
     private void render(String slug, TranscriptEntry e) {

@@ -29,11 +29,11 @@ import java.util.function.Function;
 final class FakeDaemon implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Path socket;
-    private final Function<Request, Reply> script;
+    private final Function<Request, List<Reply>> script;
     private final List<Request> received = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
-    private FakeDaemon(Path socket, Function<Request, Reply> script) throws IOException {
+    private FakeDaemon(Path socket, Function<Request, List<Reply>> script) throws IOException {
         this.socket = socket;
         this.script = script;
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -43,8 +43,19 @@ final class FakeDaemon implements AutoCloseable {
         acceptor.start();
     }
 
-    /** Serves the zone of {@code cli}; {@code script} answers each request after hello. */
+    /** Serves the zone of {@code cli}; {@code script} answers each request after hello (null closes). */
     static FakeDaemon serving(Cli cli, Function<Request, Reply> script) {
+        return streaming(cli, request -> {
+            Reply reply = script.apply(request);
+            return reply == null ? null : List.of(reply);
+        });
+    }
+
+    /**
+     * Like {@link #serving}, where a request may be answered with several frames, such as a
+     * watch's; a null among them closes the connection there.
+     */
+    static FakeDaemon streaming(Cli cli, Function<Request, List<Reply>> script) {
         try {
             Zone zone = new Locations(cli.home, cli.sockets).zoneAt(cli.zoneRoot);
             return new FakeDaemon(cli.sockets.resolve("khlone-zone-" + zone.id() + ".sock"), script);
@@ -87,19 +98,24 @@ final class FakeDaemon implements AutoCloseable {
             byte[] frame;
             while ((frame = frames.next()) != null) {
                 Request request = Codec.decodeRequest(frame);
-                Reply reply;
+                List<Reply> replies;
                 if (request instanceof Request.Hello) {
-                    reply = new Reply.Welcome(request.id(), Protocol.VERSION, "khlone test", "zone");
+                    replies = List.of(new Reply.Welcome(request.id(), Protocol.VERSION, "khlone test", "zone"));
                 } else {
                     received.add(request);
-                    reply = script.apply(request);
+                    replies = script.apply(request);
                 }
-                if (reply == null) {
+                if (replies == null) {
                     return;
                 }
-                ByteBuffer out = ByteBuffer.wrap(Codec.encode(reply));
-                while (out.hasRemaining()) {
-                    channel.write(out);
+                for (Reply reply : replies) {
+                    if (reply == null) {
+                        return;
+                    }
+                    ByteBuffer out = ByteBuffer.wrap(Codec.encode(reply));
+                    while (out.hasRemaining()) {
+                        channel.write(out);
+                    }
                 }
             }
         } catch (IOException | ProtocolException e) {

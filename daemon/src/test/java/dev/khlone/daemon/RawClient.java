@@ -83,6 +83,12 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** The next frame, or null once the connection ends: a caller that must not wait forever closes the client. */
+    Message read() throws Exception {
+        byte[] frame = frames.next();
+        return frame == null ? null : Codec.decode(frame);
+    }
+
     Message next() throws Exception {
         return next(Duration.ofSeconds(10));
     }

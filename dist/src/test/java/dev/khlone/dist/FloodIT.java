@@ -72,6 +72,28 @@ class FloodIT {
         }
     }
 
+    @Test
+    void aRawWatcherStoppedThroughAFloodSeesTheTurnsLastLineOnceItRunsOn() throws Exception {
+        assertThat(ok("act", "--await", "hello").out()).isEqualTo("echo: hello\n");
+        Path seen = khlone.root().resolve("raw.out");
+        Process raw = khlone.command(dir, "watch", "--raw").redirectOutput(seen.toFile()).start();
+        try {
+            Await.until(WAIT, "the raw watcher to show a turn", () -> {
+                ok("act", "--await", "attached?");
+                return count(seen, "\"result\":\"echo: attached?\"") > 0;
+            });
+            new ProcessBuilder("kill", "-STOP", Long.toString(raw.pid())).start().waitFor();
+            timed(FIFTY_MB);
+            new ProcessBuilder("kill", "-CONT", Long.toString(raw.pid())).start().waitFor();
+
+            awaitContent(seen, "{\"type\":\"done\",\"result\":\"flooded 48828 events\"", 1);
+            assertThat(count(seen, "· skipped ")).as("it was told it missed some").isPositive();
+        } finally {
+            new ProcessBuilder("kill", "-CONT", Long.toString(raw.pid())).start().waitFor();
+            raw.destroy();
+        }
+    }
+
     private Result ok(String... args) {
         Result r = khlone.run(dir, args);
         assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -10,6 +10,9 @@ public interface Client {
      */
     boolean send(Reply reply);
 
+    /** {@link #send(Reply)} for a frame already encoded: output shared by many watchers is encoded once. */
+    boolean sendFrame(byte[] frame);
+
     /** Bytes queued for the client and not yet written: how far behind it is. */
     long backlog();
 

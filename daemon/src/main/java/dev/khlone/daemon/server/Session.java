@@ -8,6 +8,7 @@ import dev.khlone.protocol.wire.Protocol;
 import dev.khlone.protocol.wire.ProtocolException;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -31,6 +32,7 @@ final class Session implements Client {
      * behind a brain's output misses some of it (and is resynchronised) rather than holding memory.
      */
     static final long OUTBOX_BYTES = 8L << 20;
+    private static final int WRITE_BUFFER = 64 << 10;
 
     private final int number;
     private final Socket socket;
@@ -182,7 +184,12 @@ final class Session implements Client {
 
     @Override
     public boolean send(Reply reply) {
-        return outbox.offer(Codec.encode(reply));
+        return sendFrame(Codec.encode(reply));
+    }
+
+    @Override
+    public boolean sendFrame(byte[] frame) {
+        return outbox.offer(frame);
     }
 
     @Override
@@ -203,11 +210,15 @@ final class Session implements Client {
 
     private void write() {
         try (socket) {
-            OutputStream out = socket.getOutputStream();
+            // Frames queued together go out in one write: a watcher of a fast brain gets many at once.
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), WRITE_BUFFER);
             byte[] frame;
             while ((frame = outbox.take()) != null) {
                 writingSince = System.nanoTime();
                 out.write(frame);
+                if (outbox.bytes() == 0) {
+                    out.flush();
+                }
                 writingSince = 0;
             }
             out.flush();

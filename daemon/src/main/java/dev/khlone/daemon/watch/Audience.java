@@ -3,10 +3,10 @@ package dev.khlone.daemon.watch;
 import dev.khlone.daemon.screen.ScreenMirror;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.protocol.store.TranscriptEntry;
+import dev.khlone.protocol.wire.OutputFrames;
 import dev.khlone.protocol.wire.Push;
 import dev.khlone.protocol.wire.Reply;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,15 +16,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Everyone looking at one clone: watchers and its talker. It fans the brain's output out to each
- * without ever waiting for one: a client that falls behind its bound misses output, and once it
- * has caught up it is told so and brought back (a TUI's screen redrawn, or the history it missed
- * replayed, up to the last {@value #HISTORY} entries), so a stalled terminal never slows the brain
- * or the other watchers and still sees how things ended. It keeps the clone's recent history and
- * its screen, so a watcher who attaches mid-task sees where things stand first.
+ * without ever waiting for one: each chunk is encoded once, and a client that falls behind its
+ * bound misses output; once it has caught up it is told so and brought back (a TUI's screen
+ * redrawn; a raw watcher sent what it missed from the last {@value #TAIL} bytes of output, from a
+ * line's start; the others the history they missed, up to the last {@value #HISTORY} entries), so a
+ * stalled terminal never slows the brain or the other watchers and still sees how things ended.
+ * It keeps the clone's recent history and its screen, so a watcher who attaches mid-task sees
+ * where things stand first.
  */
 public final class Audience {
     /** Entries of history kept for new and for lagging watchers of a clone in dispatch. */
     static final int HISTORY = 100;
+    /** Bytes of output kept, once a raw watcher came, for raw watchers that lag: a turn's last lines. */
+    static final int TAIL = 256 << 10;
     /** A lagging client is resynchronised once this little is left in its queue. */
     static final long RESYNC_BELOW = 1L << 20;
     /** How often a lagging client is looked at, when the brain has gone quiet meanwhile. */
@@ -39,6 +43,7 @@ public final class Audience {
     private final Deque<Entry> history = new ArrayDeque<>();
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private ScreenMirror screen;
+    private Tail tail;
     private long sequence;
 
     private record Entry(long sequence, TranscriptEntry entry) {}
@@ -48,14 +53,19 @@ public final class Audience {
         final Client client;
         final String re;
         final boolean raw;
+        /** The start of each of its output frames. */
+        final byte[] head;
         long skipped;
-        /** The first history entry it missed, while it lags. */
-        long missedFrom;
+        /** While it lags: the first history entry it missed. */
+        long missedEntry;
+        /** While it lags: the first byte of output it missed (raw watchers). */
+        long missedByte;
 
         Watcher(Client client, String re, boolean raw) {
             this.client = client;
             this.re = re;
             this.raw = raw;
+            this.head = OutputFrames.head(re);
         }
     }
 
@@ -73,6 +83,9 @@ public final class Audience {
             for (Entry e : history) {
                 client.send(new Push.Event(re, slug, e.entry()));
             }
+        }
+        if (raw && tail == null) {
+            tail = new Tail(TAIL);
         }
         watchers.add(w);
         client.onClose(() -> watchers.remove(w));
@@ -107,13 +120,25 @@ public final class Audience {
         if (tui) {
             screen.feed(bytes, offset, length);
         }
-        byte[] data = null;
+        if (tail != null) {
+            tail.append(bytes, offset, length);
+        }
+        byte[] body = null;
         for (Watcher w : watchers) {
-            if (tui || w.raw) {
-                if (data == null) {
-                    data = Arrays.copyOfRange(bytes, offset, offset + length);
+            if (!tui && !w.raw) {
+                continue;
+            }
+            if (w.skipped > 0) {
+                if (!resync(w)) {
+                    w.skipped += length;
                 }
-                send(w, new Push.Output(w.re, data), length);
+                continue; // brought back, by a redraw or the tail, which hold these bytes too
+            }
+            if (body == null) {
+                body = OutputFrames.body(bytes, offset, length);
+            }
+            if (!w.client.sendFrame(OutputFrames.frame(w.head, body))) {
+                lags(w, length, sequence + 1, tail == null ? 0 : tail.written() - length);
             }
         }
     }
@@ -126,33 +151,38 @@ public final class Audience {
         }
         for (Watcher w : watchers) {
             if (!w.raw && screen == null) {
-                send(w, new Push.Event(w.re, slug, entry), 0);
+                send(w, new Push.Event(w.re, slug, entry));
             }
         }
     }
 
     public synchronized void notice(String text) {
         for (Watcher w : watchers) {
-            send(w, new Push.Notice(w.re, text), 0);
+            send(w, new Push.Notice(w.re, text));
         }
     }
 
-    private void send(Watcher w, Reply reply, int length) {
+    private void send(Watcher w, Reply reply) {
         if (w.skipped > 0) {
             if (!resync(w)) {
-                w.skipped += Math.max(1, length);
+                w.skipped++;
                 return;
             }
             if (!(reply instanceof Push.Notice)) {
-                return; // the redraw or the replayed history already holds it
+                return; // the replayed history already holds it
             }
         }
         if (!w.client.send(reply)) {
-            w.skipped = Math.max(1, length);
             // A refused event is the newest in the history and is replayed; anything else came after it.
-            w.missedFrom = reply instanceof Push.Event ? sequence : sequence + 1;
-            RESYNC.schedule(() -> check(w), RESYNC_CHECK_MS, TimeUnit.MILLISECONDS);
+            lags(w, 1, reply instanceof Push.Event ? sequence : sequence + 1, tail == null ? 0 : tail.written());
         }
+    }
+
+    private void lags(Watcher w, long skipped, long missedEntry, long missedByte) {
+        w.skipped = skipped;
+        w.missedEntry = missedEntry;
+        w.missedByte = missedByte;
+        RESYNC.schedule(() -> check(w), RESYNC_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
     /** While {@code w} lags and nothing else happens, looks again whether it has caught up. */
@@ -169,17 +199,30 @@ public final class Audience {
         }
         long skipped = w.skipped;
         w.skipped = 0;
-        w.client.send(new Push.Notice(w.re, "skipped " + skipped + " bytes of " + slug
-                + "'s output while this terminal was not keeping up"));
+        if (screen == null && w.raw) {
+            long from = tail.resumeAt(w.missedByte);
+            if (from > w.missedByte) {
+                w.client.send(skipped(w, from - w.missedByte));
+            }
+            if (from < tail.written()) {
+                w.client.send(new Push.Output(w.re, tail.since(from)));
+            }
+            return true;
+        }
+        w.client.send(skipped(w, skipped));
         if (screen != null) {
             w.client.send(new Push.Output(w.re, screen.redraw()));
-        } else if (!w.raw) {
+        } else {
             for (Entry e : history) {
-                if (e.sequence() >= w.missedFrom) {
+                if (e.sequence() >= w.missedEntry) {
                     w.client.send(new Push.Event(w.re, slug, e.entry()));
                 }
             }
         }
         return true;
+    }
+
+    private Push.Notice skipped(Watcher w, long bytes) {
+        return new Push.Notice(w.re, "skipped " + bytes + " bytes of " + slug + "'s output while this terminal was not keeping up");
     }
 }

@@ -1,11 +1,14 @@
 package dev.khlone.daemon.crew;
 
 import dev.khlone.daemon.server.Client;
+import dev.khlone.protocol.wire.Codec;
+import dev.khlone.protocol.wire.ProtocolException;
 import dev.khlone.protocol.wire.Push;
 import dev.khlone.protocol.wire.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -23,6 +26,15 @@ final class RecordingClient implements Client {
         received.add(reply);
         notifyAll();
         return true;
+    }
+
+    @Override
+    public boolean sendFrame(byte[] frame) {
+        try {
+            return send((Reply) Codec.decode(Arrays.copyOf(frame, frame.length - 1)));
+        } catch (ProtocolException e) {
+            throw new AssertionError("the daemon encoded a frame it cannot read", e);
+        }
     }
 
     @Override

@@ -112,6 +112,29 @@ class WatchTalkTest {
     }
 
     @Test
+    void aRawWatcherThatStopsReadingThroughAFloodIsSentTheTurnsLastLinesOnceItReadsOn() throws Exception {
+        ended(crew.submit(TaskMode.ACT, "start", null, Placement.LAST));
+        RecordingClient slow = new RecordingClient();
+        RecordingClient fast = new RecordingClient();
+        crew.watch(null, slow, "s", true);
+        crew.watch(null, fast, "f", true);
+        slow.stall(true);
+        ended(crew.submit(TaskMode.ACT, "flood 600000", null, Placement.LAST));
+        String end = "{\"type\":\"done\",\"result\":\"flooded 585 events\"";
+        fast.awaitOutput(end, WAIT);
+        assertThat(slow.output()).isEmpty();
+
+        slow.stall(false); // caught up: with the brain quiet, it is sent the last of the output, from a line's start
+        String seen = slow.awaitOutput(end, WAIT);
+        assertThat(slow.await(Push.Notice.class, n -> n.text().startsWith("skipped"), WAIT).text())
+                .startsWith("skipped " + (fast.output().length() - seen.length()) + " bytes of foreman.1's output");
+        assertThat(fast.output()).endsWith(seen);
+        assertThat(seen).startsWith("{\"type\":\"text\"");
+        ended(crew.submit(TaskMode.ACT, "after", null, Placement.LAST));
+        assertThat(slow.awaitOutput("echo: after", WAIT)).endsWith(fast.output().substring(fast.output().indexOf(end)));
+    }
+
+    @Test
     void talkWaitsForTheRunningTaskThenShowsTheTuiAndDetachGoesBackToTheQueue() throws Exception {
         TaskInfo running = crew.submit(TaskMode.ACT, "sleep 1 running", null, Placement.LAST);
         RecordingClient talker = new RecordingClient();

@@ -11,18 +11,29 @@ import java.util.Arrays;
 public final class FrameReader {
     private final InputStream in;
     private final int limit;
-    private final byte[] chunk = new byte[8192];
+    private final byte[] chunk;
     private int chunkPos;
     private int chunkEnd;
     private byte[] line = new byte[256];
 
-    public FrameReader(InputStream in, int limit) {
+    /** Reads {@code chunk} bytes at a time: a watcher of a busy clone gains from more than the 8 KiB default. */
+    public FrameReader(InputStream in, int limit, int chunk) {
         this.in = in;
         this.limit = limit;
+        this.chunk = new byte[chunk];
+    }
+
+    public FrameReader(InputStream in, int limit) {
+        this(in, limit, 8192);
     }
 
     public FrameReader(InputStream in) {
         this(in, Protocol.MAX_FRAME);
+    }
+
+    /** Whether bytes of the next frame are already read: {@link #next} may then return without waiting. */
+    public boolean ready() {
+        return chunkPos < chunkEnd;
     }
 
     /**

@@ -118,6 +118,20 @@ class CodecTest {
         assertBadRequest("{\"type\":\"submit\",\"id\":\"1\",\"mode\":\"act\",\"prompt\":\"p\",\"placement\":\"sideways\"}",
                 "field 'placement' has no value 'sideways'");
         assertBadRequest("{\"type\":\"status\",\"id\":\"1\"", "not valid JSON");
+        assertBadRequest("{\"type\":\"output\",\"re\":\"1\",\"data\":\"no base64!\"}", "field 'data' of a 'output' frame must be base64");
+        assertBadRequest("{\"type\":\"output\",\"re\":\"1\",\"data\":\"AAE=\"} {}", "content after");
+    }
+
+    @Test
+    void outputFramesInAnotherFormThanOursAreReadToo() throws Exception {
+        for (String json : List.of("{\"re\":\"5\",\"type\":\"output\",\"data\":\"AAE=\"}",
+                "{\"type\":\"output\",\"re\":\"5\",\"data\":\"AAE=\",\"extra\":1}",
+                "{\"type\":\"output\", \"re\":\"5\",\"data\":\"AAE=\"}",
+                "{\"type\":\"output\",\"re\":\"\\u0035\",\"data\":\"AAE=\"}")) {
+            Push.Output output = (Push.Output) decode(json);
+            assertThat(output.re()).as(json).isEqualTo("5");
+            assertThat(output.data()).as(json).containsExactly(0, 1);
+        }
     }
 
     @Test
