@@ -31,8 +31,11 @@ public record TranscriptEntry(long timeMs, String task, Kind kind, String text, 
         /** What the supervisor did: rebooted, talked, restored. */
         NOTE;
 
+        /** Computed once: every transcript line and watch event writes it (it showed in profiles). */
+        private final String wire = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
         public String wire() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+            return wire;
         }
 
         static Kind of(String wire) throws ProtocolException {
