@@ -115,7 +115,6 @@ final class Session implements Client {
             // A client that connects and says nothing holds two threads: it gets a few seconds.
             socket.setSoTimeout((int) helloTimeout.toMillis());
             if (greet(frames)) {
-                greeted = true;
                 socket.setSoTimeout(0);
                 serve(frames);
             }
@@ -158,6 +157,7 @@ final class Session implements Client {
                     "restart the daemon with the khlone you are running: khlone daemon restart"));
             return false;
         }
+        greeted = true; // before the welcome: a client that has it must never be the one dropped to make room
         send(new Reply.Welcome(hello.id(), Protocol.VERSION, Version.CURRENT, zoneId));
         return true;
     }
