@@ -371,7 +371,7 @@ class ZoneDaemonTest {
             c.send(new Request.Hello("1", Protocol.VERSION + 1, "khlone 9.9"));
             Reply.Error mismatch = (Reply.Error) c.next();
             assertThat(mismatch.code()).isEqualTo("protocol-mismatch");
-            assertThat(mismatch.hint()).contains("khlone daemon restart");
+            assertThat(mismatch.hint()).isEqualTo("restart the daemon with the khlone you are running: khlone daemon restart");
             assertThat(c.next()).isNull();
         }
 
@@ -382,7 +382,8 @@ class ZoneDaemonTest {
             Reply.Error old = (Reply.Error) c.next();
             assertThat(old.code()).isEqualTo("protocol-mismatch");
             assertThat(old.message()).contains("this client (khlone 0.1.0) speaks protocol 1");
-            assertThat(old.hint()).contains("khlone daemon restart");
+            assertThat(old.hint()).as("not advice that would downgrade the daemon unasked")
+                    .isEqualTo("this khlone is older than the daemon: run the newer khlone, or, to go back to this one, khlone daemon restart");
         }
 
         try (RawClient c = new RawClient(socket)) {

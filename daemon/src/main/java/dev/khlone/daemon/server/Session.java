@@ -154,7 +154,9 @@ final class Session implements Client {
             send(new Reply.Error(hello.id(), ErrorCode.PROTOCOL_MISMATCH,
                     "the zone daemon (khlone " + Version.CURRENT + ") speaks protocol " + Protocol.VERSION
                             + ", this client (" + hello.client() + ") speaks protocol " + hello.protocol(),
-                    "restart the daemon with the khlone you are running: khlone daemon restart"));
+                    hello.protocol() < Protocol.VERSION
+                            ? "this khlone is older than the daemon: run the newer khlone, or, to go back to this one, khlone daemon restart"
+                            : "restart the daemon with the khlone you are running: khlone daemon restart"));
             return false;
         }
         greeted = true; // before the welcome: a client that has it must never be the one dropped to make room
