@@ -4,6 +4,7 @@ import dev.khlone.protocol.zone.Zone;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -53,11 +54,14 @@ final class DaemonProcess {
 
     /**
      * Starts the daemon in its own session (so a ctrl-c or a closing terminal never reaches it),
-     * stdin from /dev/null, output appended to its log.
+     * stdin from /dev/null, output appended to its log; returns its pid. A shell starts it in the
+     * background and exits, so the daemon is not this JVM's child: JDK 17 waits up to 300 ms at
+     * exit for a thread blocked in native code, and the process reaper of a child that outlives
+     * the command is one.
      */
-    static Process startDetached(Zone zone, Path log) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("setsid");
+    static long startDetached(Zone zone, Path log) {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!",
+                "khlone", log.toString()));
         cmd.addAll(command(zone));
         try {
             // Owner-only from the start: the redirect below would create it with the umask's mode.
@@ -71,17 +75,44 @@ final class DaemonProcess {
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(zone.root().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectErrorStream(true);
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // Started by a clone's tool (a brain running khlone), the daemon is not that brain's work:
         // what ends the brain's processes by this mark must leave it alone.
         pb.environment().remove("KHLONE_BRAIN");
+        String pid;
         try {
-            return pb.start();
+            Process shell = pb.start();
+            pid = new String(shell.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            shell.waitFor();
         } catch (IOException e) {
             throw new KhloneException(ExitCode.UNREACHABLE, "cannot start the zone daemon: " + e.getMessage(),
-                    "khlone needs 'setsid' (util-linux) on the PATH", e);
+                    "khlone needs 'sh' and 'setsid' (util-linux) on the PATH", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KhloneException(ExitCode.FAILED, "interrupted", null);
         }
+        try {
+            return Long.parseLong(pid);
+        } catch (NumberFormatException e) {
+            throw new KhloneException(ExitCode.UNREACHABLE, "cannot start the zone daemon: the shell that starts it said '"
+                    + pid + "'", "khlone needs 'sh' and 'setsid' (util-linux) on the PATH; its log is " + log);
+        }
+    }
+
+    /**
+     * Whether the process is gone. A zombie counts as gone: the daemon's new parent (init, or a
+     * container's first process) may be slow to reap it, or never do.
+     */
+    static boolean exited(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return true;
+        }
+        // pid (comm) state ...: comm may hold anything, so the state follows the last ')'
+        int end = stat.lastIndexOf(')');
+        return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) == 'Z';
     }
 
     private static Path libDir() {

@@ -420,6 +420,19 @@ class DaemonLifecycleIT {
     }
 
     @Test
+    void aDaemonThatDiesAtOnceIsReportedWithItsReasonNotAfterTheStartTimeout() throws Exception {
+        Path state = khlone.locations().zoneDir(zone);
+        Files.createDirectories(state.resolve("tasks.jsonl")); // the journal cannot be opened: the daemon exits at once
+        khlone.env().put("KHLONE_START_TIMEOUT", "600"); // a client that missed the death would wait out the test's own timeout
+        Result r = khlone.run(dir, "status");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("khlone: the zone daemon failed to start: the zone's state directory " + state
+                        + " is not writable").contains("tasks.jsonl: Is a directory")
+                .contains("hint: its log is " + khlone.locations().daemonLog(zone));
+        assertThat(KhloneHarness.daemonProcesses(zone)).isEmpty();
+    }
+
+    @Test
     void aStartTimeoutThatIsNotANumberIsAUsageErrorAndStartsNothing() {
         khlone.env().put("KHLONE_START_TIMEOUT", "soon");
         Result r = khlone.run(dir, "status");
