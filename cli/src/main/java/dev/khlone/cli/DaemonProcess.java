@@ -27,16 +27,17 @@ final class DaemonProcess {
             throw new KhloneException(ExitCode.FAILED, "the daemon is not installed: " + jar + " is missing",
                     "reinstall khlone: scripts/install");
         }
-        // The brains are found at run time (ServiceLoader): every khlone-brain-*.jar installed beside the daemon.
-        StringBuilder classpath = new StringBuilder(jar.toString());
-        try (DirectoryStream<Path> brains = Files.newDirectoryStream(lib, "khlone-brain-*.jar")) {
-            for (Path brain : brains) {
-                classpath.append(File.pathSeparatorChar).append(brain);
-            }
+        // The brains are found at run time (ServiceLoader): every khlone-brain-*.jar installed beside the daemon,
+        // in name order: the class path must be the one scripts/install made the daemon's CDS archive with.
+        List<Path> brains = new ArrayList<>();
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(lib, "khlone-brain-*.jar")) {
+            found.forEach(brains::add);
         } catch (IOException e) {
             throw new KhloneException(ExitCode.FAILED, "cannot list the installed brains in " + lib + ": " + e.getMessage(),
                     "reinstall khlone: scripts/install");
         }
+        StringBuilder classpath = new StringBuilder(jar.toString());
+        brains.stream().sorted().forEach(brain -> classpath.append(File.pathSeparatorChar).append(brain));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:+UseSerialGC");
@@ -44,6 +45,11 @@ final class DaemonProcess {
         cmd.add("-Xmx512m");
         cmd.add("-Xlog:disable");
         cmd.add("-Xlog:all=warning:stderr");
+        Path archive = lib.resolve("khlone-daemon.jsa");
+        if (Files.isRegularFile(archive)) {
+            // Class-data sharing: scripts/install trains it on a daemon's start, a status and a task.
+            cmd.add("-XX:SharedArchiveFile=" + archive);
+        }
         cmd.add("-cp");
         cmd.add(classpath.toString());
         cmd.add("dev.khlone.daemon.Main");
