@@ -60,14 +60,16 @@ final class DaemonProcess {
 
     /**
      * Starts the daemon in its own session (so a ctrl-c or a closing terminal never reaches it),
-     * stdin from /dev/null, output appended to its log; returns its pid. A shell starts it in the
-     * background and exits, so the daemon is not this JVM's child: JDK 17 waits up to 300 ms at
-     * exit for a thread blocked in native code, and the process reaper of a child that outlives
-     * the command is one.
+     * stdin from /dev/null, output appended to its log; returns its pid. {@code setsid --fork}
+     * exits at once, so the daemon is not this JVM's child: JDK 17 waits up to 300 ms at exit for
+     * a thread blocked in native code, and the process reaper of a child that outlives the command
+     * is one. The forked shell says its pid, then becomes the daemon. (Not {@code sh -c 'setsid
+     * ... &'}: a background job of a shell starts with SIGINT ignored, and the brains would inherit
+     * that.)
      */
     static long startDetached(Zone zone, Path log) {
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!",
-                "khlone", log.toString()));
+        List<String> cmd = new ArrayList<>(List.of("setsid", "--fork", "sh", "-c",
+                "echo $$; log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "khlone", log.toString()));
         cmd.addAll(command(zone));
         try {
             // Owner-only from the start: the redirect below would create it with the umask's mode.
@@ -87,12 +89,12 @@ final class DaemonProcess {
         pb.environment().remove("KHLONE_BRAIN");
         String pid;
         try {
-            Process shell = pb.start();
-            pid = new String(shell.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            shell.waitFor();
+            Process setsid = pb.start();
+            pid = new String(setsid.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            setsid.waitFor();
         } catch (IOException e) {
             throw new KhloneException(ExitCode.UNREACHABLE, "cannot start the zone daemon: " + e.getMessage(),
-                    "khlone needs 'sh' and 'setsid' (util-linux) on the PATH", e);
+                    "khlone needs 'setsid' (util-linux) on the PATH", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KhloneException(ExitCode.FAILED, "interrupted", null);
@@ -100,8 +102,8 @@ final class DaemonProcess {
         try {
             return Long.parseLong(pid);
         } catch (NumberFormatException e) {
-            throw new KhloneException(ExitCode.UNREACHABLE, "cannot start the zone daemon: the shell that starts it said '"
-                    + pid + "'", "khlone needs 'sh' and 'setsid' (util-linux) on the PATH; its log is " + log);
+            throw new KhloneException(ExitCode.UNREACHABLE, "cannot start the zone daemon: 'setsid --fork' gave no pid",
+                    "khlone needs util-linux's setsid on the PATH; what it said is in " + log);
         }
     }
 

@@ -139,6 +139,16 @@ class DaemonLifecycleIT {
     }
 
     @Test
+    void theStartedDaemonDoesNotIgnoreCtrlCSoNeitherDoItsBrainsAndTheirTools() throws Exception {
+        long pid = pid(khlone.run(dir, "status").out());
+        String ignored = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).trim();
+        // What a process ignores, the processes it starts ignore too: a brain's tool would not stop on ctrl-c.
+        assertThat(Long.parseUnsignedLong(ignored, 16) & (1L << (2 - 1))).as("SIGINT in the daemon's ignored set %s", ignored)
+                .isZero();
+    }
+
+    @Test
     void theSocketIsPrivateAndAnotherUserCannotEvenFindIt() throws Exception {
         long pid = pid(khlone.run(dir, "status").out());
         Path socket = khlone.locations().socket(zone);
