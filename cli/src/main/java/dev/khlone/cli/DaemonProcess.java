@@ -63,13 +63,15 @@ final class DaemonProcess {
      * stdin from /dev/null, output appended to its log; returns its pid. {@code setsid --fork}
      * exits at once, so the daemon is not this JVM's child: JDK 17 waits up to 300 ms at exit for
      * a thread blocked in native code, and the process reaper of a child that outlives the command
-     * is one. The forked shell says its pid, then becomes the daemon. (Not {@code sh -c 'setsid
-     * ... &'}: a background job of a shell starts with SIGINT ignored, and the brains would inherit
-     * that.)
+     * is one. The forked shell says its pid, then becomes the daemon; the pid reaches us through
+     * {@code head}, so our child ends only once it has the pid (the JDK closes a child's output
+     * when the child ends, dropping what had not come yet). Not {@code sh -c 'setsid ... &'}: a
+     * background job of a shell starts with SIGINT ignored, and the brains would inherit that.
      */
     static long startDetached(Zone zone, Path log) {
-        List<String> cmd = new ArrayList<>(List.of("setsid", "--fork", "sh", "-c",
-                "echo $$; log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "khlone", log.toString()));
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c",
+                "daemon=$1; shift; setsid --fork sh -c \"$daemon\" khlone \"$@\" | head -n 1", "khlone",
+                "echo $$; log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", log.toString()));
         cmd.addAll(command(zone));
         try {
             // Owner-only from the start: the redirect below would create it with the umask's mode.
@@ -89,9 +91,9 @@ final class DaemonProcess {
         pb.environment().remove("KHLONE_BRAIN");
         String pid;
         try {
-            Process setsid = pb.start();
-            pid = new String(setsid.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            setsid.waitFor();
+            Process starter = pb.start();
+            pid = new String(starter.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            starter.waitFor();
         } catch (IOException e) {
             throw new KhloneException(ExitCode.UNREACHABLE, "cannot start the zone daemon: " + e.getMessage(),
                     "khlone needs 'setsid' (util-linux) on the PATH", e);
