@@ -195,15 +195,14 @@ final class DaemonConnector {
     private Connection start() {
         Duration timeout = host.startTimeout();
         Path log = locations.daemonLog(zone);
-        Process process = DaemonProcess.startDetached(zone, log);
+        long pid = DaemonProcess.startDetached(zone, log);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<Connection> up = running();
             if (up.isPresent()) {
                 return up.get();
             }
-            // setsid may fork and exit 0; only a failing exit means the daemon gave up.
-            if (!process.isAlive() && process.exitValue() != 0) {
+            if (DaemonProcess.exited(pid)) {
                 // It may have lost to a daemon that was re-creating its socket meanwhile.
                 Optional<Connection> racer = running();
                 if (racer.isPresent()) {

@@ -4,6 +4,7 @@ import dev.khlone.protocol.zone.Zone;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -26,16 +27,17 @@ final class DaemonProcess {
             throw new KhloneException(ExitCode.FAILED, "the daemon is not installed: " + jar + " is missing",
                     "reinstall khlone: scripts/install");
         }
-        // The brains are found at run time (ServiceLoader): every khlone-brain-*.jar installed beside the daemon.
-        StringBuilder classpath = new StringBuilder(jar.toString());
-        try (DirectoryStream<Path> brains = Files.newDirectoryStream(lib, "khlone-brain-*.jar")) {
-            for (Path brain : brains) {
-                classpath.append(File.pathSeparatorChar).append(brain);
-            }
+        // The brains are found at run time (ServiceLoader): every khlone-brain-*.jar installed beside the daemon,
+        // in name order: the class path must be the one scripts/install made the daemon's CDS archive with.
+        List<Path> brains = new ArrayList<>();
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(lib, "khlone-brain-*.jar")) {
+            found.forEach(brains::add);
         } catch (IOException e) {
             throw new KhloneException(ExitCode.FAILED, "cannot list the installed brains in " + lib + ": " + e.getMessage(),
                     "reinstall khlone: scripts/install");
         }
+        StringBuilder classpath = new StringBuilder(jar.toString());
+        brains.stream().sorted().forEach(brain -> classpath.append(File.pathSeparatorChar).append(brain));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:+UseSerialGC");
@@ -43,6 +45,11 @@ final class DaemonProcess {
         cmd.add("-Xmx512m");
         cmd.add("-Xlog:disable");
         cmd.add("-Xlog:all=warning:stderr");
+        Path archive = lib.resolve("khlone-daemon.jsa");
+        if (Files.isRegularFile(archive)) {
+            // Class-data sharing: scripts/install trains it on a daemon's start, a status and a task.
+            cmd.add("-XX:SharedArchiveFile=" + archive);
+        }
         cmd.add("-cp");
         cmd.add(classpath.toString());
         cmd.add("dev.khlone.daemon.Main");
@@ -53,11 +60,18 @@ final class DaemonProcess {
 
     /**
      * Starts the daemon in its own session (so a ctrl-c or a closing terminal never reaches it),
-     * stdin from /dev/null, output appended to its log.
+     * stdin from /dev/null, output appended to its log; returns its pid. {@code setsid --fork}
+     * exits at once, so the daemon is not this JVM's child: JDK 17 waits up to 300 ms at exit for
+     * a thread blocked in native code, and the process reaper of a child that outlives the command
+     * is one. The forked shell says its pid, then becomes the daemon; the pid reaches us through
+     * {@code head}, so our child ends only once it has the pid (the JDK closes a child's output
+     * when the child ends, dropping what had not come yet). Not {@code sh -c 'setsid ... &'}: a
+     * background job of a shell starts with SIGINT ignored, and the brains would inherit that.
      */
-    static Process startDetached(Zone zone, Path log) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("setsid");
+    static long startDetached(Zone zone, Path log) {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c",
+                "daemon=$1; shift; setsid --fork sh -c \"$daemon\" khlone \"$@\" | head -n 1", "khlone",
+                "echo $$; log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", log.toString()));
         cmd.addAll(command(zone));
         try {
             // Owner-only from the start: the redirect below would create it with the umask's mode.
@@ -71,17 +85,44 @@ final class DaemonProcess {
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(zone.root().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectErrorStream(true);
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // Started by a clone's tool (a brain running khlone), the daemon is not that brain's work:
         // what ends the brain's processes by this mark must leave it alone.
         pb.environment().remove("KHLONE_BRAIN");
+        String pid;
         try {
-            return pb.start();
+            Process starter = pb.start();
+            pid = new String(starter.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            starter.waitFor();
         } catch (IOException e) {
             throw new KhloneException(ExitCode.UNREACHABLE, "cannot start the zone daemon: " + e.getMessage(),
                     "khlone needs 'setsid' (util-linux) on the PATH", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KhloneException(ExitCode.FAILED, "interrupted", null);
         }
+        try {
+            return Long.parseLong(pid);
+        } catch (NumberFormatException e) {
+            throw new KhloneException(ExitCode.UNREACHABLE, "cannot start the zone daemon: 'setsid --fork' gave no pid",
+                    "khlone needs util-linux's setsid on the PATH; what it said is in " + log);
+        }
+    }
+
+    /**
+     * Whether the process is gone. A zombie counts as gone: the daemon's new parent (init, or a
+     * container's first process) may be slow to reap it, or never do.
+     */
+    static boolean exited(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return true;
+        }
+        // pid (comm) state ...: comm may hold anything, so the state follows the last ')'
+        int end = stat.lastIndexOf(')');
+        return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) == 'Z';
     }
 
     private static Path libDir() {

@@ -18,7 +18,7 @@ public final class Main {
 
     /** Runs one command line with the given output and error writers; returns the exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err, Host host) {
-        CommandLine cli = new CommandLine(new Khlone(), new Factory(host));
+        CommandLine cli = Khlone.commandLine(args, new Factory(host));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -6,32 +6,37 @@ import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
- * {@code khlone daemon run}: serves one zone in the foreground until stopped. The launcher execs
- * this for that command; the client starts it the same way, detached, when a command needs it.
+ * {@code khlone daemon run}: serves one zone in the foreground until stopped. The client starts it
+ * detached when a command needs it, and in the foreground for {@code khlone daemon run}. Its one
+ * option is parsed by hand: picocli (Java 5 bytecode, which class-data sharing refuses) cost the
+ * daemon's start-up more than it would have parsed.
  */
-@Command(name = "khlone daemon run", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        description = {"Serve the zone in the foreground until SIGTERM, ctrl-c or 'khlone daemon stop'.",
-                "Logs go to stderr; a daemon started by khlone itself logs to the zone's daemon.log."})
-public final class Main implements Callable<Integer> {
-    @Option(names = "--zone", paramLabel = "PATH",
-            description = "The zone's root directory (default: the git worktree containing the current directory, else the current directory).")
-    Path zoneRoot;
+public final class Main {
+    private Main() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         System.setProperty("java.util.logging.manager", DaemonLogManager.class.getName());
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$-7s %5$s%6$s%n");
-        int code = new CommandLine(new Main()).execute(args);
-        System.exit(code);
+        System.exit(run(args));
     }
 
-    @Override
-    public Integer call() throws InterruptedException {
+    private static int run(String[] args) throws InterruptedException {
+        Path zoneRoot = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--zone") && i + 1 < args.length) {
+                zoneRoot = Path.of(args[++i]);
+            } else if (arg.startsWith("--zone=")) {
+                zoneRoot = Path.of(arg.substring("--zone=".length()));
+            } else {
+                // Only khlone starts it; 'khlone daemon run --help' is the cli's.
+                System.err.println("khlone daemon: " + (arg.equals("--zone") ? "--zone needs a PATH" : "unknown argument '" + arg + "'")
+                        + " (usage: khlone daemon run [--zone PATH])");
+                return 2;
+            }
+        }
         ZoneDaemon daemon;
         try {
             Locations locations = Locations.fromEnvironment(System.getenv());
@@ -45,12 +50,5 @@ public final class Main implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "shutdown"));
         daemon.awaitStopped();
         return 0;
-    }
-
-    static final class VersionProvider implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"khlone " + dev.khlone.protocol.Version.CURRENT};
-        }
     }
 }

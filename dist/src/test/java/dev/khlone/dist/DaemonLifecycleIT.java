@@ -139,6 +139,16 @@ class DaemonLifecycleIT {
     }
 
     @Test
+    void theStartedDaemonDoesNotIgnoreCtrlCSoNeitherDoItsBrainsAndTheirTools() throws Exception {
+        long pid = pid(khlone.run(dir, "status").out());
+        String ignored = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).trim();
+        // What a process ignores, the processes it starts ignore too: a brain's tool would not stop on ctrl-c.
+        assertThat(Long.parseUnsignedLong(ignored, 16) & (1L << (2 - 1))).as("SIGINT in the daemon's ignored set %s", ignored)
+                .isZero();
+    }
+
+    @Test
     void theSocketIsPrivateAndAnotherUserCannotEvenFindIt() throws Exception {
         long pid = pid(khlone.run(dir, "status").out());
         Path socket = khlone.locations().socket(zone);
@@ -416,6 +426,19 @@ class DaemonLifecycleIT {
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.err()).contains("khlone: the zone daemon failed to start: KHLONE_BRAIN_PATH names "
                 + dir.resolve("no-such-brains.jar") + ", which does not exist");
+        assertThat(KhloneHarness.daemonProcesses(zone)).isEmpty();
+    }
+
+    @Test
+    void aDaemonThatDiesAtOnceIsReportedWithItsReasonNotAfterTheStartTimeout() throws Exception {
+        Path state = khlone.locations().zoneDir(zone);
+        Files.createDirectories(state.resolve("tasks.jsonl")); // the journal cannot be opened: the daemon exits at once
+        khlone.env().put("KHLONE_START_TIMEOUT", "600"); // a client that missed the death would wait out the test's own timeout
+        Result r = khlone.run(dir, "status");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("khlone: the zone daemon failed to start: the zone's state directory " + state
+                        + " is not writable").contains("tasks.jsonl: Is a directory")
+                .contains("hint: its log is " + khlone.locations().daemonLog(zone));
         assertThat(KhloneHarness.daemonProcesses(zone)).isEmpty();
     }
 

@@ -9,11 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The user's secret that keys zone ids, {@code $KHLONE_HOME/zone.key} (0600): another user, who
@@ -23,6 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ZoneKey {
     static final String FILE = "zone.key";
     private static final int BYTES = 32;
+    private static final int BLOCK = 64; // SHA-256's block size
 
     private final Path home;
     private byte[] secret;
@@ -36,15 +36,32 @@ public final class ZoneKey {
         return new ZoneKey(home);
     }
 
-    /** Eight hex digits of HMAC-SHA-256 of {@code text} under this key. */
+    /**
+     * Eight hex digits of HMAC-SHA-256 (RFC 2104) of {@code text} under this key. Built on
+     * {@code MessageDigest}, not {@code javax.crypto.Mac}: every command names a zone, and the JCE's
+     * provider and policy set-up cost a client's start-up more than the rest of the hashing.
+     */
     String shortHash(String text) throws IOException {
+        byte[] key = secret().length > BLOCK ? sha256().digest(secret()) : secret();
+        byte[] inner = new byte[BLOCK];
+        byte[] outer = new byte[BLOCK];
+        for (int i = 0; i < BLOCK; i++) {
+            byte k = i < key.length ? key[i] : 0;
+            inner[i] = (byte) (k ^ 0x36);
+            outer[i] = (byte) (k ^ 0x5c);
+        }
+        MessageDigest sha = sha256();
+        sha.update(inner);
+        byte[] innerHash = sha.digest(text.getBytes(StandardCharsets.UTF_8));
+        sha.update(outer);
+        return HexFormat.of().formatHex(sha.digest(innerHash), 0, 4);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret(), "HmacSHA256"));
-            byte[] digest = mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 4);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JDK has HmacSHA256", e);
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

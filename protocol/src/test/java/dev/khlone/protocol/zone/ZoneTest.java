@@ -13,10 +13,13 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +105,22 @@ class ZoneTest {
                 .startsWith("app-").isNotEqualTo(id);
         byte[] unkeyed = MessageDigest.getInstance("SHA-256").digest(app.toRealPath().toString().getBytes(StandardCharsets.UTF_8));
         assertThat(id).as("not the plain hash of the path").isNotEqualTo("app-" + HexFormat.of().formatHex(unkeyed, 0, 4));
+    }
+
+    @Test
+    void theIdHashIsHmacSha256OfThePathSoZonesKeepTheIdsEarlierVersionsGaveThem() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("app")).toRealPath();
+        for (int bytes : new int[] {32, 64, 100}) {
+            byte[] secret = new byte[bytes];
+            new Random(bytes).nextBytes(secret);
+            Path home = tmp.resolve("home-" + bytes);
+            Files.createDirectories(home);
+            Files.writeString(home.resolve("zone.key"), HexFormat.of().formatHex(secret) + "\n");
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            String expected = HexFormat.of().formatHex(mac.doFinal(root.toString().getBytes(StandardCharsets.UTF_8)), 0, 4);
+            assertThat(Zone.at(root, ZoneKey.in(home)).id()).as("a %d-byte key", bytes).isEqualTo("app-" + expected);
+        }
     }
 
     @Test
