@@ -54,6 +54,8 @@ final class Spawned {
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
     private volatile boolean expected;
     private volatile long lastOutputNanos = System.nanoTime();
+    /** The kernel's start time of the process, once asked (0 until then): it never changes, and asking costs /proc reads and a user lookup. */
+    private volatile long startMs;
 
     private Spawned(String name, Process process, boolean pty, long run) {
         this.name = name;
@@ -177,6 +179,16 @@ final class Spawned {
         if (pty) {
             ((PtyProcess) process).setWinSize(new WinSize(cols, rows));
         }
+    }
+
+    /** When the kernel started the process (0 once it is gone): what tells it from a later process with its pid. */
+    long startMs() {
+        long ms = startMs;
+        if (ms == 0) {
+            ms = Orphans.startMs(pid);
+            startMs = ms;
+        }
+        return ms;
     }
 
     boolean expected() {
