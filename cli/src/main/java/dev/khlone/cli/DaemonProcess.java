@@ -43,6 +43,15 @@ final class DaemonProcess {
         cmd.add("-XX:+UseSerialGC");
         // A bound the daemon lives within whatever its clones write; also what keeps it small on a laptop.
         cmd.add("-Xmx512m");
+        // The heap starts small and gives back what a burst of output took (Serial shrinks after a
+        // full collection): by default it starts at 1/64 of the RAM, and every page of that young
+        // generation the daemon's allocations ever touched stays resident.
+        cmd.add("-Xms8m");
+        cmd.add("-XX:MinHeapFreeRatio=10");
+        cmd.add("-XX:MaxHeapFreeRatio=30");
+        // C1 only: the daemon's hot paths are copying bytes and small JSON frames, which C1 compiles
+        // well; C2's compiler thread and its arenas cost resident megabytes.
+        cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xlog:disable");
         cmd.add("-Xlog:all=warning:stderr");
         Path archive = lib.resolve("khlone-daemon.jsa");

@@ -145,6 +145,15 @@ public final class BrainHandle implements BrainCli {
         }
     }
 
+    /** When the kernel started the process {@code pid}: the live process's is asked of /proc once. */
+    public long startMs(long pid) {
+        Spawned s;
+        synchronized (lock) {
+            s = live;
+        }
+        return s != null && s.pid == pid ? s.startMs() : Orphans.startMs(pid);
+    }
+
     /**
      * When the TUI session now running began, if it runs on a series not begun yet: what it begins is
      * the clone's, and only the brain can say which conversation that is. Kept in the crew file, so

@@ -9,6 +9,8 @@ import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.brain.TaskMode;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 
 /**
@@ -21,6 +23,12 @@ final class Launcher {
     private static final Logger LOG = Logger.getLogger(Launcher.class.getName());
     /** How long a brain may take to end on its own: a loaded machine can make claude's orderly exit slow. */
     private static final Duration GRACE = Duration.ofSeconds(5);
+    /** Runs the ends of processes on pipes (ending the group, waiting out their output); its threads go when idle. */
+    private static final ExecutorService ENDS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "brain-ends");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Where a process's output, decoded events and end go: its handle, on the process's reader and exit threads. */
     interface Receiver {
@@ -98,9 +106,14 @@ final class Launcher {
         return new Started(s, d);
     }
 
-    /** Tells the receiver when {@code s} has ended, from a thread of its own. */
+    /**
+     * Tells the receiver when {@code s} has ended. A process on pipes is waited for by the JDK's
+     * process reaper already, so only its end takes a thread, a shared one; pty4j's processes have
+     * no such hook (their default {@code onExit} would block a common-pool thread each), so a PTY's
+     * process is waited for on a thread of its own.
+     */
     void watch(Spawned s) {
-        Thread t = new Thread(() -> {
+        Runnable ended = () -> {
             int code;
             try {
                 code = s.awaitExit();
@@ -108,7 +121,12 @@ final class Launcher {
                 return;
             }
             receiver.exited(s, code);
-        }, name + "-" + s.pid + "-exit");
+        };
+        if (!s.pty) {
+            s.process.onExit().thenRunAsync(ended, ENDS);
+            return;
+        }
+        Thread t = new Thread(ended, name + "-" + s.pid + "-exit");
         t.setDaemon(true);
         t.start();
     }

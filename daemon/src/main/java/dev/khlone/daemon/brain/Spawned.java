@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -27,13 +28,15 @@ import java.util.logging.Logger;
 
 /**
  * One running brain process, on pipes or in a PTY: its own reader threads (which only read and
- * hand chunks on), one writer thread (a child that stops reading blocks only that thread), and
+ * hand chunks on), one writer thread while there is input to write (a child that stops reading blocks only that thread), and
  * the way to end it with everything it started.
  */
 final class Spawned {
     private static final Logger LOG = Logger.getLogger(Spawned.class.getName());
     private static final int STDERR_TAIL = 20;
     private static final AtomicLong RUNS = new AtomicLong();
+    /** A turn's writes come in a burst (its prompt), a talker's keys at a person's pace; a thread costs ~0.1 ms to start again. */
+    private static final long WRITER_IDLE_MS = 500;
 
     /** Where output goes; called on the process's reader thread. */
     interface Output {
@@ -51,6 +54,8 @@ final class Spawned {
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
     private volatile boolean expected;
     private volatile long lastOutputNanos = System.nanoTime();
+    /** The kernel's start time of the process, once asked (0 until then): it never changes, and asking costs /proc reads and a user lookup. */
+    private volatile long startMs;
 
     private Spawned(String name, Process process, boolean pty, long run) {
         this.name = name;
@@ -58,7 +63,12 @@ final class Spawned {
         this.pid = process.pid();
         this.pty = pty;
         this.run = run;
-        this.writer = Executors.newSingleThreadExecutor(r -> daemonThread(r, name + "-" + pid + "-writer"));
+        // One thread at most, in order, and only while there is something to write: an idle clone's
+        // process keeps no writer thread (and its stack) around between turns.
+        ThreadPoolExecutor w = new ThreadPoolExecutor(1, 1, WRITER_IDLE_MS, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                r -> daemonThread(r, name + "-" + pid + "-writer"));
+        w.allowCoreThreadTimeOut(true);
+        this.writer = w;
     }
 
     /**
@@ -169,6 +179,16 @@ final class Spawned {
         if (pty) {
             ((PtyProcess) process).setWinSize(new WinSize(cols, rows));
         }
+    }
+
+    /** When the kernel started the process (0 once it is gone): what tells it from a later process with its pid. */
+    long startMs() {
+        long ms = startMs;
+        if (ms == 0) {
+            ms = Orphans.startMs(pid);
+            startMs = ms;
+        }
+        return ms;
     }
 
     boolean expected() {

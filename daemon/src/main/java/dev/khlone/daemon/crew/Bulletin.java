@@ -1,7 +1,6 @@
 package dev.khlone.daemon.crew;
 
 import dev.khlone.daemon.brain.BrainHandle;
-import dev.khlone.daemon.brain.Orphans;
 import dev.khlone.daemon.store.CloneRecord;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.wire.CloneInfo;
@@ -33,6 +32,8 @@ final class Bulletin {
     private final Clone.Owner owner;
     /** Owned by the owner thread. */
     private final List<Runnable> news = new ArrayList<>();
+    /** Owned by the owner thread: the record changed since the crew file was last saved. */
+    private boolean crewUnsaved;
 
     private volatile CloneInfo info;
     private volatile CloneRecord record;
@@ -86,16 +87,28 @@ final class Bulletin {
 
     /**
      * Publishes the clone as it is now, then tells the news, then has the crew file saved if the
-     * clone's record changed; a clone that turned failed tells the crew which tasks now wait.
+     * clone's record changed since it was last saved; a clone that turned failed tells the crew
+     * which tasks now wait.
      */
     void settle(State state, String failure, TaskQueue queue, Transcriber totals) {
+        settle(state, failure, queue, totals, true);
+    }
+
+    /**
+     * {@link #settle}, but with {@code saveCrew} false the crew file's save waits for the next
+     * settle (the owner thread's after the job): a brain about to hear its prompt waits for the
+     * journal only, which is what a crash relies on; the crew file's record is a hint beside it.
+     */
+    void settle(State state, String failure, TaskQueue queue, Transcriber totals, boolean saveCrew) {
         CloneRecord before = record;
         boolean failedBefore = info.state() == State.FAILED;
         publish(state, failure, queue, totals);
         List<Runnable> told = List.copyOf(news);
         news.clear();
         told.forEach(Runnable::run);
-        if (!record.equals(before)) {
+        crewUnsaved |= !record.equals(before);
+        if (saveCrew && crewUnsaved) {
+            crewUnsaved = false;
             owner.crewChanged();
         }
         if (state == State.FAILED && !failedBefore) {
@@ -112,7 +125,7 @@ final class Bulletin {
         info = new CloneInfo(slug, profile.brain(), state, currentTask, running == null ? 0 : running.startedMs(), ids,
                 totals.inputTokens(), totals.outputTokens(), totals.costUsd(), handle.series().id(), pid, failure);
         record = new CloneRecord(slug, role, index, profile.brain(), profile.name(), handle.series().id(),
-                handle.series().started(), currentTask, ids, failure, pid, Orphans.startMs(pid),
+                handle.series().started(), currentTask, ids, failure, pid, pid == 0 ? 0 : handle.startMs(pid),
                 handle.talkSince().map(Instant::toEpochMilli).orElse(0L));
     }
 }

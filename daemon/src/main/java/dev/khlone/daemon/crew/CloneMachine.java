@@ -220,7 +220,8 @@ final class CloneMachine {
         state = State.ACTIVE;
         bulletin.journal(next.task());
         bulletin.transcript(Transcriber.prompt(id, next.prompt(), now()));
-        settle(); // the task is journalled active before its brain hears of it
+        // The task is journalled active before its brain hears of it; the crew file is saved after.
+        bulletin.settle(state, failure, queue, transcriber, false);
         CompletableFuture<BrainEvent.TurnCompleted> turn;
         try {
             Prompt prompt = new Prompt(next.prompt());

@@ -18,9 +18,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,27 @@ class BrainHandleTest {
         assertThat(handle.series().started()).isTrue();
         assertThat(brain.history(handle.series().id())).containsExactly("hello", "again");
         assertThat(recorder.output()).contains("\"type\":\"done\"");
+    }
+
+    @Test
+    void anIdleBrainOnPipesKeepsOnlyItsReadersAndItsNextPromptStillArrives() throws Exception {
+        handle.enboot(Mode.DISPATCH);
+        long pid = handle.pid().orElseThrow();
+        await(handle.act(new Prompt("hello")));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!threadsOf(pid).equals(Set.of("reader", "stderr")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(threadsOf(pid)).containsExactlyInAnyOrder("reader", "stderr");
+        assertThat(await(handle.act(new Prompt("again"))).result()).isEqualTo("echo: again");
+        assertThat(brain.history(handle.series().id())).containsExactly("hello", "again");
+    }
+
+    /** What the daemon's threads for the process {@code pid} do, by their names' last word. */
+    private static Set<String> threadsOf(long pid) {
+        String mark = "-" + pid + "-";
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.contains(mark))
+                .map(n -> n.substring(n.lastIndexOf('-') + 1)).collect(Collectors.toSet());
     }
 
     @Test

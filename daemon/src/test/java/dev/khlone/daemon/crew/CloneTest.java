@@ -45,6 +45,26 @@ class CloneTest {
     }
 
     @Test
+    void theCrewFileNamesTheRunningTaskWhileItRunsAndNoneAfter() throws Exception {
+        Path crewFile = tmp.resolve("state/zone.json");
+        TaskInfo task = crew.submit(TaskMode.ACT, "sleep 2 a", null, Placement.LAST);
+        String running = "\"current\":\"" + task.id() + "\"";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!(Files.exists(crewFile) && Files.readString(crewFile).contains(running)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(crew.status(null).get(0).task()).isEqualTo(task.id());
+        assertThat(Files.readString(crewFile)).contains(running);
+        CompletableFuture<TaskInfo> end = new CompletableFuture<>();
+        crew.await(task.id(), end::complete, end::completeExceptionally);
+        assertThat(end.get(20, TimeUnit.SECONDS).status()).isEqualTo(TaskInfo.Status.DONE);
+        while (Files.readString(crewFile).contains(running) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(Files.readString(crewFile)).doesNotContain(running);
+    }
+
+    @Test
     void whoeverHearsATaskEndedSeesItsCloneIdleWithTheTurnCounted() throws Exception {
         TaskInfo task = crew.submit(TaskMode.ACT, "sleep 0.3 a", null, Placement.LAST);
         CompletableFuture<List<CloneInfo>> seen = new CompletableFuture<>();
