@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -85,14 +86,16 @@ public final class Orphans {
 
     private static void end(String what, List<byte[]> entries) {
         long deadline = System.nanoTime() + SWEEP.toNanos();
-        List<Long> found;
+        List<ProcessHandle> found;
         while (!(found = marked(entries)).isEmpty()) {
+            List<Long> pids = found.stream().map(ProcessHandle::pid).toList();
             if (System.nanoTime() > deadline) {
-                LOG.warning("processes of " + what + " outlived SIGKILL: " + found);
+                LOG.warning("processes of " + what + " outlived SIGKILL: " + pids);
                 return;
             }
-            LOG.info("ending what " + what + " left running: " + found);
-            found.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            LOG.info("ending what " + what + " left running: " + pids);
+            // Each handle was taken before its environment was read: it kills that process, never one that got its pid since.
+            found.forEach(ProcessHandle::destroyForcibly);
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -102,16 +105,22 @@ public final class Orphans {
         }
     }
 
-    /** Live processes of this user whose environment has every one of {@code entries} among its variables. */
-    private static List<Long> marked(List<byte[]> entries) {
-        List<Long> found = new ArrayList<>();
+    /**
+     * Live processes of this user whose environment has every one of {@code entries} among its
+     * variables. The handle (which carries the process's start time) is taken before the
+     * environment is read: a marked process that ends during the scan and whose pid a new
+     * process gets (pids wrap within minutes on a busy machine) is never taken for the new one.
+     */
+    private static List<ProcessHandle> marked(List<byte[]> entries) {
+        List<ProcessHandle> found = new ArrayList<>();
         long self = ProcessHandle.current().pid();
         Object uid = uid(Path.of("/proc/self"));
         for (long pid : pids()) {
+            Optional<ProcessHandle> handle = ProcessHandle.of(pid);
             Path proc = Path.of("/proc", Long.toString(pid));
-            if (pid != self && uid != null && uid.equals(uid(proc)) && hasEntries(proc.resolve("environ"), entries)
-                    && Processes.running(pid)) {
-                found.add(pid);
+            if (pid != self && handle.isPresent() && uid != null && uid.equals(uid(proc))
+                    && hasEntries(proc.resolve("environ"), entries) && Processes.running(pid)) {
+                found.add(handle.get());
             }
         }
         return found;
