@@ -23,7 +23,13 @@ record Host(Map<String, String> env, InputStream stdin, boolean stdinIsTerminal,
 
     static Host system() {
         return new Host(System.getenv(), System.in, isTerminal(0), isTerminal(2), System::currentTimeMillis,
-                ZoneId.systemDefault(), System.out, isTerminal(1));
+                null, System.out, isTerminal(1));
+    }
+
+    /** The given time zone, else the system's, looked up on first use: the time-zone database costs a start ~7 ms. */
+    @Override
+    public ZoneId timeZone() {
+        return timeZone != null ? timeZone : ZoneId.systemDefault();
     }
 
     /** {@code KHLONE_HOME}, {@code XDG_STATE_HOME}, {@code HOME} and {@code KHLONE_SOCKET_DIR}: where zones live. */

@@ -18,6 +18,10 @@ public final class Main {
 
     /** Runs one command line with the given output and error writers; returns the exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err, Host host) {
+        Integer quick = Shortcut.run(args, out, err, host);
+        if (quick != null) {
+            return quick;
+        }
         CommandLine cli = Khlone.commandLine(args, new Factory(host));
         cli.setOut(out);
         cli.setErr(err);
@@ -40,7 +44,7 @@ public final class Main {
     }
 
     /** The one way an error reaches the user: {@code khlone: what went wrong}, a hint, and its exit code. */
-    private static int report(KhloneException e, PrintWriter err, Host host) {
+    static int report(KhloneException e, PrintWriter err, Host host) {
         err.println("khlone: " + Render.printable(e.getMessage()));
         if (e.hint() != null) {
             err.println("  hint: " + Render.printable(e.hint()));
@@ -52,7 +56,7 @@ public final class Main {
     }
 
     /** Creates commands and mixins, handing the {@link Host} to those whose constructor takes it. */
-    private static final class Factory implements CommandLine.IFactory {
+    static final class Factory implements CommandLine.IFactory {
         private final Host host;
 
         Factory(Host host) {

@@ -51,6 +51,11 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return run(spec.commandLine().getOut());
+    }
+
+    /** Runs the parsed command, printing to {@code out}: picocli's way in and {@link Shortcut}'s. */
+    int run(PrintWriter out) {
         if (task != null && who != null) {
             throw new KhloneException(ExitCode.USAGE, "--task and --who do not go together",
                     "a task belongs to one clone: khlone status --task " + task);
@@ -65,7 +70,6 @@ final class StatusCommand implements Callable<Integer> {
         DaemonConnector connector = zoneOption.daemon();
         Zone zone = connector.zone();
         Locations locations = connector.locations();
-        PrintWriter out = spec.commandLine().getOut();
         try (Connection c = connector.connectOrStart().connection()) {
             if (task != null) {
                 TaskInfo t = c.call(new Request.Task(c.id(), task), Reply.TaskReport.class).task();
@@ -80,12 +84,13 @@ final class StatusCommand implements Callable<Integer> {
             if (json) {
                 printJson(status, c.socket(), zone, locations, out);
             } else {
-                out.printf("zone    %s  %s%n", status.zone(), status.root());
-                out.printf("daemon  pid %d, up %s, khlone %s%n", status.pid(), Render.duration(status.uptimeMs()),
-                        status.version());
-                out.printf("socket  %s%s%n", c.socket(), c.socket().equals(locations.socket(zone)) ? ""
-                        : connector.stranger().map(why -> " (moved: " + why + ")").orElse(""));
-                out.printf("state   %s%n", locations.zoneDir(zone));
+                // println, not printf: a Formatter loads locale data, a few ms of every status.
+                out.println("zone    " + status.zone() + "  " + status.root());
+                out.println("daemon  pid " + status.pid() + ", up " + Render.duration(status.uptimeMs()) + ", khlone "
+                        + status.version());
+                out.println("socket  " + c.socket() + (c.socket().equals(locations.socket(zone)) ? ""
+                        : connector.stranger().map(why -> " (moved: " + why + ")").orElse("")));
+                out.println("state   " + locations.zoneDir(zone));
                 printCrew(status, out);
             }
         }
@@ -101,8 +106,8 @@ final class StatusCommand implements Callable<Integer> {
         }
         long active = clones.stream().filter(c -> c.state() == CloneInfo.State.ACTIVE).count();
         long queued = clones.stream().mapToLong(c -> c.queue().size()).sum();
-        out.printf("crew    %d %s, %d active, %d queued%n", clones.size(), clones.size() == 1 ? "clone" : "clones",
-                active, queued);
+        out.println("crew    " + clones.size() + (clones.size() == 1 ? " clone, " : " clones, ") + active + " active, "
+                + queued + " queued");
         List<String[]> rows = new ArrayList<>();
         for (CloneInfo c : clones) {
             String running = c.task() == null ? "-"

@@ -39,4 +39,23 @@ class RenderTest {
         assertThat(Render.printable("rm -rf ~\rls")).isEqualTo("rm -rf ~\nls");
         assertThat(Render.printable("windows\r\nlines\r\n")).isEqualTo("windows\nlines\n");
     }
+
+    @Test
+    void tokensAndCostsReadAsTheyDidWithStringFormat() {
+        assertThat(Render.tokens(999)).isEqualTo("999");
+        assertThat(Render.tokens(12_345)).isEqualTo("12.3k");
+        assertThat(Render.tokens(4_560_000)).isEqualTo("4.6M");
+        assertThat(Render.cost(0)).isEqualTo("$0.0000");
+        assertThat(Render.cost(0.0125)).isEqualTo("$0.0125");
+        assertThat(Render.cost(12.5)).isEqualTo("$12.5000");
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            long n = 1000 + random.nextInt(50_000_000);
+            double usd = random.nextInt(10_000_000) / 100_000.0;
+            assertThat(Render.tokens(n)).as("%d tokens", n).isEqualTo(n < 1_000_000
+                    ? String.format(java.util.Locale.ROOT, "%.1fk", n / 1000.0)
+                    : String.format(java.util.Locale.ROOT, "%.1fM", n / 1_000_000.0));
+            assertThat(Render.cost(usd)).as("$%s", usd).isEqualTo(String.format(java.util.Locale.ROOT, "$%.4f", usd));
+        }
+    }
 }
