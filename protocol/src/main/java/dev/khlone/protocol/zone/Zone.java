@@ -33,13 +33,25 @@ public record Zone(Path root, String id) {
         return new Zone(real, slug(real) + "-" + key.shortHash(real.toString()));
     }
 
+    /**
+     * The root's name in lower-case letters and digits, other runs as one '-', at most SLUG_MAX
+     * long. By hand, not with regular expressions: compiling them cost every command a millisecond.
+     */
     private static String slug(Path root) {
         Path name = root.getFileName();
-        String s = name == null ? "" : name.toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-        s = s.replaceAll("^-+|-+$", "");
-        if (s.length() > SLUG_MAX) {
-            s = s.substring(0, SLUG_MAX).replaceAll("-+$", "");
+        String lower = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < lower.length() && s.length() < SLUG_MAX; i++) {
+            char c = lower.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+                s.append(c);
+            } else if (s.length() > 0 && s.charAt(s.length() - 1) != '-') {
+                s.append('-');
+            }
         }
-        return s.isEmpty() ? "root" : s;
+        while (s.length() > 0 && s.charAt(s.length() - 1) == '-') {
+            s.setLength(s.length() - 1);
+        }
+        return s.length() == 0 ? "root" : s.toString();
     }
 }

@@ -44,6 +44,21 @@ class ZoneTest {
         assertThat(zone.id()).matches("my-project-[0-9a-f]{8}");
     }
 
+    /** Ids name sockets and state dirs: the slug must read as it always has, or zones would lose their state. */
+    @Test
+    void slugsReadAsTheyAlwaysHave() throws Exception {
+        for (String name : List.of("My Project", "--a__b--", "ÄÖÜ straße", "x", "___", "a😀b", "Proj.v2 (copy)",
+                "a-very-long-directory-name-that-goes-on-and-on", "abcdefghijklmnopqrstuvw-xyz", "123 456")) {
+            Path dir = Files.createDirectories(tmp.resolve("slugs").resolve(name));
+            String id = Zone.at(dir, key).id();
+            String before = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+            if (before.length() > 24) {
+                before = before.substring(0, 24).replaceAll("-+$", "");
+            }
+            assertThat(id.substring(0, id.length() - 9)).as(name).isEqualTo(before.isEmpty() ? "root" : before);
+        }
+    }
+
     @Test
     void aLinkedWorktreeWithAGitFileIsItsOwnZone() throws Exception {
         Path wt = Files.createDirectories(tmp.resolve("wt"));
