@@ -7,8 +7,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "restart", mixinStandardHelpOptions = true,
-        description = {"Stop the zone's daemon if it runs, then start it again:",
-                "after upgrading khlone, this puts the new version in charge."})
+        description = {"Stop the zone's daemon if it runs, then start it again.",
+                "After upgrading khlone, this puts the new version in charge."})
 final class DaemonRestartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

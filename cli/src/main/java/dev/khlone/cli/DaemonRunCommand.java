@@ -6,9 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Serve the zone in the foreground, logging to stderr, until ctrl-c, SIGTERM",
-                "or 'khlone daemon stop'. For debugging and service managers; other commands",
-                "start the daemon in the background on their own."})
+        description = {"Serve the zone in the foreground, logging to stderr.",
+                "Runs until ctrl-c, SIGTERM or 'khlone daemon stop'. For debugging and service managers;",
+                "other commands start the daemon in the background on their own."})
 final class DaemonRunCommand implements Callable<Integer> {
     @Mixin
     ZoneOption zoneOption;

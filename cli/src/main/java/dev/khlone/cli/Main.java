@@ -22,6 +22,10 @@ public final class Main {
         if (quick != null) {
             return quick;
         }
+        if (args.length > 0 && !args[0].startsWith("-") && !Khlone.isCommand(args[0])) {
+            // Whatever follows (even --help): running something else than what was typed helps nobody.
+            return report(Khlone.unknownCommand(args[0]), err, host);
+        }
         CommandLine cli = Khlone.commandLine(args, new Factory(host));
         cli.setOut(out);
         cli.setErr(err);
@@ -31,14 +35,13 @@ public final class Main {
             }
             throw e;
         });
-        CommandLine.IParameterExceptionHandler parseErrors = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((e, arguments) -> {
             if (e.getCause() instanceof Clones.Unreadable unreadable) {
                 String where = e.getArgSpec() instanceof CommandLine.Model.OptionSpec option
                         ? option.longestName() : e.getCommandLine().getCommandName();
                 return report(unreadable.at(where), e.getCommandLine().getErr(), host);
             }
-            return parseErrors.handleParseException(e, arguments);
+            return report(Khlone.usageError(e), e.getCommandLine().getErr(), host);
         });
         return cli.execute(args);
     }

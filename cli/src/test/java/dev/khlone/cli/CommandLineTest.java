@@ -58,13 +58,49 @@ class CommandLineTest {
     }
 
     @Test
-    void unknownCommandsAndOptionsAreUsageErrors() {
-        Cli.Run r = khlone("frobnicate");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("Unmatched argument at index 0: 'frobnicate'");
-        Cli.Run opt = khlone("status", "--colour");
-        assertThat(opt.exitCode()).isEqualTo(2);
-        assertThat(opt.err()).contains("Unknown option: '--colour'");
+    void unknownCommandsAndOptionsAreOneLineErrorsWithWhatWasMeant() {
+        assertThat(khlone("frobnicate")).isEqualTo(usageError("unknown command 'frobnicate'", "khlone --help lists the commands"));
+        assertThat(khlone("stauts")).isEqualTo(usageError("unknown command 'stauts'",
+                "did you mean 'khlone status'? khlone --help lists the commands"));
+        assertThat(khlone("daemon", "strat")).isEqualTo(usageError("unknown command 'strat' for khlone daemon",
+                "did you mean 'khlone daemon start'? khlone daemon --help lists them"));
+        assertThat(khlone("status", "--jsn")).isEqualTo(usageError("unknown option '--jsn' for khlone status",
+                "did you mean --json? khlone status --help lists its options"));
+        assertThat(khlone("status", "--colour=always")).isEqualTo(usageError("unknown option '--colour' for khlone status",
+                "khlone status --help lists its options"));
+        assertThat(khlone("daemon", "status", "extra")).isEqualTo(usageError(
+                "unexpected argument 'extra' for khlone daemon status", "khlone daemon status --help says what it takes"));
+    }
+
+    @Test
+    void anUnknownCommandIsAnErrorWhateverFollowsIt() {
+        assertThat(khlone("nosuch", "--help")).isEqualTo(usageError("unknown command 'nosuch'", "khlone --help lists the commands"));
+        assertThat(khlone("stat", "--version")).isEqualTo(usageError("unknown command 'stat'",
+                "did you mean 'khlone status'? khlone --help lists the commands"));
+    }
+
+    @Test
+    void badValuesSayWhatWasWrongWithoutTheWholeUsage() {
+        Cli.Run r = khlone("act", "--when", "sometimes", "x");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).isEqualTo("khlone: invalid value for option '--when': expected one of [queue, disrupt]"
+                + " (case-sensitive) but was 'sometimes'" + NL + "  hint: see khlone act --help" + NL);
+        assertThat(khlone("cancel")).isEqualTo(usageError("missing required parameter: 'TASK'", "see khlone cancel --help"));
+        assertThat(khlone("status", "--zone")).isEqualTo(usageError("missing required parameter for option '--zone' (PATH)",
+                "see khlone status --help"));
+    }
+
+    @Test
+    void theDaemonsHelpSaysAllOfEachCommandsFirstLine() {
+        String help = khlone("daemon", "--help").out();
+        assertThat(help).contains("restart  Stop the zone's daemon if it runs, then start it again.")
+                .contains("run      Serve the zone in the foreground, logging to stderr.").contains("Examples:");
+    }
+
+    private static final String NL = System.lineSeparator();
+
+    private static Cli.Run usageError(String message, String hint) {
+        return new Cli.Run(ExitCode.USAGE, "", "khlone: " + message + NL + "  hint: " + hint + NL);
     }
 
     @Test

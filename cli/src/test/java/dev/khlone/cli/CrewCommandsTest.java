@@ -114,11 +114,11 @@ class CrewCommandsTest {
             assertThat(bad.err()).startsWith("khlone: 'Mechanic.1' is not a clone: write [role][.n][@brain][++]");
             Cli.Run missing = cli.raw(command);
             assertThat(missing.exitCode()).isEqualTo(2);
-            assertThat(missing.err()).startsWith("Missing required parameter: 'CLONE'" + NL);
+            assertThat(missing.err()).startsWith("khlone: missing required parameter: 'CLONE'" + NL);
         }
         Cli.Run cancel = cli.raw("cancel");
         assertThat(cancel.exitCode()).isEqualTo(2);
-        assertThat(cancel.err()).startsWith("Missing required parameter: 'TASK'" + NL);
+        assertThat(cancel.err()).startsWith("khlone: missing required parameter: 'TASK'" + NL);
         assertThat(cli.untouched()).isTrue();
     }
 }

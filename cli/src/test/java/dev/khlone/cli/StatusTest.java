@@ -190,7 +190,7 @@ class StatusTest {
         assertThat(both.err()).startsWith("khlone: --task and --who do not go together" + NL);
         Cli.Run missing = cli.raw("status", "--task");
         assertThat(missing.exitCode()).isEqualTo(2);
-        assertThat(missing.err()).startsWith("Missing required parameter for option '--task' (ID)");
+        assertThat(missing.err()).startsWith("khlone: missing required parameter for option '--task' (ID)" + System.lineSeparator() + "  hint: see khlone status --help");
         assertThat(cli.untouched()).isTrue();
     }
 }

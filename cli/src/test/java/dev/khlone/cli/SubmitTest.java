@@ -234,7 +234,7 @@ class SubmitTest {
     void aBadWhenIsAUsageError() {
         Cli.Run r = cli.run("act", "x", "--when", "now");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).startsWith("Invalid value for option '--when': expected one of [queue, disrupt]"
+        assertThat(r.err()).startsWith("khlone: invalid value for option '--when': expected one of [queue, disrupt]"
                 + " (case-sensitive) but was 'now'" + NL);
         assertThat(cli.untouched()).isTrue();
     }
