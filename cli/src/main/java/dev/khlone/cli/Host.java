@@ -37,6 +37,16 @@ record Host(Map<String, String> env, InputStream stdin, boolean stdinIsTerminal,
         return Locations.fromEnvironment(env);
     }
 
+    /** Colour for stdout: only at a terminal, and never under {@code NO_COLOR} or {@code TERM=dumb}. */
+    Paint paint() {
+        return Paint.forStream(stdoutIsTerminal, env);
+    }
+
+    /** Colour for stderr, where errors go. */
+    Paint errorPaint() {
+        return Paint.forStream(stderrIsTerminal, env);
+    }
+
     /** {@code KHLONE_DEBUG}: errors come with their stack trace. */
     boolean debug() {
         return env.get("KHLONE_DEBUG") != null;

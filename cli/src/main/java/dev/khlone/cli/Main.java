@@ -48,9 +48,10 @@ public final class Main {
 
     /** The one way an error reaches the user: {@code khlone: what went wrong}, a hint, and its exit code. */
     static int report(KhloneException e, PrintWriter err, Host host) {
-        err.println("khlone: " + Render.printable(e.getMessage()));
+        Paint paint = host.errorPaint();
+        err.println(paint.red("khlone:") + " " + Render.printable(e.getMessage()));
         if (e.hint() != null) {
-            err.println("  hint: " + Render.printable(e.hint()));
+            err.println("  " + paint.yellow("hint:") + " " + Render.printable(e.hint()));
         }
         if (host.debug()) {
             e.printStackTrace(err);

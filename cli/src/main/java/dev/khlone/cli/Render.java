@@ -79,14 +79,14 @@ final class Render {
         int[] width = new int[n];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
-                width[i] = Math.max(width[i], row[i].codePointCount(0, row[i].length()));
+                width[i] = Math.max(width[i], width(row[i]));
             }
         }
         List<String> lines = new ArrayList<>();
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.length; i++) {
-                String pad = " ".repeat(width[i] - row[i].codePointCount(0, row[i].length()));
+                String pad = " ".repeat(width[i] - width(row[i]));
                 if (i > 0) {
                     line.append("  ");
                 }
@@ -96,6 +96,22 @@ final class Render {
             lines.add(line.toString().stripTrailing());
         }
         return lines;
+    }
+
+    /** The columns {@code cell} takes on a screen: its code points, less those of colour sequences. */
+    static int width(String cell) {
+        int width = 0;
+        for (int i = 0; i < cell.length(); i++) {
+            if (cell.charAt(i) == ESC && i + 1 < cell.length() && cell.charAt(i + 1) == '[') {
+                i += 2;
+                while (i < cell.length() && cell.charAt(i) != 'm') {
+                    i++;
+                }
+            } else if (!Character.isLowSurrogate(cell.charAt(i))) {
+                width++;
+            }
+        }
+        return width;
     }
 
     /** {@code label} padded to {@code width}, then {@code value} with its further lines indented to match. */

@@ -108,15 +108,16 @@ final class StatusCommand implements Callable<Integer> {
         long queued = clones.stream().mapToLong(c -> c.queue().size()).sum();
         out.println("crew    " + clones.size() + (clones.size() == 1 ? " clone, " : " clones, ") + active + " active, "
                 + queued + " queued");
+        Paint paint = host.paint();
         List<String[]> rows = new ArrayList<>();
         for (CloneInfo c : clones) {
             String running = c.task() == null ? "-"
                     : c.taskStartedMs() == 0 ? c.task()
                     : c.task() + " " + Render.duration(Math.max(0, host.nowMs() - c.taskStartedMs()));
-            rows.add(new String[] {(c.slug().equals(status.hero()) ? "★ " : "  ") + c.slug(), c.brain(),
-                    c.state().wire(), running, c.queue().size() + " queued",
+            rows.add(new String[] {(c.slug().equals(status.hero()) ? paint.yellow("★") + " " : "  ") + paint.bold(c.slug()),
+                    c.brain(), paint.state(c.state()), running, c.queue().size() + " queued",
                     Render.tokens(c.inputTokens() + c.outputTokens()) + " tokens", Render.cost(c.costUsd()),
-                    c.failure() == null ? "" : "— " + Render.printable(c.failure())});
+                    c.failure() == null ? "" : paint.red("— " + Render.printable(c.failure()))});
         }
         List<String> lines = Render.columns(rows, false, false, false, false, true, true, true);
         for (int i = 0; i < lines.size(); i++) {

@@ -34,6 +34,8 @@ final class Cli {
     private String stdin = "";
     private boolean stdinIsTerminal = true;
     private boolean stderrIsTerminal;
+    private boolean stdoutIsTerminal;
+    private Map<String, String> env = Map.of();
     private long nowMs = 1_750_000_000_000L;
 
     Cli(Path tmp) {
@@ -58,6 +60,14 @@ final class Cli {
         return this;
     }
 
+    /** Stdout and stderr are a terminal, with {@code env} added to the environment (e.g. NO_COLOR). */
+    Cli atATerminal(Map<String, String> env) {
+        this.stdoutIsTerminal = true;
+        this.stderrIsTerminal = true;
+        this.env = env;
+        return this;
+    }
+
     Cli now(long ms) {
         this.nowMs = ms;
         return this;
@@ -70,9 +80,11 @@ final class Cli {
     private final java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
 
     Host host() {
-        return new Host(Map.of("KHLONE_HOME", home.toString(), "KHLONE_SOCKET_DIR", sockets.toString()),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), stdinIsTerminal, stderrIsTerminal,
-                () -> nowMs, UTC, stdout, false);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("KHLONE_HOME", home.toString());
+        all.put("KHLONE_SOCKET_DIR", sockets.toString());
+        return new Host(Map.copyOf(all), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), stdinIsTerminal,
+                stderrIsTerminal, () -> nowMs, UTC, stdout, stdoutIsTerminal);
     }
 
     /** What commands wrote to stdout as bytes (a clone's screen, in watch). */

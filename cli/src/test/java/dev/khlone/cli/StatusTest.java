@@ -70,6 +70,38 @@ class StatusTest {
     }
 
     @Test
+    void atATerminalStatesAndNamesAreColouredAndTheColumnsStillLineUp() throws Exception {
+        cli.atATerminal(Map.of("TERM", "xterm-256color"));
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, zoneWith(CREW))) {
+            String out = cli.run("status").out();
+            assertThat(out).contains("\u001b[32mactive\u001b[0m", "\u001b[1;31mfailed\u001b[0m", "\u001b[1mmechanic.1\u001b[0m");
+            assertThat(out.replaceAll("\u001b\\[[0-9;]*m", "")).endsWith(""
+                    + "├─ ★ foreman.1   claude  active  t-3f9a 42s  2 queued  12.3k tokens  $0.0125" + NL
+                    + "├─   mechanic.1  codex   idle    -           0 queued    980 tokens  $0.0010" + NL
+                    + "└─   scout.1     claude  failed  -           0 queued      0 tokens  $0.0000  — crashed 5 times in 60 s: exit 137" + NL);
+        }
+    }
+
+    @Test
+    void noColourUnderNoColorOrADumbTerminalOrWhenPiped() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, zoneWith(CREW))) {
+            assertThat(cli.run("status").out()).doesNotContain("\u001b[");
+            cli.atATerminal(Map.of("NO_COLOR", "1"));
+            assertThat(cli.run("status").out()).doesNotContain("\u001b[");
+            cli.atATerminal(Map.of("TERM", "dumb"));
+            assertThat(cli.run("status").out()).doesNotContain("\u001b[");
+        }
+    }
+
+    @Test
+    void errorsAtATerminalSayKhloneInRedUnlessNoColor() {
+        cli.atATerminal(Map.of());
+        assertThat(cli.run("status", "--task", "").err()).startsWith("\u001b[1;31mkhlone:\u001b[0m --task needs a task id");
+        cli.atATerminal(Map.of("NO_COLOR", "yes"));
+        assertThat(cli.run("status", "--task", "").err()).startsWith("khlone: --task needs a task id");
+    }
+
+    @Test
     void anEmptyCrewSaysHowToEnrollTheHero() throws Exception {
         try (FakeDaemon daemon = FakeDaemon.serving(cli, zoneWith(List.of()))) {
             Cli.Run r = cli.run("status");
