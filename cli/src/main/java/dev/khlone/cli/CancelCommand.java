@@ -26,7 +26,7 @@ final class CancelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (task.isBlank()) {
-            throw new KhloneException(ExitCode.USAGE, "the task id is empty", "khlone status lists the running tasks");
+            throw new KhloneException(ExitCode.USAGE, "the task id is empty", "khlone tasks lists them");
         }
         try (Connection c = zoneOption.connect()) {
             TaskInfo t = c.call(new Request.Cancel(c.id(), task), Reply.TaskReport.class).task();

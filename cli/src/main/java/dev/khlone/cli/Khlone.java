@@ -41,7 +41,7 @@ final class Khlone implements Callable<Integer> {
 
     /** In the order {@code khlone --help} lists them. */
     private static final List<Class<?>> COMMANDS = List.of(ActCommand.class, AskCommand.class, WatchCommand.class,
-            TalkCommand.class, StatusCommand.class, LogCommand.class, CancelCommand.class, KillCommand.class,
+            TalkCommand.class, StatusCommand.class, TasksCommand.class, LogCommand.class, CancelCommand.class, KillCommand.class,
             RebootCommand.class, DaemonCommand.class, VersionCommand.class, CommandLine.HelpCommand.class);
 
     /**

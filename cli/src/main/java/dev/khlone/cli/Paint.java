@@ -47,6 +47,18 @@ record Paint(boolean on) {
         };
     }
 
+    /** A task's state as a word in its colour: running green, failed red, cancelled yellow, done dim. */
+    String status(dev.khlone.protocol.wire.TaskInfo.Status status) {
+        String word = status.wire();
+        return switch (status) {
+            case ACTIVE -> green(word);
+            case FAILED -> red(word);
+            case CANCELLED -> yellow(word);
+            case QUEUED -> word;
+            case DONE -> dim(word);
+        };
+    }
+
     private String sgr(String codes, String text) {
         return on && !text.isEmpty() ? "\u001b[" + codes + "m" + text + RESET : text;
     }

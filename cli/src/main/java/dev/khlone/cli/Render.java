@@ -60,6 +60,15 @@ final class Render {
         return "$" + BigDecimal.valueOf(usd).setScale(4, RoundingMode.HALF_UP).toPlainString();
     }
 
+    /**
+     * Dollars for JSON, to a millionth and without float noise: sums of brains' costs read
+     * 0.0024999999999999996, which no script wants to show.
+     */
+    static BigDecimal dollars(double usd) {
+        BigDecimal rounded = BigDecimal.valueOf(usd).setScale(6, RoundingMode.HALF_UP).stripTrailingZeros();
+        return rounded.scale() < 0 ? rounded.setScale(0) : rounded;
+    }
+
     /** Epoch milliseconds as local date and time, "-" for 0 (not yet). */
     static String time(long ms, ZoneId zone) {
         return ms == 0 ? "-" : DateTimes.FORMAT.format(Instant.ofEpochMilli(ms).atZone(zone));

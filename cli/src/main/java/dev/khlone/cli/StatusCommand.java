@@ -169,14 +169,14 @@ final class StatusCommand implements Callable<Integer> {
         g.writeEndArray();
         g.writeNumberField("inputTokens", c.inputTokens());
         g.writeNumberField("outputTokens", c.outputTokens());
-        g.writeNumberField("costUsd", c.costUsd());
+        g.writeNumberField("costUsd", Render.dollars(c.costUsd()));
         g.writeStringField("series", c.series());
         g.writeNumberField("pid", c.pid());
         g.writeStringField("failure", c.failure());
     }
 
     /** A task's fields under their wire names, absent ones as null. */
-    private static void writeTask(JsonGenerator g, TaskInfo t) throws IOException {
+    static void writeTask(JsonGenerator g, TaskInfo t) throws IOException {
         g.writeStringField("id", t.id());
         g.writeStringField("clone", t.cloneSlug());
         g.writeStringField("mode", t.mode().wire());
@@ -192,7 +192,7 @@ final class StatusCommand implements Callable<Integer> {
         g.writeNumberField("outputTokens", t.outputTokens());
         g.writeNumberField("cacheReadTokens", t.cacheReadTokens());
         g.writeNumberField("cacheWriteTokens", t.cacheWriteTokens());
-        g.writeNumberField("costUsd", t.costUsd());
+        g.writeNumberField("costUsd", Render.dollars(t.costUsd()));
         g.writeNumberField("durationMs", t.durationMs());
         g.writeArrayFieldStart("interruptions");
         for (String why : t.interruptions()) {

@@ -79,7 +79,12 @@ final class Requests implements Request.Visitor<Reply> {
     public Reply task(Request.Task query) {
         return answer(query.id(), () -> new Reply.TaskReport(query.id(), crew.task(query.task()).orElseThrow(() ->
                 new CrewException(ErrorCode.UNKNOWN_TASK, "there is no task " + query.task(),
-                        "khlone status lists the crew's tasks"))));
+                        "khlone tasks lists the zone's tasks"))));
+    }
+
+    @Override
+    public Reply tasks(Request.Tasks query) {
+        return answer(query.id(), () -> new Reply.TaskList(query.id(), crew.tasks(query.who(), query.ended())));
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -26,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -137,6 +139,19 @@ public final class Crew {
 
     public Optional<TaskInfo> task(String id) {
         return book.get(id);
+    }
+
+    /**
+     * The zone's tasks, newest first: every queued and running one and the newest {@code ended}
+     * that ended; only those of the clones {@code who} names, when given (a killed clone's tasks
+     * are then left out: it is no longer on the crew to be named).
+     */
+    public List<TaskInfo> tasks(String who, int ended) throws CrewException {
+        if (who == null || who.isEmpty()) {
+            return book.newestFirst(task -> true, ended);
+        }
+        Set<String> slugs = roster.matching(parse(who), who, config()).stream().map(c -> c.slug).collect(Collectors.toSet());
+        return book.newestFirst(task -> slugs.contains(task.cloneSlug()), ended);
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -60,6 +61,20 @@ final class TaskBook {
 
     synchronized Optional<TaskInfo> get(String id) {
         return Optional.ofNullable(tasks.get(id));
+    }
+
+    /** The tasks {@code which} takes, newest first: all that have not ended, and the newest {@code ended} that have. */
+    synchronized List<TaskInfo> newestFirst(Predicate<TaskInfo> which, int ended) {
+        List<TaskInfo> list = new ArrayList<>();
+        int endedTaken = 0;
+        List<TaskInfo> all = new ArrayList<>(tasks.values());
+        for (int i = all.size() - 1; i >= 0; i--) { // the map keeps the order tasks were opened in
+            TaskInfo task = all.get(i);
+            if (which.test(task) && (!task.status().ended() || endedTaken++ < ended)) {
+                list.add(task);
+            }
+        }
+        return list;
     }
 
     /** The tasks running now, for a daemon that stops. */
@@ -152,7 +167,7 @@ final class TaskBook {
     }
 
     static CrewException unknown(String id) {
-        return new CrewException(ErrorCode.UNKNOWN_TASK, "there is no task " + id, "khlone status lists the crew's tasks");
+        return new CrewException(ErrorCode.UNKNOWN_TASK, "there is no task " + id, "khlone tasks lists the zone's tasks");
     }
 
     /** What an awaiter of a task at a failed clone is told, and what to do about it. */

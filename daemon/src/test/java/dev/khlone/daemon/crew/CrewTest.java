@@ -116,6 +116,24 @@ class CrewTest {
     }
 
     @Test
+    void theTaskListHoldsEveryUnfinishedTaskAndTheNewestEndedOnesNewestFirst() throws Exception {
+        TaskInfo first = act("first");
+        TaskInfo second = act("second");
+        ended(second);
+        TaskInfo running = act("sleep 30 running");
+        TaskInfo queued = act("queued");
+        TaskInfo mechanic = crew.submit(TaskMode.ASK, "m", "mechanic++", Placement.LAST);
+        ended(mechanic);
+        Await.until(WAIT, "the third task running", () -> crew.task(running.id()).orElseThrow().status() == Status.ACTIVE);
+        assertThat(crew.tasks(null, 10)).extracting(TaskInfo::id)
+                .containsExactly(mechanic.id(), queued.id(), running.id(), second.id(), first.id());
+        assertThat(crew.tasks(null, 1)).extracting(TaskInfo::id).containsExactly(mechanic.id(), queued.id(), running.id());
+        assertThat(crew.tasks(null, 0)).extracting(TaskInfo::status).containsExactly(Status.QUEUED, Status.ACTIVE);
+        assertThat(crew.tasks("mechanic", 10)).extracting(TaskInfo::id).containsExactly(mechanic.id());
+        assertThatThrownBy(() -> crew.tasks("nobody", 10)).isInstanceOf(CrewException.class).hasMessageContaining("no clone is nobody");
+    }
+
+    @Test
     void plusPlusEnrollsANewCloneThatWorksInParallelWithTheHero() throws Exception {
         TaskInfo hero = act("sleep 1 hero");
         TaskInfo mech = crew.submit(TaskMode.ACT, "sleep 1 mechanic", "mechanic++", Placement.LAST);

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** Daemon to client, answering the request whose id is {@code re}. */
 public sealed interface Reply extends Message permits Reply.Welcome, Reply.ZoneStatus, Reply.Ok, Reply.Error,
-        Reply.Accepted, Reply.TaskEnded, Reply.TaskReport, Reply.Watching, Reply.Talking, Push {
+        Reply.Accepted, Reply.TaskEnded, Reply.TaskReport, Reply.TaskList, Reply.Watching, Reply.Talking, Push {
     String re();
 
     /** The answer to {@link Request.Hello}: the daemon's protocol, its version, and the zone it serves. */
@@ -143,6 +143,33 @@ public sealed interface Reply extends Message permits Reply.Welcome, Reply.ZoneS
     }
 
     /** Where one task stands now. */
+    /** The answer to {@link Request.Tasks}. */
+    record TaskList(String re, List<TaskInfo> tasks) implements Reply {
+        public static final String TYPE = "task-list";
+
+        public TaskList {
+            tasks = List.copyOf(tasks);
+        }
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("re", re).list("tasks", tasks, TaskInfo::write);
+        }
+
+        static TaskList read(Fields f) throws ProtocolException {
+            List<TaskInfo> tasks = new ArrayList<>();
+            for (Fields t : f.list("tasks")) {
+                tasks.add(TaskInfo.read(t));
+            }
+            return new TaskList(f.string("re"), tasks);
+        }
+    }
+
     record TaskReport(String re, TaskInfo task) implements Reply {
         public static final String TYPE = "task-report";
 

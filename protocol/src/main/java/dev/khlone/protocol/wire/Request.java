@@ -27,6 +27,8 @@ public sealed interface Request extends Message {
 
         R task(Task task);
 
+        R tasks(Tasks tasks);
+
         R cancel(Cancel cancel);
 
         R kill(Kill kill);
@@ -167,6 +169,33 @@ public sealed interface Request extends Message {
     }
 
     /** Where one task stands; answered by {@link Reply.TaskReport}. */
+    /**
+     * The zone's tasks, newest first: every queued and running one, and the newest {@code ended}
+     * that ended; only those of the clones {@code who} names, when given.
+     */
+    record Tasks(String id, String who, int ended) implements Request {
+        public static final String TYPE = "tasks";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).string("who", who).number("ended", ended);
+        }
+
+        static Tasks read(Fields f) throws ProtocolException {
+            return new Tasks(f.string("id"), f.optionalString("who"), f.integer("ended"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.tasks(this);
+        }
+    }
+
     record Task(String id, String task) implements Request {
         public static final String TYPE = "task";
 
