@@ -51,6 +51,18 @@ final class LogCommand implements Callable<Integer> {
                     + " they are written, from new clones too, until ctrl-c.")
     boolean follow;
 
+    @Option(names = {"-n", "--lines"}, paramLabel = "N",
+            description = "Only the last N lines (with -f, the N shown before following).")
+    Integer lines;
+
+    @Option(names = "--since", paramLabel = "WHEN",
+            description = "Only lines from WHEN on: a while ago (90s, 15m, 2h, 3d), a day (2026-11-29), or a local"
+                    + " time (09:30 today, 2026-11-29T09:30).")
+    String since;
+
+    @Option(names = "--json", description = "One JSON object per line (time, clone, task, kind, text, tool, isError), for scripts.")
+    boolean json;
+
     private int cloneWidth;
     private int taskWidth = 6;
     private LocalDate lastDate;
@@ -62,22 +74,38 @@ final class LogCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Predicate<String> clones = clones();
+        if (lines != null && lines < 0) {
+            throw new KhloneException(ExitCode.USAGE, "-n " + lines + ": a count cannot be negative", "e.g. khlone log -n 20");
+        }
+        long sinceMs = since == null ? Long.MIN_VALUE : Since.parse(since, host.nowMs(), host.timeZone());
         Zone zone = zoneOption.zone();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // JSON goes to stdout alone: what is said about it goes to stderr, where a script's parser does not look.
+        PrintWriter notes = json ? err : out;
         Transcripts transcripts = new Transcripts(zoneOption.locations().transcripts(zone), clones, task,
                 warning -> err.println("khlone: " + warning));
-        int shown = show(follow ? transcripts.recent(FOLLOW_TAIL) : transcripts.history(), transcripts, clones, out);
+        Integer last = lines != null ? lines : follow ? Integer.valueOf(FOLLOW_TAIL) : null;
+        List<Transcripts.Line> first;
+        if (since != null) {
+            first = transcripts.history().stream().filter(l -> l.entry().timeMs() >= sinceMs).toList();
+            first = last == null ? first : first.subList(Math.max(0, first.size() - last), first.size());
+        } else {
+            first = last == null ? transcripts.history() : transcripts.recent(last);
+        }
+        int shown = show(first, transcripts, clones, out);
         boolean anyClone = transcripts.clones().stream().anyMatch(clones);
         if (!follow) {
             if (transcripts.clones().isEmpty()) {
-                out.printf("no transcripts yet in zone %s: no clone has had a task%n", zone.id());
+                notes.printf("no transcripts yet in zone %s: no clone has had a task%n", zone.id());
             } else if (!anyClone) {
                 throw new KhloneException(ExitCode.FAILED, "no clone matches --who " + who + " in zone " + zone.id(),
                         "the clones with transcripts: " + String.join(", ", transcripts.clones()));
             } else if (shown == 0 && task != null) {
-                out.printf("no lines of task %s in the transcripts%s%n", task,
+                notes.printf("no lines of task %s in the transcripts%s%n", task,
                         who == null ? " (a queued task has none yet)" : " of --who " + who);
+            } else if (shown == 0 && since != null) {
+                notes.println("no lines since " + since);
             }
             return ExitCode.OK;
         }
@@ -117,6 +145,18 @@ final class LogCommand implements Callable<Integer> {
         transcripts.clones().stream().filter(clones).forEach(c -> cloneWidth = Math.max(cloneWidth, c.length()));
         StringBuilder text = new StringBuilder();
         String nl = System.lineSeparator();
+        if (json) {
+            for (Transcripts.Line line : lines) {
+                text.append(jsonLine(line)).append(nl);
+                if (text.length() >= PRINT_CHUNK) {
+                    out.print(text);
+                    text.setLength(0);
+                }
+            }
+            out.print(text);
+            out.flush();
+            return lines.size();
+        }
         for (Transcripts.Line line : lines) {
             TranscriptEntry e = line.entry();
             taskWidth = Math.max(taskWidth, e.task() == null ? 0 : e.task().length());
@@ -136,6 +176,21 @@ final class LogCommand implements Callable<Integer> {
         out.print(text);
         out.flush();
         return lines.size();
+    }
+
+    /** One entry as one line of JSON, its fields as the transcript keeps them plus its clone and an ISO time. */
+    private String jsonLine(Transcripts.Line line) {
+        TranscriptEntry e = line.entry();
+        return Render.jsonLine(g -> {
+            g.writeStringField("time", Instant.ofEpochMilli(e.timeMs()).atZone(host.timeZone()).toOffsetDateTime().toString());
+            g.writeNumberField("timeMs", e.timeMs());
+            g.writeStringField("clone", line.slug());
+            g.writeStringField("task", e.task());
+            g.writeStringField("kind", e.kind().wire());
+            g.writeStringField("text", e.text());
+            g.writeStringField("tool", e.tool());
+            g.writeBooleanField("isError", e.isError());
+        });
     }
 
     /** The kind's mark and the entry's text, as people read them. */

@@ -221,6 +221,19 @@ final class Render {
     }
 
     /** Prints one pretty-printed JSON object, for scripts (and jq). */
+    /** One JSON object on one line, for JSON-lines output. */
+    static String jsonLine(JsonBody body) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(text)) {
+            json.writeStartObject();
+            body.write(json);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString();
+    }
+
     static void json(PrintWriter out, JsonBody body) {
         StringWriter text = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(text)) {

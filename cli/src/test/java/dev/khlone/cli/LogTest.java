@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -252,6 +253,50 @@ class LogTest {
                     "15:06:40  foreman.1  t-1     › one",
                     "15:06:41  foreman.1  t-1     ✓ two") + NL);
             assertThat(r.err()).isEmpty();
+        }
+    }
+
+    @Test
+    void nShowsTheLastLinesAndSinceTheLinesFromThenOn() throws Exception {
+        aSession();
+        cli.now(T + 60_000);
+        List<String> last = cli.run("log", "-n", "2").out().lines().filter(l -> l.contains("  t-") || l.contains("·")).toList();
+        assertThat(last).hasSize(2);
+        assertThat(last.get(0)).endsWith("↳ BUILD SUCCESS … (1 more lines)");
+        assertThat(last.get(1)).endsWith("✓ All green.");
+        String since = cli.run("log", "--since", "55s").out();
+        assertThat(since).doesNotContain("fix the flaky test", "Let me look", "why is the build slow?")
+                .contains("rebooted after a crash", "cancelled while running", "All green.");
+        String sinceAndN = cli.run("log", "--since", "55s", "-n", "1").out();
+        assertThat(sinceAndN).contains("All green.").doesNotContain("cancelled while running");
+        String day = Instant.ofEpochMilli(T).atZone(Cli.UTC).toLocalDate().toString();
+        assertThat(cli.run("log", "--since", day).out()).contains("fix the flaky test");
+        assertThat(cli.run("log", "--since", day + "T23:59:59").out()).contains("no lines since " + day + "T23:59:59");
+    }
+
+    @Test
+    void jsonIsOneObjectPerLineWithTheCloneAndNothingElseOnStdout() throws Exception {
+        aSession();
+        Cli.Run r = cli.run("log", "--json", "--who", "mechanic");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("{\"time\":\"").contains("\"timeMs\":" + (T + 1_000), "\"clone\":\"mechanic.1\"",
+                "\"task\":\"t-77aa\"", "\"kind\":\"prompt\"", "\"text\":\"why is the build slow?\"", "\"isError\":false");
+        assertThat(lines.get(1)).contains("\"kind\":\"result\"", "\"isError\":true");
+        Cli.Run none = new Cli(tmp.resolve("empty")).run("log", "--json");
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err()).startsWith("no transcripts yet");
+    }
+
+    @Test
+    void badCountsAndTimesAreUsageErrors() {
+        assertThat(cli.run("log", "-n", "-3").err()).startsWith("khlone: -n -3: a count cannot be negative" + NL);
+        for (String bad : List.of("yesterday", "1.5h", "2w", "99999999999999999999d", "2026-13-01")) {
+            Cli.Run r = cli.run("log", "--since", bad);
+            assertThat(r.exitCode()).as(bad).isEqualTo(ExitCode.USAGE);
+            assertThat(r.err()).as(bad).isEqualTo("khlone: --since " + bad + ": not a while ago, a day or a time" + NL
+                    + "  hint: e.g. --since 2h, --since 30m, --since 2026-11-29, --since 09:30 or --since 2026-11-29T09:30" + NL);
         }
     }
 
