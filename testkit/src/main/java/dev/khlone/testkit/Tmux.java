@@ -42,13 +42,13 @@ public final class Tmux implements AutoCloseable {
 
     /** Types text literally, then Enter. */
     public void run(String target, String commandLine) {
-        tmux("send-keys", "-t", target, "-l", commandLine);
+        tmux("send-keys", "-t", target, "-l", "--", commandLine); // "--": text may begin with a dash
         tmux("send-keys", "-t", target, "Enter");
     }
 
     /** Types text literally. */
     public void type(String target, String text) {
-        tmux("send-keys", "-t", target, "-l", text);
+        tmux("send-keys", "-t", target, "-l", "--", text);
     }
 
     /** Sends keys by tmux's names: {@code Enter}, {@code C-]}, {@code C-c}, ... */
@@ -61,6 +61,11 @@ public final class Tmux implements AutoCloseable {
     /** The pane's screen as text. */
     public String screen(String target) {
         return tmux("capture-pane", "-p", "-t", target);
+    }
+
+    /** The pane's screen with its colours and attributes as escape sequences ({@code capture-pane -e}). */
+    public String screenWithEscapes(String target) {
+        return tmux("capture-pane", "-p", "-e", "-t", target);
     }
 
     /** Waits until the screen shows {@code text}; fails with the screen otherwise. */
