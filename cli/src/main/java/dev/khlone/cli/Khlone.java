@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
                 "keeps your agents alive, queues their work, and lets you watch and talk to them."},
         footerHeading = "%nExamples:%n",
         footer = {"  khlone act \"fix the flaky test\"        the hero (the first clone) takes a task",
-                "  khlone ask --who scout@codex --await \"why is the build slow?\"",
+                "  khlone ask --who scout@codex++ --await \"why is the build slow?\"",
                 "  khlone status                          the crew, and what each clone is doing",
                 "  khlone watch                           the hero at work, live (ctrl-c leaves it working)",
                 "  khlone talk                            drop into the hero's own TUI; ctrl-] gives it back",

@@ -132,12 +132,61 @@ class CrewTest {
 
     @Test
     void aRoleFindsAnIdleCloneBeforeABusyOneAndEnrollsWhenThereIsNone() throws Exception {
+        Files.writeString(zone.root().resolve("khlone.yml"), "hero: foreman@fake\nroles: [scout]\n");
         TaskInfo busy = crew.submit(TaskMode.ACT, "sleep 1 busy", "scout", Placement.LAST);
         assertThat(busy.cloneSlug()).isEqualTo("scout.1");
         crew.submit(TaskMode.ACT, "idle soon", "scout++", Placement.LAST);
         ended(crew.submit(TaskMode.ACT, "warm", "scout.2", Placement.LAST));
         assertThat(crew.task(busy.id()).orElseThrow().status()).as("scout.1 is still busy").isEqualTo(Status.ACTIVE);
         assertThat(crew.submit(TaskMode.ACT, "pick", "scout", Placement.LAST).cloneSlug()).isEqualTo("scout.2");
+    }
+
+    @Test
+    void anEmptyWhoIsTheHeroEvenWhileItIsBusyAndTheRoleIsAnyCloneOfIt() throws Exception {
+        TaskInfo busy = act("sleep 1 busy");
+        ended(crew.submit(TaskMode.ACT, "warm", "foreman++", Placement.LAST));
+        assertThat(crew.task(busy.id()).orElseThrow().status()).as("the hero is still busy").isEqualTo(Status.ACTIVE);
+        TaskInfo next = act("the hero's next");
+        assertThat(next.cloneSlug()).as("the hero's conversation, not the idle foreman.2's").isEqualTo("foreman.1");
+        assertThat(crew.submit(TaskMode.ACT, "anyone", "foreman", Placement.LAST).cloneSlug()).isEqualTo("foreman.2");
+        ended(next);
+        assertThat(brain.history(crew.status("foreman.1").get(0).series())).containsExactly("sleep 1 busy", "the hero's next");
+    }
+
+    @Test
+    void aRoleNobodyNamedIsRefusedWithTheClosestKnownRoleAndEnrollsNothing() throws Exception {
+        ended(crew.submit(TaskMode.ACT, "hired", "mechanic++", Placement.LAST));
+        int started = brain.pids().size();
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "mechnic", Placement.LAST))
+                .isInstanceOfSatisfying(CrewException.class, e -> {
+                    assertThat(e).hasMessage("there is no role mechnic in this zone");
+                    assertThat(e.reply("1").code()).isEqualTo("unknown-clone");
+                    assertThat(e.reply("1").hint()).isEqualTo("did you mean mechanic? A new role is enrolled on purpose: --who mechnic++");
+                });
+        assertThatThrownBy(() -> crew.talk("mechnic@quick", new RecordingClient(), "t", 80, 24, false))
+                .isInstanceOfSatisfying(CrewException.class, e -> assertThat(e.reply("1").hint())
+                        .isEqualTo("did you mean mechanic? A new role is enrolled on purpose: khlone talk mechnic@quick++"));
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "zebra", Placement.LAST))
+                .isInstanceOfSatisfying(CrewException.class, e -> assertThat(e.reply("1").hint())
+                        .isEqualTo("the known roles: foreman, mechanic; a new role is enrolled on purpose: --who zebra++"));
+        assertThat(crew.status(null)).extracting(CloneInfo::slug).containsExactly("mechanic.1");
+        assertThat(brain.pids()).as("no brain was started for a typo").hasSize(started);
+        assertThat(crew.submit(TaskMode.ACT, "on purpose", "mechnic++", Placement.LAST).cloneSlug()).isEqualTo("mechnic.1");
+        assertThat(crew.submit(TaskMode.ACT, "now on the crew", "mechnic", Placement.LAST).cloneSlug()).isEqualTo("mechnic.1");
+    }
+
+    @Test
+    void theHerosRoleAndTheRolesOfKhloneYmlEnrollWithoutPlusPlus() throws Exception {
+        Files.writeString(zone.root().resolve("khlone.yml"), "hero: foreman@fake\nroles:\n  mech: mechanic\nbrains:\n  quick: {brain: fake}\n");
+        assertThat(crew.submit(TaskMode.ACT, "x", "foreman", Placement.LAST).cloneSlug()).isEqualTo("foreman.1");
+        assertThat(crew.submit(TaskMode.ACT, "x", "mechanic", Placement.LAST).cloneSlug()).isEqualTo("mechanic.1");
+        assertThat(crew.submit(TaskMode.ACT, "x", "mech@quick", Placement.LAST).cloneSlug()).isEqualTo("mechanic.2");
+        Files.writeString(zone.root().resolve("khlone.yml"), "hero: foreman@fake\nroles: [scout, pilot]\n");
+        assertThat(crew.submit(TaskMode.ACT, "x", "pilot", Placement.LAST).cloneSlug()).isEqualTo("pilot.1");
+        assertThat(crew.submit(TaskMode.ACT, "x", "mechanic", Placement.LAST).cloneSlug()).as("a role on the crew")
+                .isIn("mechanic.1", "mechanic.2");
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "scuot", Placement.LAST)).isInstanceOfSatisfying(CrewException.class,
+                e -> assertThat(e.reply("1").hint()).startsWith("did you mean scout?"));
     }
 
     @Test
@@ -467,7 +516,7 @@ class CrewTest {
         Files.writeString(zone.root().resolve("khlone.yml"),
                 "hero: foreman@fake\nbrains:\n  keyed:\n    brain: fake\n    env: {FAKE_API_KEY: sk-secret-7f3a}\n");
         DaemonProcess dying = daemon();
-        TaskInfo first = dying.submit("mechanic@keyed", "env FAKE_API_KEY");
+        TaskInfo first = dying.submit("mechanic@keyed++", "env FAKE_API_KEY");
         assertThat(ended(dying, first).result()).isEqualTo("FAKE_API_KEY is set (14 chars)");
         TaskInfo queued = dying.submit("mechanic.1", "sleep 30 keep it busy");
         TaskInfo after = dying.submit("mechanic.1", "env FAKE_API_KEY");
@@ -517,7 +566,7 @@ class CrewTest {
         DaemonProcess dying = daemon();
         TaskInfo running = dying.submit(null, "sleep 3 interrupted");
         TaskInfo queued = dying.submit(null, "queued for the hero");
-        TaskInfo quick = dying.submit("mechanic@quick", "sleep 3 on quick");
+        TaskInfo quick = dying.submit("mechanic@quick++", "sleep 3 on quick");
         TaskInfo behind = dying.submit("mechanic.1", "queued for the mechanic");
         awaitActive(dying, running);
         awaitActive(dying, quick);
