@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "log", mixinStandardHelpOptions = true,
@@ -43,6 +44,9 @@ final class LogCommand implements Callable<Integer> {
             description = "Only this clone (mechanic.1), or every clone of a role (mechanic).")
     Who who;
 
+    @Parameters(arity = "0..1", paramLabel = "CLONE|ROLE", converter = Clones.WhoConverter.class, description = "The same as --who.")
+    Who clone;
+
     @Option(names = "--task", paramLabel = "ID", description = "Only the lines of this task.")
     String task;
 
@@ -61,6 +65,7 @@ final class LogCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        who = Clones.either(clone, who, "log");
         Predicate<String> clones = clones();
         Zone zone = zoneOption.zone();
         PrintWriter out = spec.commandLine().getOut();
