@@ -69,8 +69,11 @@ class CrewCommandsTest {
             Cli.Run reboot = cli.run("reboot", "foreman.1");
             assertThat(reboot.exitCode()).as(reboot.err()).isZero();
             assertThat(reboot.out()).isEqualTo("rebooted foreman.1: its brain restarted on the same series" + NL);
+            Cli.Run fresh = cli.run("reboot", "--fresh", "foreman.1");
+            assertThat(fresh.out()).isEqualTo("rebooted foreman.1 on a fresh conversation: its brain remembers nothing said before" + NL);
             assertThat(daemon.received()).containsExactly(new Request.Kill(daemon.received().get(0).id(), "mechanic.2"),
-                    new Request.Reboot(daemon.received().get(1).id(), "foreman.1"));
+                    new Request.Reboot(daemon.received().get(1).id(), "foreman.1", false),
+                    new Request.Reboot(daemon.received().get(2).id(), "foreman.1", true));
         }
     }
 

@@ -311,7 +311,7 @@ class CrewTest {
         assertThatThrownBy(() -> crew.await(waiting.id(), t -> {}, e -> {})).as("a later await is answered at once")
                 .hasMessageContaining("foreman.1 has failed").hasMessageContaining(waiting.id() + " waits in its queue");
 
-        crew.reboot("foreman.1");
+        crew.reboot("foreman.1", false);
         assertThat(ended(innocent).result()).isEqualTo("survived: " + tmp.resolve("once"));
         assertThat(ended(waiting).result()).isEqualTo("echo: patient");
         assertThat(crew.status(null).get(0).state()).isIn(CloneInfo.State.IDLE, CloneInfo.State.ACTIVE);
@@ -393,13 +393,41 @@ class CrewTest {
         TaskInfo task = act("sleep 2 rebooted");
         awaitActive(task);
         awaitHistory("sleep 2 rebooted");
-        crew.reboot("foreman.1");
+        crew.reboot("foreman.1", false);
         TaskInfo done = ended(task);
         assertThat(done.status()).isEqualTo(Status.DONE);
         assertThat(done.attempts()).isEqualTo(2);
         assertThat(done.interruptions()).isEmpty();
         assertThat(brain.notes(crew.status(null).get(0).series())).singleElement(STRING)
                 .startsWith("sleep 2 rebooted <- (khlone: an earlier attempt").contains("(a person rebooted the brain)");
+    }
+
+    @Test
+    void aFreshRebootStartsANewConversationTheRunningTaskRunsAgainInItAndTheOldTranscriptStays() throws Exception {
+        ended(act("remember the word tangerine"));
+        String before = crew.status("foreman.1").get(0).series();
+        TaskInfo running = act("sleep 2 cut short");
+        awaitActive(running);
+        awaitHistory("sleep 2 cut short");
+        crew.reboot("foreman.1", true);
+        TaskInfo again = ended(running);
+        assertThat(again.status()).isEqualTo(Status.DONE);
+        assertThat(again.interruptions()).as("a person's reboot does not count against the task").isEmpty();
+        ended(act("what was the word?"));
+        String after = crew.status("foreman.1").get(0).series();
+        assertThat(after).isNotEqualTo(before);
+        assertThat(brain.history(after)).as("the new conversation carries nothing of the old one")
+                .containsExactly("sleep 2 cut short", "what was the word?");
+        assertThat(brain.history(before)).containsExactly("remember the word tangerine", "sleep 2 cut short");
+        assertThat(Files.readString(state.resolve("transcripts/foreman.1.jsonl"))).contains("remember the word tangerine")
+                .contains("rebooted by request on a fresh conversation");
+
+        crew.shutdown();
+        store.close();
+        crew = open();
+        assertThat(crew.status("foreman.1").get(0).series()).as("the crew file keeps the new conversation").isEqualTo(after);
+        ended(act("still here?"));
+        assertThat(brain.history(after)).endsWith("still here?");
     }
 
     @Test
