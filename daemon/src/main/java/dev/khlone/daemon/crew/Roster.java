@@ -106,7 +106,13 @@ final class Roster {
 
     /** The hero's slug, once a clone of {@code heroRole} has been enrolled. */
     synchronized String hero(String heroRole) {
-        return clones.values().stream().filter(c -> c.role.equals(heroRole)).map(c -> c.slug).findFirst().orElse(null);
+        Clone hero = heroClone(heroRole);
+        return hero == null ? null : hero.slug;
+    }
+
+    /** The hero: the first clone of its role on the crew, or null. Under this. */
+    private Clone heroClone(String heroRole) {
+        return clones.values().stream().filter(c -> c.role.equals(heroRole)).findFirst().orElse(null);
     }
 
     synchronized Saved saved() {
@@ -179,7 +185,7 @@ final class Roster {
         }
         if (w.equals(Who.HERO)) {
             // The hero is one conversation: never another clone of its role, however busy it is.
-            Clone hero = clones.values().stream().filter(c -> c.role.equals(role)).findFirst().orElse(null);
+            Clone hero = heroClone(role);
             if (hero != null && hero.info().state() == CloneInfo.State.FAILED) {
                 throw failed(hero.info(), role, w, naming);
             }
