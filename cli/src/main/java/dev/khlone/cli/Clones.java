@@ -6,8 +6,9 @@ import picocli.CommandLine.ITypeConverter;
 
 /**
  * How the command line names clones: a picocli converter for {@code --who} and a command's CLONE
- * parameter, which every command naming one clone takes alike, and a clone's slug. A value that is not a clone is a usage error that says where it
- * was written, which picocli knows and a converter does not: {@link Main} finishes the message.
+ * parameter, which every command naming one clone takes alike, and a clone's slug. A value that is
+ * not a clone is a usage error that says where it was written, which picocli knows and a converter
+ * does not: {@link Main} finishes the message.
  */
 final class Clones {
     private static final String HINT = "khlone status lists the crew";
