@@ -1,5 +1,6 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.Nearest;
 import dev.khlone.protocol.Version;
 import dev.khlone.protocol.wire.Protocol;
 import java.util.List;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
                 "keeps your agents alive, queues their work, and lets you watch and talk to them."},
         footerHeading = "%nExamples:%n",
         footer = {"  khlone act \"fix the flaky test\"  the hero (the first clone) takes a task",
-                "  khlone ask --who scout@codex --await \"why is the build slow?\"",
+                "  khlone ask --who scout@codex++ --await \"why is the build slow?\"",
                 "  khlone status                    the crew, and what each clone is doing",
                 "  khlone watch                     the hero at work, live; ctrl-c to stop",
                 "  khlone talk                      the hero's own TUI; ctrl-] gives it back",

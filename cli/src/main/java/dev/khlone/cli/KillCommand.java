@@ -1,11 +1,13 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -19,12 +21,17 @@ final class KillCommand implements Callable<Integer> {
     @Mixin
     ZoneOption zoneOption;
 
-    @Parameters(index = "0", paramLabel = "CLONE", converter = Clones.SlugConverter.class,
+    @Parameters(arity = "0..1", paramLabel = "CLONE", converter = Clones.WhoConverter.class,
             description = "The clone's slug, e.g. mechanic.1 (khlone status lists them).")
-    String slug;
+    Who clone;
+
+    @Option(names = "--who", paramLabel = "CLONE", converter = Clones.WhoConverter.class,
+            description = "The same as CLONE.")
+    Who who;
 
     @Override
     public Integer call() {
+        String slug = Clones.slug(Clones.either(clone, who, "kill"), "kill");
         try (Connection c = zoneOption.connect()) {
             c.call(new Request.Kill(c.id(), slug), Reply.Ok.class);
         }

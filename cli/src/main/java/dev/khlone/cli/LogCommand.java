@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "log", mixinStandardHelpOptions = true,
@@ -42,6 +43,9 @@ final class LogCommand implements Callable<Integer> {
     @Option(names = "--who", paramLabel = "CLONE|ROLE", converter = Clones.WhoConverter.class,
             description = "Only this clone (mechanic.1), or every clone of a role (mechanic).")
     Who who;
+
+    @Parameters(arity = "0..1", paramLabel = "CLONE|ROLE", converter = Clones.WhoConverter.class, description = "The same as --who.")
+    Who clone;
 
     @Option(names = "--task", paramLabel = "ID", description = "Only the lines of this task.")
     String task;
@@ -73,6 +77,7 @@ final class LogCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        who = Clones.either(clone, who, "log");
         Predicate<String> clones = clones();
         if (lines != null && lines < 0) {
             throw new KhloneException(ExitCode.USAGE, "-n " + lines + ": a count cannot be negative", "e.g. khlone log -n 20");

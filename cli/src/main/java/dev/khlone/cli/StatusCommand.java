@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -42,6 +43,9 @@ final class StatusCommand implements Callable<Integer> {
             description = "Only the clones WHO names: [role][.n][@brain], e.g. mechanic, mechanic.2, @codex.")
     Who who;
 
+    @Parameters(arity = "0..1", paramLabel = "CLONE", converter = Clones.WhoConverter.class, description = "The same as --who.")
+    Who clone;
+
     @Option(names = "--task", paramLabel = "ID", description = "Show one task: its prompt, status, result, tokens, cost and times.")
     String task;
 
@@ -56,6 +60,7 @@ final class StatusCommand implements Callable<Integer> {
 
     /** Runs the parsed command, printing to {@code out}: picocli's way in and {@link Shortcut}'s. */
     int run(PrintWriter out) {
+        who = Clones.either(clone, who, "status");
         if (task != null && who != null) {
             throw new KhloneException(ExitCode.USAGE, "--task and --who do not go together",
                     "a task belongs to one clone: khlone status --task " + task);

@@ -43,7 +43,8 @@ abstract class SubmitCommand implements Callable<Integer> {
     List<String> words = List.of();
 
     @Option(names = "--who", paramLabel = "WHO", converter = Clones.WhoConverter.class,
-            description = "Which clone: [role][.n][@brain][++], e.g. mechanic, mechanic.2, scout@codex, mechanic++ (a new one). Default: the hero.")
+            description = "Which clone: [role][.n][@brain][++], e.g. mechanic (any clone of the role), mechanic.2,"
+                    + " scout@codex, mechanic++ (a new one, also of a new role). Default: the hero, busy or not.")
     Who who;
 
     @Option(names = "--prioritize", description = "Put the task first in the clone's queue, after the running one.")

@@ -24,6 +24,9 @@ final class TalkCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..1", paramLabel = "CLONE", converter = Clones.WhoConverter.class,
             description = "Which clone: role, role.n, @brain (default: the hero).")
+    Who clone;
+
+    @Option(names = "--who", paramLabel = "CLONE", converter = Clones.WhoConverter.class, description = "The same as CLONE.")
     Who who;
 
     @Option(names = "--now", description = "Interrupt the running task instead of waiting for it; it runs again after the talk.")
@@ -40,7 +43,7 @@ final class TalkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return talk(host, zoneOption, Clones.wire(who), now, detachKey, spec.commandLine().getErr());
+        return talk(host, zoneOption, Clones.wire(Clones.either(clone, who, "talk")), now, detachKey, spec.commandLine().getErr());
     }
 
     /** Shared with {@code act --talk}: checks the terminal, connects and talks. */

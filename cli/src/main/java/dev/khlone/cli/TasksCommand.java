@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "tasks", mixinStandardHelpOptions = true,
@@ -34,6 +35,9 @@ final class TasksCommand implements Callable<Integer> {
             description = "Only the tasks of the clones WHO names: [role][.n][@brain], e.g. mechanic, mechanic.2, @codex.")
     Who who;
 
+    @Parameters(arity = "0..1", paramLabel = "CLONE", converter = Clones.WhoConverter.class, description = "The same as --who.")
+    Who clone;
+
     @Option(names = {"-n", "--ended"}, paramLabel = "N", defaultValue = "10",
             description = "How many ended tasks to list besides the queued and running ones (default: ${DEFAULT-VALUE}).")
     int ended;
@@ -50,6 +54,7 @@ final class TasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        who = Clones.either(clone, who, "tasks");
         if (ended < 0) {
             throw new KhloneException(ExitCode.USAGE, "-n " + ended + ": a count cannot be negative", "e.g. khlone tasks -n 20");
         }

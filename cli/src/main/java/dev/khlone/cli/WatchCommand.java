@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "watch", mixinStandardHelpOptions = true,
@@ -26,6 +27,9 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--who", paramLabel = "WHO", converter = Clones.WhoConverter.class,
             description = "Which clone: role, role.n, @brain (default: the hero).")
     Who who;
+
+    @Parameters(arity = "0..1", paramLabel = "CLONE", converter = Clones.WhoConverter.class, description = "The same as --who.")
+    Who clone;
 
     static final class Format {
         @Option(names = "--raw", description = "The brain's output bytes as they are.")
@@ -46,6 +50,7 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        who = Clones.either(clone, who, "watch");
         WatchView.Style style = format.raw ? WatchView.Style.RAW : format.events ? WatchView.Style.EVENTS : WatchView.Style.RENDERED;
         PrintWriter out = spec.commandLine().getOut();
         try (Connection c = zoneOption.connect()) {

@@ -69,8 +69,11 @@ class CrewCommandsTest {
             Cli.Run reboot = cli.run("reboot", "foreman.1");
             assertThat(reboot.exitCode()).as(reboot.err()).isZero();
             assertThat(reboot.out()).isEqualTo("rebooted foreman.1: its brain restarted on the same series" + NL);
+            Cli.Run fresh = cli.run("reboot", "--fresh", "foreman.1");
+            assertThat(fresh.out()).isEqualTo("rebooted foreman.1 on a fresh conversation: its brain remembers nothing said before" + NL);
             assertThat(daemon.received()).containsExactly(new Request.Kill(daemon.received().get(0).id(), "mechanic.2"),
-                    new Request.Reboot(daemon.received().get(1).id(), "foreman.1"));
+                    new Request.Reboot(daemon.received().get(1).id(), "foreman.1", false),
+                    new Request.Reboot(daemon.received().get(2).id(), "foreman.1", true));
         }
     }
 
@@ -111,14 +114,43 @@ class CrewCommandsTest {
                     + "  hint: e.g. khlone " + command + " mechanic.1; khlone status lists the crew" + NL);
             Cli.Run bad = cli.run(command, "Mechanic.1");
             assertThat(bad.exitCode()).isEqualTo(2);
-            assertThat(bad.err()).startsWith("khlone: 'Mechanic.1' is not a clone: write [role][.n][@brain][++]");
-            Cli.Run missing = cli.raw(command);
+            assertThat(bad.err()).startsWith("khlone: " + command + " Mechanic.1: 'Mechanic.1' is not a clone: write [role][.n][@brain][++]");
+            Cli.Run missing = cli.run(command);
             assertThat(missing.exitCode()).isEqualTo(2);
-            assertThat(missing.err()).startsWith("khlone: missing required parameter: 'CLONE'" + NL);
+            assertThat(missing.err()).isEqualTo("khlone: " + command + " needs a clone: khlone " + command + " CLONE" + NL
+                    + "  hint: e.g. khlone " + command + " mechanic.1; khlone status lists the crew" + NL);
         }
         Cli.Run cancel = cli.raw("cancel");
         assertThat(cancel.exitCode()).isEqualTo(2);
         assertThat(cancel.err()).startsWith("khlone: missing required parameter: 'TASK'" + NL);
         assertThat(cli.untouched()).isTrue();
+    }
+
+    @Test
+    void everyCommandThatNamesOneCloneTakesItAsCloneOrAsWho() throws Exception {
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> r instanceof Request.Kill || r instanceof Request.Reboot
+                ? new Reply.Ok(r.id()) : new Reply.Error(r.id(), "unknown-clone", "no clone is that", "the crew: foreman.1"))) {
+            assertThat(cli.run("kill", "--who", "mechanic.2").out()).startsWith("killed mechanic.2:");
+            assertThat(cli.run("reboot", "foreman.1", "--who", "foreman.1").out()).as("both, the same")
+                    .startsWith("rebooted foreman.1:");
+            assertThat(cli.run("status", "mechanic").exitCode()).isEqualTo(1);
+            assertThat(cli.run("watch", "mechanic.1").exitCode()).isEqualTo(1);
+            assertThat(daemon.received()).extracting(CrewCommandsTest::clone).containsExactly("kill mechanic.2", "reboot foreman.1", "status mechanic", "watch mechanic.1");
+
+            for (String command : new String[] {"kill", "reboot", "talk", "watch", "status", "log"}) {
+                Cli.Run two = cli.run(command, "mechanic.1", "--who", "mechanic.2");
+                assertThat(two.exitCode()).as(command).isEqualTo(2);
+                assertThat(two.err()).isEqualTo("khlone: " + command + " was given two clones: mechanic.1 and --who mechanic.2" + NL
+                        + "  hint: name one: khlone " + command + " mechanic.1, or khlone " + command + " --who mechanic.2" + NL);
+            }
+            assertThat(daemon.received()).as("nothing more was asked").hasSize(4);
+        }
+    }
+
+    /** The request's type and the clone it names. */
+    private static String clone(Request r) {
+        String clone = r instanceof Request.Kill k ? k.slug() : r instanceof Request.Reboot b ? b.slug()
+                : r instanceof Request.Status t ? t.who() : r instanceof Request.Watch w ? w.who() : "?";
+        return r.type() + " " + clone;
     }
 }

@@ -140,6 +140,8 @@ class LogTest {
                 .doesNotContain("mechanic.2");
         assertThat(cli.run("log", "--who", "mechanic").out()).contains("mechanic.1").contains("mechanic.2")
                 .doesNotContain("foreman.1");
+        assertThat(cli.run("log", "mechanic").out()).as("the clone as a parameter, as talk takes it")
+                .isEqualTo(cli.run("log", "--who", "mechanic").out());
         Cli.Run task = cli.run("log", "--task", "t-3f9a");
         assertThat(task.out()).contains("› fix the flaky test").contains("✓ All green.").doesNotContain("t-77aa")
                 .doesNotContain("rebooted");

@@ -54,9 +54,10 @@ class TasksTest {
             assertThat(cli.run("tasks", "--who", "mechanic@codex").out()).isEqualTo("no task of --who mechanic@codex" + NL);
             assertThat(cli.run("tasks", "--all").out()).isEqualTo("no tasks yet — khlone act \"...\" gives the hero one" + NL);
             cli.run("tasks", "-n", "3");
+            cli.run("tasks", "scout.2");
             assertThat(daemon.received()).extracting(r -> (Request.Tasks) r)
                     .extracting(t -> t.who() + " " + t.ended())
-                    .containsExactly("mechanic@codex 10", "null " + Integer.MAX_VALUE, "null 3");
+                    .containsExactly("mechanic@codex 10", "null " + Integer.MAX_VALUE, "null 3", "scout.2 10");
         }
     }
 

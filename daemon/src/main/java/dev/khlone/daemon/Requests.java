@@ -152,7 +152,7 @@ final class Requests implements Request.Visitor<Reply> {
     @Override
     public Reply reboot(Request.Reboot reboot) {
         return answer(reboot.id(), () -> {
-            crew.reboot(reboot.slug());
+            crew.reboot(reboot.slug(), reboot.fresh());
             return new Reply.Ok(reboot.id());
         });
     }

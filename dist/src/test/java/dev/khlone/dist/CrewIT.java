@@ -251,6 +251,10 @@ class CrewIT {
         Result unknownTask = zone.run("status", "--task", "t-0000");
         assertThat(unknownTask.exitCode()).isEqualTo(1);
         assertThat(unknownTask.err()).contains("there is no task t-0000");
+        Result typo = zone.run("act", "--who", "foremna", "x");
+        assertThat(typo.exitCode()).isEqualTo(1);
+        assertThat(typo.err()).isEqualTo("khlone: there is no role foremna in this zone\n"
+                + "  hint: did you mean foreman? A new role is enrolled on purpose: --who foremna++\n");
         Result empty = zone.run("act", " ");
         assertThat(empty.exitCode()).isEqualTo(2);
         assertThat(empty.err()).contains("the prompt is empty");

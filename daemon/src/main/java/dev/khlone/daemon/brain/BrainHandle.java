@@ -63,6 +63,8 @@ public final class BrainHandle implements BrainCli {
     private Turn turn;
     private int cols = 120;
     private int rows = 40;
+    /** The process a fresh reboot ended: a session it reports late is the conversation left behind. */
+    private Spawned leftBehind;
     /** Counts reboots, kills and relaunches: a process started for an older one is not installed. */
     private long generation;
 
@@ -191,14 +193,30 @@ public final class BrainHandle implements BrainCli {
 
     @Override
     public void reboot(Mode mode) throws IOException {
+        reboot(mode, null);
+    }
+
+    /**
+     * A reboot onto a new conversation ({@code khlone reboot --fresh}): the brain's store keeps the
+     * old one, which is never resumed again; what a TUI session had begun on it is not asked after.
+     */
+    public void rebootFresh(Mode mode) throws IOException {
+        reboot(mode, brain.newSeries());
+    }
+
+    private void reboot(Mode mode, Series fresh) throws IOException {
         LetGo old;
         synchronized (lock) {
             old = letGo();
+            if (fresh != null) {
+                conversation.begin(fresh);
+                leftBehind = old.process();
+            }
         }
         fail(old.interrupted(), TurnFailed.Reason.INTERRUPTED, brain.name() + " was rebooted during the turn");
         launcher.end(old.process(), old.busy());
         launcher.sweep();
-        start(old.generation(), old.unsettled(), mode);
+        start(old.generation(), fresh == null ? old.unsettled() : null, mode);
     }
 
     @Override
@@ -415,7 +433,7 @@ public final class BrainHandle implements BrainCli {
     private void handle(BrainEvent event, Spawned source) {
         Turn ended = null;
         synchronized (lock) {
-            if (event instanceof BrainEvent.SessionStarted) {
+            if (event instanceof BrainEvent.SessionStarted && source != leftBehind) {
                 conversation.started(((BrainEvent.SessionStarted) event).series());
             } else if (event instanceof BrainEvent.TurnCompleted || event instanceof BrainEvent.Failed) {
                 // A turn may end twice (claude's own turn on a background subagent's report): only the first ends ours.

@@ -42,6 +42,12 @@ final class Conversation {
                 : Optional.empty();
     }
 
+    /** From now on the conversation is {@code fresh}, a series not begun; the one before is left as it is. */
+    void begin(Series fresh) {
+        series = fresh;
+        talk = null;
+    }
+
     /** A talk on this (unbegun) series began at {@code since} under a daemon that died. */
     void talkedSince(Instant since) {
         talk = new Talk(series, since);

@@ -122,10 +122,13 @@ final class Clone {
         });
     }
 
-    /** A fresh brain on the same series; revives a failed clone. What was running runs again. */
-    CompletableFuture<Void> reboot() {
+    /**
+     * A fresh brain on the same series, or with {@code fresh} on a new one; revives a failed clone.
+     * What was running runs again.
+     */
+    CompletableFuture<Void> reboot(boolean fresh) {
         return thread.call(() -> {
-            machine.reboot();
+            machine.reboot(fresh);
             return null;
         });
     }

@@ -126,12 +126,18 @@ final class CloneMachine {
         failure = "killed";
     }
 
-    void reboot() {
+    /** {@code fresh}: on a new conversation; what was running runs again in it. */
+    void reboot(boolean fresh) {
         failure = null;
         crashes.forgive();
-        requeue("a person rebooted the brain");
-        bulletin.note(null, "rebooted by request");
-        restart();
+        requeue(fresh ? "a person rebooted the brain on a fresh conversation" : "a person rebooted the brain");
+        if (fresh) {
+            bulletin.note(null, "rebooted by request on a fresh conversation: the brain remembers nothing said above");
+            start(() -> handle.rebootFresh(Mode.DISPATCH));
+        } else {
+            bulletin.note(null, "rebooted by request");
+            restart();
+        }
     }
 
     void talk(Client client, String re, int cols, int rows, boolean now) throws CrewException {

@@ -185,8 +185,9 @@ public final class Crew {
         saveCrew();
     }
 
-    public void reboot(String slug) throws CrewException {
-        answer(roster.existing(slug).reboot());
+    /** Restarts the clone's brain on its conversation, or with {@code fresh} on a new one (the transcript keeps the old). */
+    public void reboot(String slug, boolean fresh) throws CrewException {
+        answer(roster.existing(slug).reboot(fresh));
     }
 
     /** The clones {@code who} names, or all of them. */

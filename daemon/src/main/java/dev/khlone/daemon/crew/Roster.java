@@ -2,6 +2,7 @@ package dev.khlone.daemon.crew;
 
 import dev.khlone.daemon.brain.BrainHandle;
 import dev.khlone.daemon.store.CloneRecord;
+import dev.khlone.protocol.Nearest;
 import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.brain.Environment;
 import dev.khlone.protocol.brain.Options;
@@ -16,10 +17,12 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -104,7 +107,13 @@ final class Roster {
 
     /** The hero's slug, once a clone of {@code heroRole} has been enrolled. */
     synchronized String hero(String heroRole) {
-        return clones.values().stream().filter(c -> c.role.equals(heroRole)).map(c -> c.slug).findFirst().orElse(null);
+        Clone hero = heroClone(heroRole);
+        return hero == null ? null : hero.slug;
+    }
+
+    /** The hero: the first clone of its role on the crew, or null. Under this. */
+    private Clone heroClone(String heroRole) {
+        return clones.values().stream().filter(c -> c.role.equals(heroRole)).findFirst().orElse(null);
     }
 
     synchronized Saved saved() {
@@ -144,7 +153,7 @@ final class Roster {
         }
         ZoneConfig.Profile profile = asked != null ? asked : config.profile(config.heroBrain());
         synchronized (this) {
-            Clone found = find(w, role, asked, naming);
+            Clone found = find(w, role, asked, config, naming);
             if (found != null) {
                 return found;
             }
@@ -152,13 +161,13 @@ final class Roster {
         Brain brain = preflight(profile);
         synchronized (this) {
             // Another request may have enrolled a clone that fits while the brain was checked.
-            Clone found = find(w, role, asked, naming);
+            Clone found = find(w, role, asked, config, naming);
             return found != null ? found : enroll(role, profile, brain);
         }
     }
 
     /** An existing clone for {@code w}, or null if one is to be enrolled. */
-    private Clone find(Who w, String role, ZoneConfig.Profile asked, String naming) throws CrewException {
+    private Clone find(Who w, String role, ZoneConfig.Profile asked, ZoneConfig config, String naming) throws CrewException {
         if (w.exact()) {
             Clone c = clones.get(role + "." + w.index());
             if (c == null) {
@@ -175,6 +184,14 @@ final class Roster {
         if (w.enroll()) {
             return null;
         }
+        if (w.equals(Who.HERO)) {
+            // The hero is one conversation: never another clone of its role, however busy it is.
+            Clone hero = heroClone(role);
+            if (hero != null && hero.info().state() == CloneInfo.State.FAILED) {
+                throw failed(hero.info(), role, w, naming);
+            }
+            return hero;
+        }
         List<Clone> ofRole = clones.values().stream()
                 .filter(c -> c.role.equals(role))
                 .filter(c -> fits(c, asked, false))
@@ -186,13 +203,43 @@ final class Roster {
             return fit.get();
         }
         if (!ofRole.isEmpty()) {
-            // A new clone would start a new conversation behind the person's back: they decide.
-            CloneInfo failed = ofRole.get(0).info();
-            throw new CrewException(ErrorCode.BRAIN_UNAVAILABLE, failed.slug() + " has failed: " + failed.failure(),
-                    "khlone reboot " + failed.slug() + ", or " + naming + role + (w.brain() == null ? "" : "@" + w.brain())
-                            + "++ for a new clone");
+            throw failed(ofRole.get(0).info(), role, w, naming);
+        }
+        if (!roles(config).contains(role)) {
+            throw unknownRole(w, config, naming);
         }
         return null;
+    }
+
+    /** A new clone would start a new conversation behind the person's back: they decide. */
+    private static CrewException failed(CloneInfo failed, String role, Who w, String naming) {
+        return new CrewException(ErrorCode.BRAIN_UNAVAILABLE, failed.slug() + " has failed: " + failed.failure(),
+                "khlone reboot " + failed.slug() + ", or " + naming + role + (w.brain() == null ? "" : "@" + w.brain())
+                        + "++ for a new clone");
+    }
+
+    /** The roles a plain {@code --who role} may enroll: the hero's, khlone.yml's and the crew's. */
+    private Set<String> roles(ZoneConfig config) {
+        Set<String> roles = new LinkedHashSet<>();
+        roles.add(config.heroRole());
+        roles.addAll(config.roleAliases().values());
+        clones.values().forEach(c -> roles.add(c.role));
+        return roles;
+    }
+
+    /**
+     * A role nobody named before is most likely a typo, and enrolling it would start a brain for
+     * nothing: the closest known name is suggested, and {@code ++} enrolls a new role on purpose.
+     */
+    private CrewException unknownRole(Who w, ZoneConfig config, String naming) {
+        Set<String> names = roles(config);
+        names.addAll(config.roleAliases().keySet());
+        String typed = w.role();
+        String near = Nearest.to(typed, names).orElse(null);
+        String plusPlus = naming + new Who(typed, null, w.brain(), true);
+        return new CrewException(ErrorCode.UNKNOWN_CLONE, "there is no role " + typed + " in this zone",
+                near != null ? "did you mean " + near + "? A new role is enrolled on purpose: " + plusPlus
+                        : "the known roles: " + String.join(", ", names) + "; a new role is enrolled on purpose: " + plusPlus);
     }
 
     /**

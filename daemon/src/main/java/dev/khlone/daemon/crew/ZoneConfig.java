@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The zone's optional {@code khlone.yml}: the hero's role and brain, role aliases, and brain
- * aliases (a brain with a model, extra arguments and environment). Without the file: the hero is
- * {@code foreman} on {@code claude}.
+ * The zone's optional {@code khlone.yml}: the hero's role and brain, the zone's roles (a list, or
+ * aliases: every name there is a role a plain {@code --who} may enroll), and brain aliases (a brain
+ * with a model, extra arguments and environment). Without the file: the hero is {@code foreman} on
+ * {@code claude}.
  *
  * <pre>
  * hero: foreman@claude
- * roles:            # alias: role
+ * roles:            # alias: role (or a list: [mechanic, scout])
  *   mech: mechanic
  * brains:           # alias: a brain with settings
  *   opus:
@@ -89,7 +90,9 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
             }
         }
         Map<String, String> roles = new LinkedHashMap<>();
-        if (top.get("roles") != null) {
+        if (top.get("roles") instanceof List) {
+            strings(top.get("roles"), "roles").forEach(role -> roles.put(role, role));
+        } else if (top.get("roles") != null) {
             map(top.get("roles"), "roles").forEach((alias, role) -> roles.put(alias, String.valueOf(role)));
         }
         Map<String, Profile> brains = new LinkedHashMap<>();

@@ -150,12 +150,61 @@ class CrewTest {
 
     @Test
     void aRoleFindsAnIdleCloneBeforeABusyOneAndEnrollsWhenThereIsNone() throws Exception {
+        Files.writeString(zone.root().resolve("khlone.yml"), "hero: foreman@fake\nroles: [scout]\n");
         TaskInfo busy = crew.submit(TaskMode.ACT, "sleep 1 busy", "scout", Placement.LAST);
         assertThat(busy.cloneSlug()).isEqualTo("scout.1");
         crew.submit(TaskMode.ACT, "idle soon", "scout++", Placement.LAST);
         ended(crew.submit(TaskMode.ACT, "warm", "scout.2", Placement.LAST));
         assertThat(crew.task(busy.id()).orElseThrow().status()).as("scout.1 is still busy").isEqualTo(Status.ACTIVE);
         assertThat(crew.submit(TaskMode.ACT, "pick", "scout", Placement.LAST).cloneSlug()).isEqualTo("scout.2");
+    }
+
+    @Test
+    void anEmptyWhoIsTheHeroEvenWhileItIsBusyAndTheRoleIsAnyCloneOfIt() throws Exception {
+        TaskInfo busy = act("sleep 1 busy");
+        ended(crew.submit(TaskMode.ACT, "warm", "foreman++", Placement.LAST));
+        assertThat(crew.task(busy.id()).orElseThrow().status()).as("the hero is still busy").isEqualTo(Status.ACTIVE);
+        TaskInfo next = act("the hero's next");
+        assertThat(next.cloneSlug()).as("the hero's conversation, not the idle foreman.2's").isEqualTo("foreman.1");
+        assertThat(crew.submit(TaskMode.ACT, "anyone", "foreman", Placement.LAST).cloneSlug()).isEqualTo("foreman.2");
+        ended(next);
+        assertThat(brain.history(crew.status("foreman.1").get(0).series())).containsExactly("sleep 1 busy", "the hero's next");
+    }
+
+    @Test
+    void aRoleNobodyNamedIsRefusedWithTheClosestKnownRoleAndEnrollsNothing() throws Exception {
+        ended(crew.submit(TaskMode.ACT, "hired", "mechanic++", Placement.LAST));
+        int started = brain.pids().size();
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "mechnic", Placement.LAST))
+                .isInstanceOfSatisfying(CrewException.class, e -> {
+                    assertThat(e).hasMessage("there is no role mechnic in this zone");
+                    assertThat(e.reply("1").code()).isEqualTo("unknown-clone");
+                    assertThat(e.reply("1").hint()).isEqualTo("did you mean mechanic? A new role is enrolled on purpose: --who mechnic++");
+                });
+        assertThatThrownBy(() -> crew.talk("mechnic@quick", new RecordingClient(), "t", 80, 24, false))
+                .isInstanceOfSatisfying(CrewException.class, e -> assertThat(e.reply("1").hint())
+                        .isEqualTo("did you mean mechanic? A new role is enrolled on purpose: khlone talk mechnic@quick++"));
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "zebra", Placement.LAST))
+                .isInstanceOfSatisfying(CrewException.class, e -> assertThat(e.reply("1").hint())
+                        .isEqualTo("the known roles: foreman, mechanic; a new role is enrolled on purpose: --who zebra++"));
+        assertThat(crew.status(null)).extracting(CloneInfo::slug).containsExactly("mechanic.1");
+        assertThat(brain.pids()).as("no brain was started for a typo").hasSize(started);
+        assertThat(crew.submit(TaskMode.ACT, "on purpose", "mechnic++", Placement.LAST).cloneSlug()).isEqualTo("mechnic.1");
+        assertThat(crew.submit(TaskMode.ACT, "now on the crew", "mechnic", Placement.LAST).cloneSlug()).isEqualTo("mechnic.1");
+    }
+
+    @Test
+    void theHerosRoleAndTheRolesOfKhloneYmlEnrollWithoutPlusPlus() throws Exception {
+        Files.writeString(zone.root().resolve("khlone.yml"), "hero: foreman@fake\nroles:\n  mech: mechanic\nbrains:\n  quick: {brain: fake}\n");
+        assertThat(crew.submit(TaskMode.ACT, "x", "foreman", Placement.LAST).cloneSlug()).isEqualTo("foreman.1");
+        assertThat(crew.submit(TaskMode.ACT, "x", "mechanic", Placement.LAST).cloneSlug()).isEqualTo("mechanic.1");
+        assertThat(crew.submit(TaskMode.ACT, "x", "mech@quick", Placement.LAST).cloneSlug()).isEqualTo("mechanic.2");
+        Files.writeString(zone.root().resolve("khlone.yml"), "hero: foreman@fake\nroles: [scout, pilot]\n");
+        assertThat(crew.submit(TaskMode.ACT, "x", "pilot", Placement.LAST).cloneSlug()).isEqualTo("pilot.1");
+        assertThat(crew.submit(TaskMode.ACT, "x", "mechanic", Placement.LAST).cloneSlug()).as("a role on the crew")
+                .isIn("mechanic.1", "mechanic.2");
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", "scuot", Placement.LAST)).isInstanceOfSatisfying(CrewException.class,
+                e -> assertThat(e.reply("1").hint()).startsWith("did you mean scout?"));
     }
 
     @Test
@@ -280,7 +329,7 @@ class CrewTest {
         assertThatThrownBy(() -> crew.await(waiting.id(), t -> {}, e -> {})).as("a later await is answered at once")
                 .hasMessageContaining("foreman.1 has failed").hasMessageContaining(waiting.id() + " waits in its queue");
 
-        crew.reboot("foreman.1");
+        crew.reboot("foreman.1", false);
         assertThat(ended(innocent).result()).isEqualTo("survived: " + tmp.resolve("once"));
         assertThat(ended(waiting).result()).isEqualTo("echo: patient");
         assertThat(crew.status(null).get(0).state()).isIn(CloneInfo.State.IDLE, CloneInfo.State.ACTIVE);
@@ -362,13 +411,41 @@ class CrewTest {
         TaskInfo task = act("sleep 2 rebooted");
         awaitActive(task);
         awaitHistory("sleep 2 rebooted");
-        crew.reboot("foreman.1");
+        crew.reboot("foreman.1", false);
         TaskInfo done = ended(task);
         assertThat(done.status()).isEqualTo(Status.DONE);
         assertThat(done.attempts()).isEqualTo(2);
         assertThat(done.interruptions()).isEmpty();
         assertThat(brain.notes(crew.status(null).get(0).series())).singleElement(STRING)
                 .startsWith("sleep 2 rebooted <- (khlone: an earlier attempt").contains("(a person rebooted the brain)");
+    }
+
+    @Test
+    void aFreshRebootStartsANewConversationTheRunningTaskRunsAgainInItAndTheOldTranscriptStays() throws Exception {
+        ended(act("remember the word tangerine"));
+        String before = crew.status("foreman.1").get(0).series();
+        TaskInfo running = act("sleep 2 cut short");
+        awaitActive(running);
+        awaitHistory("sleep 2 cut short");
+        crew.reboot("foreman.1", true);
+        TaskInfo again = ended(running);
+        assertThat(again.status()).isEqualTo(Status.DONE);
+        assertThat(again.interruptions()).as("a person's reboot does not count against the task").isEmpty();
+        ended(act("what was the word?"));
+        String after = crew.status("foreman.1").get(0).series();
+        assertThat(after).isNotEqualTo(before);
+        assertThat(brain.history(after)).as("the new conversation carries nothing of the old one")
+                .containsExactly("sleep 2 cut short", "what was the word?");
+        assertThat(brain.history(before)).containsExactly("remember the word tangerine", "sleep 2 cut short");
+        assertThat(Files.readString(state.resolve("transcripts/foreman.1.jsonl"))).contains("remember the word tangerine")
+                .contains("rebooted by request on a fresh conversation");
+
+        crew.shutdown();
+        store.close();
+        crew = open();
+        assertThat(crew.status("foreman.1").get(0).series()).as("the crew file keeps the new conversation").isEqualTo(after);
+        ended(act("still here?"));
+        assertThat(brain.history(after)).endsWith("still here?");
     }
 
     @Test
@@ -485,7 +562,7 @@ class CrewTest {
         Files.writeString(zone.root().resolve("khlone.yml"),
                 "hero: foreman@fake\nbrains:\n  keyed:\n    brain: fake\n    env: {FAKE_API_KEY: sk-secret-7f3a}\n");
         DaemonProcess dying = daemon();
-        TaskInfo first = dying.submit("mechanic@keyed", "env FAKE_API_KEY");
+        TaskInfo first = dying.submit("mechanic@keyed++", "env FAKE_API_KEY");
         assertThat(ended(dying, first).result()).isEqualTo("FAKE_API_KEY is set (14 chars)");
         TaskInfo queued = dying.submit("mechanic.1", "sleep 30 keep it busy");
         TaskInfo after = dying.submit("mechanic.1", "env FAKE_API_KEY");
@@ -535,7 +612,7 @@ class CrewTest {
         DaemonProcess dying = daemon();
         TaskInfo running = dying.submit(null, "sleep 3 interrupted");
         TaskInfo queued = dying.submit(null, "queued for the hero");
-        TaskInfo quick = dying.submit("mechanic@quick", "sleep 3 on quick");
+        TaskInfo quick = dying.submit("mechanic@quick++", "sleep 3 on quick");
         TaskInfo behind = dying.submit("mechanic.1", "queued for the mechanic");
         awaitActive(dying, running);
         awaitActive(dying, quick);

@@ -265,7 +265,7 @@ class WatchTalkTest {
         talker.await(Reply.Talking.class, t -> true, WAIT);
         talker.awaitOutput("> ", WAIT);
 
-        TaskInfo stubborn = crew.submit(TaskMode.ACT, "sleep 60 stubborn", "worker@deaf", Placement.LAST);
+        TaskInfo stubborn = crew.submit(TaskMode.ACT, "sleep 60 stubborn", "worker@deaf++", Placement.LAST);
         assertThat(stubborn.cloneSlug()).isEqualTo("worker.1");
         Await.until(WAIT, stubborn.id() + " running", () -> crew.task(stubborn.id()).orElseThrow().status() == Status.ACTIVE);
         RecordingClient watcher = new RecordingClient();

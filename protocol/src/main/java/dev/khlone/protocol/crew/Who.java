@@ -4,10 +4,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which clone a command means: {@code [role][.n][@brain][++]}. Empty is the hero; {@code role} an
- * idle (else any) clone of that role, enrolled if there is none; {@code role.n} exactly that
- * clone; {@code @brain} filters by brain or picks it for a new clone; {@code ++} always enrolls a
- * new clone with the next index.
+ * Which clone a command means: {@code [role][.n][@brain][++]}. Empty is the hero, that one clone
+ * however busy; {@code role} an idle (else the least busy) clone of that role, enrolled if there is
+ * none and the role is known (the hero's, khlone.yml's, or one on the crew); {@code role.n} exactly
+ * that clone; {@code @brain} filters by brain or picks it for a new clone; {@code ++} always enrolls
+ * a new clone with the next index, of any role.
  */
 public record Who(String role, Integer index, String brain, boolean enroll) {
     private static final Pattern GRAMMAR = Pattern.compile(

@@ -267,8 +267,11 @@ public sealed interface Request extends Message {
         }
     }
 
-    /** {@code khlone reboot}: restarts the clone's brain on its series; revives a failed clone. */
-    record Reboot(String id, String slug) implements Request {
+    /**
+     * {@code khlone reboot}: restarts the clone's brain on its series, or with {@code fresh} on a new
+     * one; revives a failed clone. ({@code fresh} is absent in frames of older clients: false.)
+     */
+    record Reboot(String id, String slug, boolean fresh) implements Request {
         public static final String TYPE = "reboot";
 
         @Override
@@ -278,11 +281,11 @@ public sealed interface Request extends Message {
 
         @Override
         public void write(FrameWriter out) throws IOException {
-            out.string("id", id).string("clone", slug);
+            out.string("id", id).string("clone", slug).bool("fresh", fresh);
         }
 
         static Reboot read(Fields f) throws ProtocolException {
-            return new Reboot(f.string("id"), f.string("clone"));
+            return new Reboot(f.string("id"), f.string("clone"), f.bool("fresh", false));
         }
 
         @Override

@@ -39,7 +39,8 @@ class CodecTest {
                 new Reply.TaskReport("8", TASK),
                 new Request.Cancel("9", "t-1a2b"),
                 new Request.Kill("10", "mechanic.1"),
-                new Request.Reboot("11", "mechanic.1"),
+                new Request.Reboot("11", "mechanic.1", false),
+                new Request.Reboot("11", "mechanic.1", true),
                 new Request.Stop("3"),
                 new Reply.Ok("3"),
                 new Reply.Error("4", "bad-request", "nope", "do this"),
@@ -106,6 +107,8 @@ class CodecTest {
     void absentOptionalFieldsDecodeAsNull() throws Exception {
         Message m = decode("{\"type\":\"error\",\"code\":\"internal\",\"message\":\"boom\"}");
         assertThat(m).isEqualTo(new Reply.Error(null, "internal", "boom", null));
+        assertThat(decode("{\"type\":\"reboot\",\"id\":\"1\",\"clone\":\"foreman.1\"}")).as("an older client's reboot")
+                .isEqualTo(new Request.Reboot("1", "foreman.1", false));
     }
 
     @Test

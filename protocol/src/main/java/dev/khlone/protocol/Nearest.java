@@ -1,25 +1,25 @@
-package dev.khlone.cli;
+package dev.khlone.protocol;
 
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;
 
 /** "Did you mean": the known word a typo most likely stood for, if any is close enough to say so. */
-final class Nearest {
+public final class Nearest {
     private Nearest() {}
 
     /**
      * The word of {@code known} nearest {@code typo}: one it begins (a command cut short) or one at
      * most two edits away (a third of the word for short ones), the fewest edits first.
      */
-    static Optional<String> to(String typo, Collection<String> known) {
+    public static Optional<String> to(String typo, Collection<String> known) {
         return known.stream()
                 .filter(word -> typo.length() >= 2 && word.startsWith(typo) || distance(typo, word) <= Math.min(2, Math.max(1, word.length() / 3)))
                 .min(Comparator.comparingInt((String word) -> distance(typo, word)).thenComparing(Comparator.naturalOrder()));
     }
 
     /** Edits (insert, delete, replace, swap two neighbours) from {@code a} to {@code b}. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {
             d[i][0] = i;
