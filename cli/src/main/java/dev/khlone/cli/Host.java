@@ -47,6 +47,11 @@ record Host(Map<String, String> env, InputStream stdin, boolean stdinIsTerminal,
         return Paint.forStream(stderrIsTerminal, env);
     }
 
+    /** What this command hands the daemon for the brains it starts: PATH and the brains' variables. */
+    Map<String, String> brainEnvironment() {
+        return dev.khlone.protocol.brain.Environment.forBrains(env);
+    }
+
     /** {@code KHLONE_DEBUG}: errors come with their stack trace. */
     boolean debug() {
         return env.get("KHLONE_DEBUG") != null;

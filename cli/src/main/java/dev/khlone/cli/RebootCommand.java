@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
                 "The new brain process resumes the clone's series; this also revives a failed clone.",
                 "A running task is cut short and runs again first, without counting as a failed attempt."})
 final class RebootCommand implements Callable<Integer> {
+    private final Host host;
+
     @Spec
     CommandSpec spec;
 
@@ -34,11 +36,15 @@ final class RebootCommand implements Callable<Integer> {
             + " (khlone log still shows it). A running task runs again in the new conversation."})
     boolean fresh;
 
+    RebootCommand(Host host) {
+        this.host = host;
+    }
+
     @Override
     public Integer call() {
         String slug = Clones.slug(Clones.either(clone, who, "reboot"), "reboot");
         try (Connection c = zoneOption.connect()) {
-            c.call(new Request.Reboot(c.id(), slug, fresh), Reply.Ok.class);
+            c.call(new Request.Reboot(c.id(), slug, fresh, host.brainEnvironment()), Reply.Ok.class);
         }
         spec.commandLine().getOut().printf(fresh ? "rebooted %s on a fresh conversation: its brain remembers nothing said before%n"
                 : "rebooted %s: its brain restarted on the same series%n", slug);

@@ -98,7 +98,8 @@ abstract class SubmitCommand implements Callable<Integer> {
                     "a prompt may have up to about " + Protocol.MAX_FRAME / 1024 + " KiB; point the clone at a file instead");
         }
         try (Connection c = zoneOption.connect()) {
-            TaskInfo task = c.call(new Request.Submit(c.id(), mode, prompt, whoText, placement()), Reply.Accepted.class).task();
+            TaskInfo task = c.call(new Request.Submit(c.id(), mode, prompt, whoText, placement(), host.brainEnvironment()),
+                    Reply.Accepted.class).task();
             return follow(c, task, out, err);
         }
     }

@@ -56,7 +56,7 @@ final class TalkCommand implements Callable<Integer> {
                     "run it in a terminal; scripts can use khlone watch or khlone act --await");
         }
         try (Connection c = zoneOption.connect()) {
-            return TalkSession.run(c, who, now, key, keyName, err);
+            return TalkSession.run(c, who, now, key, keyName, host.brainEnvironment(), err);
         }
     }
 }

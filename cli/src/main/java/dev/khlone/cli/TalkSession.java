@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
 
@@ -49,11 +50,12 @@ final class TalkSession {
     }
 
     /** Talks until the talk ends; returns the exit code. */
-    static int run(Connection c, String who, boolean now, byte detachKey, String detachName, PrintWriter err) {
+    static int run(Connection c, String who, boolean now, byte detachKey, String detachName, Map<String, String> env,
+                   PrintWriter err) {
         String saved = stty("-g");
         int[] size = size();
         String id = c.id();
-        c.send(new Request.Talk(id, who, size[1], size[0], now));
+        c.send(new Request.Talk(id, who, size[1], size[0], now, env));
         Reply.Talking talking = null;
         while (talking == null) {
             Reply r = c.next();

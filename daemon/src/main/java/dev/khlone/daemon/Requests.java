@@ -57,6 +57,7 @@ final class Requests implements Request.Visitor<Reply> {
 
     @Override
     public Reply submit(Request.Submit submit) {
+        crew.environment(submit.env());
         return answer(submit.id(), () -> new Reply.Accepted(submit.id(),
                 crew.submit(submit.mode(), submit.prompt(), submit.who(), submit.placement())));
     }
@@ -116,6 +117,7 @@ final class Requests implements Request.Visitor<Reply> {
             return new Reply.Error(request.id(), ErrorCode.BUSY, "this connection is already talking", null);
         }
         return answer(request.id(), () -> {
+            crew.environment(request.env());
             talk = crew.talk(request.who(), client, request.id(), request.cols(), request.rows(), request.now());
             return null;
         });
@@ -152,6 +154,7 @@ final class Requests implements Request.Visitor<Reply> {
     @Override
     public Reply reboot(Request.Reboot reboot) {
         return answer(reboot.id(), () -> {
+            crew.environment(reboot.env());
             crew.reboot(reboot.slug(), reboot.fresh());
             return new Reply.Ok(reboot.id());
         });

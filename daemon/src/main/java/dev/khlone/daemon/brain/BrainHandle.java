@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,7 +46,8 @@ public final class BrainHandle implements BrainCli {
 
     private final String name;
     private final Brain brain;
-    private final Options options;
+    /** The options of each start: the environment may have changed since the last (Roster.environment). */
+    private final Supplier<Options> options;
     private final Launcher launcher;
     private final List<DataListener> dataListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<BrainEvent>> eventListeners = new CopyOnWriteArrayList<>();
@@ -103,7 +105,7 @@ public final class BrainHandle implements BrainCli {
      * of this brain, unique to it on the machine (see {@link Orphans#endMarked}); {@code series}
      * is new or one to resume.
      */
-    public BrainHandle(String name, String marker, Brain brain, Series series, Options options) {
+    public BrainHandle(String name, String marker, Brain brain, Series series, Supplier<Options> options) {
         this.name = name;
         this.brain = brain;
         this.options = options;
@@ -378,7 +380,7 @@ public final class BrainHandle implements BrainCli {
      */
     private void start(long g, Conversation.Talk unsettled, Mode newMode) throws IOException {
         Optional<Series> begun = unsettled == null ? Optional.empty()
-                : brain.afterTalk(unsettled.on(), options, unsettled.started());
+                : brain.afterTalk(unsettled.on(), options.get(), unsettled.started());
         Series on;
         TaskMode with;
         int c;

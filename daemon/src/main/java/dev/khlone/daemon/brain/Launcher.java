@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -45,10 +46,10 @@ final class Launcher {
     private final String name;
     private final String marker;
     private final Brain brain;
-    private final Options options;
+    private final Supplier<Options> options;
     private final Receiver receiver;
 
-    Launcher(String name, String marker, Brain brain, Options options, Receiver receiver) {
+    Launcher(String name, String marker, Brain brain, Supplier<Options> options, Receiver receiver) {
         this.name = name;
         this.marker = marker;
         this.brain = brain;
@@ -58,17 +59,17 @@ final class Launcher {
 
     /** Whether the brain runs one dispatch process per task (codex exec) rather than one for all. */
     boolean perTask(Series series, TaskMode permissions) {
-        return !brain.dispatch(series, permissions, options).persistent();
+        return !brain.dispatch(series, permissions, options.get()).persistent();
     }
 
     /** Whether a switch between these permission sets takes a new process (claude's permission flags). */
     boolean relaunches(Series series, TaskMode from, TaskMode to) {
-        return !brain.dispatch(series, from, options).equals(brain.dispatch(series, to, options));
+        return !brain.dispatch(series, from, options.get()).equals(brain.dispatch(series, to, options.get()));
     }
 
     /** The brain's TUI on {@code series}, in a PTY of {@code cols}x{@code rows}. */
     Started tui(Series series, int cols, int rows) throws IOException {
-        LaunchSpec spec = brain.interact(series, options);
+        LaunchSpec spec = brain.interact(series, options.get());
         Spawned s = Spawned.pty(name, spec, marker, cols, rows, receiver::data);
         LOG.info(name + ": " + brain.name() + " interactive, pid " + s.pid + ", series " + series.id());
         return new Started(s, null);
@@ -76,8 +77,9 @@ final class Launcher {
 
     /** A dispatch process on {@code series} with {@code permissions}, its dialogue opened. */
     Started dispatch(Series series, TaskMode permissions, boolean perTask) throws IOException {
-        LaunchSpec spec = brain.dispatch(series, permissions, options);
-        Dialogue d = brain.dialogue(series, options);
+        Options now = options.get();
+        LaunchSpec spec = brain.dispatch(series, permissions, now);
+        Dialogue d = brain.dialogue(series, now);
         Spawned[] self = new Spawned[1];
         Dialogue.Sink sink = new Dialogue.Sink() {
             @Override

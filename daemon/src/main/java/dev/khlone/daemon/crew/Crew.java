@@ -137,6 +137,11 @@ public final class Crew {
         }
     }
 
+    /** A command's environment for the brains started from now on (see {@link Roster#environment}). */
+    public void environment(Map<String, String> command) {
+        roster.environment(command);
+    }
+
     public Optional<TaskInfo> task(String id) {
         return book.get(id);
     }

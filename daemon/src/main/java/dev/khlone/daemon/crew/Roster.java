@@ -37,7 +37,8 @@ final class Roster {
 
     private final Zone zone;
     private final Map<String, Brain> brains;
-    private final Map<String, String> env;
+    /** The brains' environment: the daemon's, as the last command that started a brain updated it. */
+    private volatile Map<String, String> env;
     private final Clone.Owner owner;
     private final TaskBook book;
     private final ScheduledExecutorService timers;
@@ -61,6 +62,16 @@ final class Roster {
         this.timers = timers;
         this.turnTimeout = turnTimeout;
         this.indexes = new LinkedHashMap<>(indexes);
+    }
+
+    /**
+     * A command's environment, for every brain started from now on (enrolled, rebooted, restarted
+     * after a crash): its PATH and the brains' variables ({@link Environment#updated}).
+     */
+    void environment(Map<String, String> command) {
+        if (!command.isEmpty()) {
+            env = Environment.updated(env, command);
+        }
     }
 
     /** Puts back a clone the state dir had; it boots with the rest of the crew. */
@@ -281,7 +292,7 @@ final class Roster {
     }
 
     private Clone clone(String slug, String role, int index, Brain brain, ZoneConfig.Profile profile, Series series) {
-        BrainHandle handle = new BrainHandle(slug, marker(slug), brain, series, options(profile));
+        BrainHandle handle = new BrainHandle(slug, marker(slug), brain, series, () -> options(profile));
         book.runs(slug, profile.name());
         return new Clone(slug, role, index, profile, handle, owner, timers, turnTimeout);
     }

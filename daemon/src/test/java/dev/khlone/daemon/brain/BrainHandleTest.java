@@ -51,7 +51,7 @@ class BrainHandleTest {
 
     private void use(FakeBrain fake, Map<String, String> env) {
         brain = fake;
-        handle = new BrainHandle("foreman.1", "handle-test/" + ProcessHandle.current().pid() + "/foreman.1", brain, brain.newSeries(), Options.defaults(zone, env));
+        handle = new BrainHandle("foreman.1", "handle-test/" + ProcessHandle.current().pid() + "/foreman.1", brain, brain.newSeries(), () -> Options.defaults(zone, env));
         recorder = new Recorder(handle);
     }
 

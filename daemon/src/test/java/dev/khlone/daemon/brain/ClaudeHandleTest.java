@@ -64,7 +64,7 @@ class ClaudeHandleTest {
         ClaudeBrain brain = new ClaudeBrain();
         options = new Options(zone, null, List.of(), new Environment(env));
         handle = new BrainHandle("foreman.1", "handle-test/" + ProcessHandle.current().pid() + "/foreman.1", brain,
-                brain.newSeries(), options);
+                brain.newSeries(), () -> options);
         recorder = new Recorder(handle);
         screen = new TuiScreen(handle);
     }
@@ -152,7 +152,7 @@ class ClaudeHandleTest {
         awaitScreen("first words, in the tui");
         handle.kill(); // the daemon stopped; its crew file still has the series as the talk found it
 
-        BrainHandle restored = new BrainHandle("foreman.1", "handle-test/" + ProcessHandle.current().pid() + "/foreman.1", new ClaudeBrain(), fresh, options);
+        BrainHandle restored = new BrainHandle("foreman.1", "handle-test/" + ProcessHandle.current().pid() + "/foreman.1", new ClaudeBrain(), fresh, () -> options);
         try {
             restored.enboot(Mode.DISPATCH);
             assertThat(restored.series()).isEqualTo(Series.started(fresh.id()));

@@ -76,7 +76,7 @@ class CodexHandleTest {
         CodexBrain brain = new CodexBrain();
         options = new Options(zone, null, home.arguments(), new Environment(env));
         handle = new BrainHandle("mechanic.1", "handle-test/" + ProcessHandle.current().pid() + "/mechanic.1", brain,
-                brain.newSeries(), options);
+                brain.newSeries(), () -> options);
         recorder = new Recorder(handle);
         screen = new TuiScreen(handle);
     }
@@ -153,7 +153,7 @@ class CodexHandleTest {
         assertThat(handle.series()).isEqualTo(Series.fresh(null));
 
         // A second clone of codex in the same zone, same CODEX_HOME and working directory, talks after the first one.
-        BrainHandle other = new BrainHandle("mechanic.2", "handle-test/" + ProcessHandle.current().pid() + "/mechanic.2", new CodexBrain(), Series.fresh(null), options);
+        BrainHandle other = new BrainHandle("mechanic.2", "handle-test/" + ProcessHandle.current().pid() + "/mechanic.2", new CodexBrain(), Series.fresh(null), () -> options);
         try {
             TuiScreen otherScreen = new TuiScreen(other);
             other.enboot(Mode.DISPATCH);

@@ -75,7 +75,7 @@ class OpencodeHandleTest {
         env.put("KHLONE_OPENCODE_BIN", Brains.opencode().toString());
         OpencodeBrain brain = new OpencodeBrain();
         handle = new BrainHandle("researcher.1", "handle-test/" + ProcessHandle.current().pid() + "/researcher.1", brain, brain.newSeries(),
-                new Options(zone, null, List.of(), new Environment(env)));
+                () -> new Options(zone, null, List.of(), new Environment(env)));
         recorder = new Recorder(handle);
         screen = new TuiScreen(handle);
         handle.onData((bytes, offset, length) -> {

@@ -134,6 +134,23 @@ class CrewTest {
     }
 
     @Test
+    void aBrainStartedAfterACommandGetsThatCommandsPathAndBrainVariablesSetOrUnset() throws Exception {
+        String path = System.getenv("PATH");
+        assertThat(ended(act("env ANTHROPIC_API_KEY")).result()).isEqualTo("ANTHROPIC_API_KEY is unset");
+        crew.environment(Map.of("PATH", path, "ANTHROPIC_API_KEY", "sk-123", "SECRET_OF_THE_SHELL", "x"));
+        assertThat(ended(act("env ANTHROPIC_API_KEY")).result()).as("the running brain keeps its environment")
+                .isEqualTo("ANTHROPIC_API_KEY is unset");
+        crew.reboot("foreman.1", false);
+        assertThat(ended(act("env ANTHROPIC_API_KEY")).result()).isEqualTo("ANTHROPIC_API_KEY is set (6 chars)");
+        TaskInfo mechanic = crew.submit(TaskMode.ASK, "env SECRET_OF_THE_SHELL", "mechanic++", Placement.LAST);
+        assertThat(ended(mechanic).result()).as("only PATH and the brains' own variables").isEqualTo("SECRET_OF_THE_SHELL is unset");
+        crew.environment(Map.of("PATH", path));
+        crew.reboot("foreman.1", false);
+        assertThat(ended(act("env ANTHROPIC_API_KEY")).result()).as("unset in the command, unset for the brain")
+                .isEqualTo("ANTHROPIC_API_KEY is unset");
+    }
+
+    @Test
     void plusPlusEnrollsANewCloneThatWorksInParallelWithTheHero() throws Exception {
         TaskInfo hero = act("sleep 1 hero");
         TaskInfo mech = crew.submit(TaskMode.ACT, "sleep 1 mechanic", "mechanic++", Placement.LAST);

@@ -42,7 +42,7 @@ public record Installation(String command, String title, String variable, String
         String path = env.get("PATH");
         return Optional.of(Preflight.problem(title + " is not installed: no " + command + " on the PATH ("
                         + (path == null ? "PATH is not set" : path) + ")",
-                "install it with `npm install -g " + npmPackage + "@" + version + "`, or set " + variable
-                        + " to its binary"));
+                "install it with `npm install -g " + npmPackage + "@" + version + "` (or set " + variable
+                        + " to its binary), then run the command again: each command hands the daemon its PATH"));
     }
 }

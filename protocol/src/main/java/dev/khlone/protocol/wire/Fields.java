@@ -117,6 +117,20 @@ public final class Fields {
         return List.copyOf(strings);
     }
 
+    /** An object of strings, e.g. an environment; absent reads as empty. */
+    public Map<String, String> stringMap(String name) throws ProtocolException {
+        Object v = values.get(name);
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof Map<?, ?> map) || !map.values().stream().allMatch(x -> x instanceof String)) {
+            throw wrongType(name, "an object of strings");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> strings = (Map<String, String>) map;
+        return Map.copyOf(strings);
+    }
+
     /** Nested objects, e.g. the rows of a listing; absent reads as empty. */
     @SuppressWarnings("unchecked")
     public List<Fields> list(String name) throws ProtocolException {

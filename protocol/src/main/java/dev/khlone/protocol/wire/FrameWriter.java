@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** Writes a message's fields; absent (null) values are left out of the frame. */
@@ -66,6 +67,16 @@ public final class FrameWriter {
             json.writeString(v);
         }
         json.writeEndArray();
+        return this;
+    }
+
+    /** A map of strings as one JSON object, its keys sorted: the same map makes the same frame. */
+    public FrameWriter strings(String name, Map<String, String> values) throws IOException {
+        json.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(values).entrySet()) {
+            json.writeStringField(e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
         return this;
     }
 

@@ -2,6 +2,7 @@ package dev.khlone.protocol.wire;
 
 import dev.khlone.protocol.brain.TaskMode;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Client to daemon, one record per command. Every request carries an {@code id} that its
@@ -118,9 +119,22 @@ public sealed interface Request extends Message {
         }
     }
 
-    /** {@code khlone act} and {@code ask}: queues a task for the clone {@code who} names, where {@code placement} says; answered by {@link Reply.Accepted}. */
-    record Submit(String id, TaskMode mode, String prompt, String who, Placement placement) implements Request {
+    /**
+     * {@code khlone act} and {@code ask}: queues a task for the clone {@code who} names, where
+     * {@code placement} says; answered by {@link Reply.Accepted}. {@code env} is the command's
+     * environment for brains ({@code Environment.forBrains}): a brain started from now on gets it.
+     */
+    record Submit(String id, TaskMode mode, String prompt, String who, Placement placement, Map<String, String> env)
+            implements Request {
         public static final String TYPE = "submit";
+
+        public Submit {
+            env = Map.copyOf(env);
+        }
+
+        public Submit(String id, TaskMode mode, String prompt, String who, Placement placement) {
+            this(id, mode, prompt, who, placement, Map.of());
+        }
 
         @Override
         public String type() {
@@ -130,12 +144,12 @@ public sealed interface Request extends Message {
         @Override
         public void write(FrameWriter out) throws IOException {
             out.string("id", id).choice("mode", mode).string("prompt", prompt).string("who", who)
-                    .choice("placement", placement);
+                    .choice("placement", placement).strings("env", env);
         }
 
         static Submit read(Fields f) throws ProtocolException {
             return new Submit(f.string("id"), f.choice(TaskMode.class, "mode"), f.string("prompt"),
-                    f.optionalString("who"), f.choice(Placement.class, "placement"));
+                    f.optionalString("who"), f.choice(Placement.class, "placement"), f.stringMap("env"));
         }
 
         @Override
@@ -271,8 +285,16 @@ public sealed interface Request extends Message {
      * {@code khlone reboot}: restarts the clone's brain on its series, or with {@code fresh} on a new
      * one; revives a failed clone. ({@code fresh} is absent in frames of older clients: false.)
      */
-    record Reboot(String id, String slug, boolean fresh) implements Request {
+    record Reboot(String id, String slug, boolean fresh, Map<String, String> env) implements Request {
         public static final String TYPE = "reboot";
+
+        public Reboot {
+            env = Map.copyOf(env);
+        }
+
+        public Reboot(String id, String slug, boolean fresh) {
+            this(id, slug, fresh, Map.of());
+        }
 
         @Override
         public String type() {
@@ -281,11 +303,11 @@ public sealed interface Request extends Message {
 
         @Override
         public void write(FrameWriter out) throws IOException {
-            out.string("id", id).string("clone", slug).bool("fresh", fresh);
+            out.string("id", id).string("clone", slug).bool("fresh", fresh).strings("env", env);
         }
 
         static Reboot read(Fields f) throws ProtocolException {
-            return new Reboot(f.string("id"), f.string("clone"), f.bool("fresh", false));
+            return new Reboot(f.string("id"), f.string("clone"), f.bool("fresh", false), f.stringMap("env"));
         }
 
         @Override
@@ -327,8 +349,16 @@ public sealed interface Request extends Message {
      * (waiting for a running task, or interrupting it when {@code now}), the clone reboots
      * interactive on its series, and {@link Push.Output} flows from {@link Reply.Talking} until {@link Push.TalkEnded}.
      */
-    record Talk(String id, String who, int cols, int rows, boolean now) implements Request {
+    record Talk(String id, String who, int cols, int rows, boolean now, Map<String, String> env) implements Request {
         public static final String TYPE = "talk";
+
+        public Talk {
+            env = Map.copyOf(env);
+        }
+
+        public Talk(String id, String who, int cols, int rows, boolean now) {
+            this(id, who, cols, rows, now, Map.of());
+        }
 
         @Override
         public String type() {
@@ -337,12 +367,13 @@ public sealed interface Request extends Message {
 
         @Override
         public void write(FrameWriter out) throws IOException {
-            out.string("id", id).string("who", who).number("cols", cols).number("rows", rows).bool("now", now);
+            out.string("id", id).string("who", who).number("cols", cols).number("rows", rows).bool("now", now)
+                    .strings("env", env);
         }
 
         static Talk read(Fields f) throws ProtocolException {
             return new Talk(f.string("id"), f.optionalString("who"), f.integer("cols"), f.integer("rows"),
-                    f.bool("now", false));
+                    f.bool("now", false), f.stringMap("env"));
         }
 
         @Override

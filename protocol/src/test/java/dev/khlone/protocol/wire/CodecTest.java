@@ -7,6 +7,7 @@ import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.store.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
@@ -28,6 +29,7 @@ class CodecTest {
                 new Request.Submit("5", TaskMode.ACT, "implement auth", "mechanic++", Placement.FIRST),
                 new Request.Submit("6", TaskMode.ASK, "why?", null, Placement.DISRUPT),
                 new Request.Submit("6", TaskMode.ACT, "go", "scout", Placement.LAST),
+                new Request.Submit("6", TaskMode.ACT, "go", null, Placement.LAST, Map.of("PATH", "/a:/b", "ANTHROPIC_API_KEY", "k")),
                 new Reply.Accepted("5", TASK),
                 new Request.Await("7", "t-1a2b"),
                 new Reply.TaskEnded("7", TASK.ended(TaskInfo.Status.DONE, "all done", null, 1_700_000_009_000L)),
@@ -41,6 +43,7 @@ class CodecTest {
                 new Request.Kill("10", "mechanic.1"),
                 new Request.Reboot("11", "mechanic.1", false),
                 new Request.Reboot("11", "mechanic.1", true),
+                new Request.Reboot("11", "mechanic.1", true, Map.of("PATH", "/usr/bin")),
                 new Request.Stop("3"),
                 new Reply.Ok("3"),
                 new Reply.Error("4", "bad-request", "nope", "do this"),
@@ -55,6 +58,7 @@ class CodecTest {
                 new Push.Notice("13", "mechanic.1 is talking with a person now"),
                 new Push.Output("13", new byte[] {0x1b, '[', '2', 'J', 0, (byte) 0xff, '\n'}),
                 new Request.Talk("14", "foreman.1", 120, 40, true),
+                new Request.Talk("14", null, 80, 24, false, Map.of("OPENAI_API_KEY", "x")),
                 new Reply.Talking("14", "foreman.1"),
                 new Request.Input("15", "héllo\r".getBytes(StandardCharsets.UTF_8)),
                 new Request.Resize("16", 100, 30),
