@@ -83,6 +83,12 @@ final class Requests implements Request.Visitor<Reply> {
                         "khlone tasks lists the zone's tasks"))));
     }
 
+    /** Runs each brain's {@code --version}: seconds, on this client's own thread. */
+    @Override
+    public Reply doctor(Request.Doctor doctor) {
+        return answer(doctor.id(), () -> new Reply.DoctorReport(doctor.id(), crew.doctor(), crew.environment()));
+    }
+
     @Override
     public Reply tasks(Request.Tasks query) {
         return answer(query.id(), () -> new Reply.TaskList(query.id(), crew.tasks(query.who(), query.ended())));

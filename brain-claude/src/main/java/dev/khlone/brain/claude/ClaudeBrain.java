@@ -142,6 +142,11 @@ public final class ClaudeBrain implements Brain {
     }
 
     @Override
+    public Optional<Installation> installation() {
+        return Optional.of(INSTALLATION);
+    }
+
+    @Override
     public Preflight check(Options options) {
         Environment env = options.environment();
         Optional<Preflight> missing = INSTALLATION.missing(env);

@@ -208,6 +208,11 @@ public final class CodexBrain implements Brain {
     }
 
     @Override
+    public Optional<Installation> installation() {
+        return Optional.of(INSTALLATION);
+    }
+
+    @Override
     public Preflight check(Options options) {
         Environment env = options.environment();
         Optional<Preflight> missing = INSTALLATION.missing(env);

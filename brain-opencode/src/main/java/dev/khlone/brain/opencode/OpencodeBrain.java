@@ -120,6 +120,11 @@ public final class OpencodeBrain implements Brain {
     }
 
     @Override
+    public Optional<Installation> installation() {
+        return Optional.of(INSTALLATION);
+    }
+
+    @Override
     public Preflight check(Options options) {
         Environment env = options.environment();
         Optional<Preflight> missing = INSTALLATION.missing(env);

@@ -7,6 +7,7 @@ import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.store.TranscriptEntry;
+import dev.khlone.protocol.wire.BrainReport;
 import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.ErrorCode;
 import dev.khlone.protocol.wire.Placement;
@@ -135,6 +136,16 @@ public final class Crew {
             book.refused(task);
             throw e;
         }
+    }
+
+    /** Each brain checked as it would start now, for {@code khlone doctor}. */
+    public List<BrainReport> doctor() throws CrewException {
+        return roster.doctor(config());
+    }
+
+    /** The brain variables the brains get now, for {@code khlone doctor}. */
+    public Map<String, String> environment() {
+        return roster.environment();
     }
 
     /** A command's environment for the brains started from now on (see {@link Roster#environment}). */

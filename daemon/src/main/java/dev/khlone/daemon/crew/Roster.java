@@ -5,24 +5,28 @@ import dev.khlone.daemon.store.CloneRecord;
 import dev.khlone.protocol.Nearest;
 import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.brain.Environment;
+import dev.khlone.protocol.brain.Installation;
 import dev.khlone.protocol.brain.Options;
 import dev.khlone.protocol.brain.Preflight;
 import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.crew.Who;
+import dev.khlone.protocol.wire.BrainReport;
 import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.ErrorCode;
 import dev.khlone.protocol.zone.Zone;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -72,6 +76,36 @@ final class Roster {
         if (!command.isEmpty()) {
             env = Environment.updated(env, command);
         }
+    }
+
+    /** How long {@code khlone doctor} waits for a brain's {@code --version}. */
+    private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(15);
+
+    /**
+     * Each brain checked as it would start now, with its profile of the same name: the binary, its
+     * version, the tested one, and the preflight. Runs processes: on the asking session's thread.
+     */
+    List<BrainReport> doctor(ZoneConfig config) {
+        List<BrainReport> reports = new ArrayList<>();
+        for (Brain brain : new TreeMap<>(brains).values()) {
+            Options options = options(config.profile(brain.name()));
+            Preflight preflight = brain.check(options);
+            Installation installation = brain.installation().orElse(null);
+            String binary = null;
+            String version = null;
+            if (installation != null && installation.missing(options.environment()).isEmpty()) {
+                binary = installation.binary(options.environment());
+                version = installation.versionOf(binary, options.environment(), VERSION_TIMEOUT).orElse(null);
+            }
+            reports.add(new BrainReport(brain.name(), binary, version, installation == null ? null : installation.version(),
+                    preflight.problem(), preflight.hint()));
+        }
+        return reports;
+    }
+
+    /** The variables the brains get now that commands hand on ({@link Environment#forBrains}), for doctor. */
+    Map<String, String> environment() {
+        return Environment.forBrains(env);
     }
 
     /** Puts back a clone the state dir had; it boots with the rest of the crew. */

@@ -42,4 +42,9 @@ public interface Brain {
 
     /** Whether the CLI (and what it needs) is here; a clear message when not. */
     Preflight check(Options options);
+
+    /** Where its CLI comes from and the version it is tested on, for {@code khlone doctor}; empty for a brain with no CLI. */
+    default Optional<Installation> installation() {
+        return Optional.empty();
+    }
 }

@@ -1,8 +1,13 @@
 package dev.khlone.protocol.brain;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where a brain's CLI is, by the same rules for every brain: the variable {@code variable}
@@ -21,6 +26,31 @@ public record Installation(String command, String title, String variable, String
             return override;
         }
         return env.which(command).map(Path::toString).orElse(command);
+    }
+
+    /**
+     * What {@code <binary> --version} prints, first line, or empty when it cannot be run within
+     * {@code timeout}: each of the three CLIs prints its version that way.
+     */
+    public Optional<String> versionOf(String binary, Environment env, Duration timeout) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(binary, "--version").redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().clear();
+            pb.environment().putAll(env.vars());
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                return Optional.empty();
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return p.exitValue() == 0 && !out.isEmpty() ? Optional.of(out.lines().findFirst().orElse(out)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /** What is wrong when the binary is not there, or empty when it is. */

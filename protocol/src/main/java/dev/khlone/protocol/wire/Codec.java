@@ -32,7 +32,7 @@ public final class Codec {
     /**
      * The one registry of wire names: every message type, by the name its frames carry. A switch,
      * not a map of method references: a client links only the readers of the frames it gets, not
-     * all 29 at every start.
+     * all 31 at every start.
      */
     private static Reader reader(String type) {
         return switch (type) {
@@ -43,6 +43,7 @@ public final class Codec {
             case Request.Await.TYPE -> Request.Await::read;
             case Request.Task.TYPE -> Request.Task::read;
             case Request.Tasks.TYPE -> Request.Tasks::read;
+            case Request.Doctor.TYPE -> Request.Doctor::read;
             case Request.Cancel.TYPE -> Request.Cancel::read;
             case Request.Kill.TYPE -> Request.Kill::read;
             case Request.Reboot.TYPE -> Request.Reboot::read;
@@ -59,6 +60,7 @@ public final class Codec {
             case Reply.TaskEnded.TYPE -> Reply.TaskEnded::read;
             case Reply.TaskReport.TYPE -> Reply.TaskReport::read;
             case Reply.TaskList.TYPE -> Reply.TaskList::read;
+            case Reply.DoctorReport.TYPE -> Reply.DoctorReport::read;
             case Reply.Watching.TYPE -> Reply.Watching::read;
             case Reply.Talking.TYPE -> Reply.Talking::read;
             case Push.Output.TYPE -> Push.Output::read;

@@ -3,10 +3,11 @@ package dev.khlone.protocol.wire;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Daemon to client, answering the request whose id is {@code re}. */
 public sealed interface Reply extends Message permits Reply.Welcome, Reply.ZoneStatus, Reply.Ok, Reply.Error,
-        Reply.Accepted, Reply.TaskEnded, Reply.TaskReport, Reply.TaskList, Reply.Watching, Reply.Talking, Push {
+        Reply.Accepted, Reply.TaskEnded, Reply.TaskReport, Reply.TaskList, Reply.DoctorReport, Reply.Watching, Reply.Talking, Push {
     String re();
 
     /** The answer to {@link Request.Hello}: the daemon's protocol, its version, and the zone it serves. */
@@ -143,6 +144,34 @@ public sealed interface Reply extends Message permits Reply.Welcome, Reply.ZoneS
     }
 
     /** Where one task stands now. */
+    /** The answer to {@link Request.Doctor}: every brain the daemon has, and the environment its brains get now. */
+    record DoctorReport(String re, List<BrainReport> brains, Map<String, String> env) implements Reply {
+        public static final String TYPE = "doctor-report";
+
+        public DoctorReport {
+            brains = List.copyOf(brains);
+            env = Map.copyOf(env);
+        }
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("re", re).list("brains", brains, BrainReport::write).strings("env", env);
+        }
+
+        static DoctorReport read(Fields f) throws ProtocolException {
+            List<BrainReport> brains = new ArrayList<>();
+            for (Fields b : f.list("brains")) {
+                brains.add(BrainReport.read(b));
+            }
+            return new DoctorReport(f.string("re"), brains, f.stringMap("env"));
+        }
+    }
+
     /** The answer to {@link Request.Tasks}. */
     record TaskList(String re, List<TaskInfo> tasks) implements Reply {
         public static final String TYPE = "task-list";

@@ -30,6 +30,8 @@ public sealed interface Request extends Message {
 
         R tasks(Tasks tasks);
 
+        R doctor(Doctor doctor);
+
         R cancel(Cancel cancel);
 
         R kill(Kill kill);
@@ -207,6 +209,30 @@ public sealed interface Request extends Message {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.tasks(this);
+        }
+    }
+
+    /** {@code khlone doctor}: each brain checked where the daemon would run it; answered by {@link Reply.DoctorReport}. */
+    record Doctor(String id) implements Request {
+        public static final String TYPE = "doctor";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id);
+        }
+
+        static Doctor read(Fields f) throws ProtocolException {
+            return new Doctor(f.string("id"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.doctor(this);
         }
     }
 
