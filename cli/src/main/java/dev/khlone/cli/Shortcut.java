@@ -30,7 +30,7 @@ final class Shortcut {
         }
     }
 
-    /** {@code status [--json] [--zone PATH] [--who WHO] [--task ID]}, each at most once; else null. */
+    /** {@code status [CLONE] [--json] [--zone PATH] [--who WHO] [--task ID]}, each at most once; else null. */
     static StatusCommand status(String[] args, Host host) {
         if (args.length == 0 || !args[0].equals("status")) {
             return null;
@@ -40,6 +40,17 @@ final class Shortcut {
         Set<String> seen = new HashSet<>();
         for (int i = 1; i < args.length; i++) {
             String name = args[i];
+            if (!name.startsWith("-")) { // the CLONE parameter, at most once
+                if (command.clone != null) {
+                    return null;
+                }
+                try {
+                    command.clone = new Clones.WhoConverter().convert(name);
+                } catch (Clones.Unreadable e) {
+                    return null;
+                }
+                continue;
+            }
             String value = null;
             int equals = name.indexOf('=');
             if (name.startsWith("--") && equals > 0) {

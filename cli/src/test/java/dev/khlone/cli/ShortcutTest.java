@@ -26,14 +26,17 @@ class ShortcutTest {
                 new String[] {"status", "--who=@claude", "--zone", "rel/dir"},
                 new String[] {"status", "--task", "t-3f9a", "--json"},
                 new String[] {"status", "--task="},
-                new String[] {"status", "--json", "--task", "t-1", "--who", "scout"});
+                new String[] {"status", "--json", "--task", "t-1", "--who", "scout"},
+                new String[] {"status", "mechanic.1"},
+                new String[] {"status", "--json", "scout@codex", "--zone", "/z"});
         for (String[] line : lines) {
             StatusCommand quick = Shortcut.status(line, host());
             assertThat(quick).as(Arrays.toString(line)).isNotNull();
             StatusCommand picked = viaPicocli(line);
-            assertThat(List.of(quick.json, String.valueOf(quick.who), String.valueOf(quick.task), String.valueOf(quick.zoneOption.root)))
+            assertThat(List.of(quick.json, String.valueOf(quick.who), String.valueOf(quick.clone), String.valueOf(quick.task),
+                    String.valueOf(quick.zoneOption.root)))
                     .as(Arrays.toString(line))
-                    .isEqualTo(List.of(picked.json, String.valueOf(picked.who), String.valueOf(picked.task),
+                    .isEqualTo(List.of(picked.json, String.valueOf(picked.who), String.valueOf(picked.clone), String.valueOf(picked.task),
                             String.valueOf(picked.zoneOption.root)));
         }
     }
@@ -52,7 +55,8 @@ class ShortcutTest {
                 new String[] {"status", "--zone"},
                 new String[] {"status", "--zone", "--json"},
                 new String[] {"status", "--who", "no such clone!"},
-                new String[] {"status", "extra"},
+                new String[] {"status", "one.1", "two.1"},
+                new String[] {"status", "Not A Clone"},
                 new String[] {"status", "--", "--json"},
                 new String[] {"act", "--json"});
         for (String[] line : lines) {
