@@ -55,8 +55,11 @@ final class Render {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    /** Dollars to a hundredth of a cent, rounded half up as String.format would: "$0.0125". */
-    static String cost(double usd) {
+    /** Dollars to a hundredth of a cent, rounded half up as String.format would: "$0.0125"; "—" when the brain did not say. */
+    static String cost(Double usd) {
+        if (usd == null) {
+            return "—";
+        }
         return "$" + BigDecimal.valueOf(usd).setScale(4, RoundingMode.HALF_UP).toPlainString();
     }
 
@@ -64,7 +67,10 @@ final class Render {
      * Dollars for JSON, to a millionth and without float noise: sums of brains' costs read
      * 0.0024999999999999996, which no script wants to show.
      */
-    static BigDecimal dollars(double usd) {
+    static BigDecimal dollars(Double usd) {
+        if (usd == null) {
+            return null; // written as null: the cost is not known
+        }
         BigDecimal rounded = BigDecimal.valueOf(usd).setScale(6, RoundingMode.HALF_UP).stripTrailingZeros();
         return rounded.scale() < 0 ? rounded.setScale(0) : rounded;
     }

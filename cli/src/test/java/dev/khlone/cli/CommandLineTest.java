@@ -126,6 +126,6 @@ class CommandLineTest {
         assertThat(Render.tokens(4_560_000)).isEqualTo("4.6M");
         assertThat(Render.count(1_234_567)).isEqualTo("1,234,567");
         assertThat(Render.cost(0.0125)).isEqualTo("$0.0125");
-        assertThat(Render.cost(3)).isEqualTo("$3.0000");
+        assertThat(Render.cost(3.0)).isEqualTo("$3.0000");
     }
 }

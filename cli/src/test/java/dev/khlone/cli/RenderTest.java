@@ -45,7 +45,7 @@ class RenderTest {
         assertThat(Render.tokens(999)).isEqualTo("999");
         assertThat(Render.tokens(12_345)).isEqualTo("12.3k");
         assertThat(Render.tokens(4_560_000)).isEqualTo("4.6M");
-        assertThat(Render.cost(0)).isEqualTo("$0.0000");
+        assertThat(Render.cost(0.0)).isEqualTo("$0.0000");
         assertThat(Render.cost(0.0125)).isEqualTo("$0.0125");
         assertThat(Render.cost(12.5)).isEqualTo("$12.5000");
         java.util.Random random = new java.util.Random(7);

@@ -35,12 +35,13 @@ class StatusTest {
         zone = new Locations(cli.home, cli.sockets).zoneAt(cli.zoneRoot);
     }
 
+    /** mechanic.1 runs codex, which says what a turn used but never what it cost. */
     static final List<CloneInfo> CREW = List.of(
             new CloneInfo("foreman.1", "claude", CloneInfo.State.ACTIVE, "t-3f9a", NOW - 42_000, List.of("t-0001", "t-0002"),
                     12_000, 345, 0.0125, "ses-1", 4711, null),
-            new CloneInfo("mechanic.1", "codex", CloneInfo.State.IDLE, null, 0, List.of(), 900, 80, 0.001, "ses-2", 4712,
+            new CloneInfo("mechanic.1", "codex", CloneInfo.State.IDLE, null, 0, List.of(), 900, 80, null, "ses-2", 4712,
                     null),
-            new CloneInfo("scout.1", "claude", CloneInfo.State.FAILED, null, 0, List.of(), 0, 0, 0, null, 0,
+            new CloneInfo("scout.1", "claude", CloneInfo.State.FAILED, null, 0, List.of(), 0, 0, 0.0, null, 0,
                     "crashed 5 times in 60 s: exit 137"));
 
     Function<Request, Reply> zoneWith(List<CloneInfo> clones) {
@@ -63,7 +64,7 @@ class StatusTest {
             assertThat(r.out()).endsWith(""
                     + "crew    3 clones, 1 active, 2 queued" + NL
                     + "├─ ★ foreman.1   claude  active  t-3f9a 42s  2 queued  12.3k tokens  $0.0125" + NL
-                    + "├─   mechanic.1  codex   idle    -           0 queued    980 tokens  $0.0010" + NL
+                    + "├─   mechanic.1  codex   idle    -           0 queued    980 tokens        —" + NL
                     + "└─   scout.1     claude  failed  -           0 queued      0 tokens  $0.0000  — crashed 5 times in 60 s: exit 137" + NL);
             assertThat(daemon.received()).containsExactly(new Request.Status(daemon.received().get(0).id(), null));
         }
@@ -77,7 +78,7 @@ class StatusTest {
             assertThat(out).contains("\u001b[32mactive\u001b[0m", "\u001b[1;31mfailed\u001b[0m", "\u001b[1mmechanic.1\u001b[0m");
             assertThat(out.replaceAll("\u001b\\[[0-9;]*m", "")).endsWith(""
                     + "├─ ★ foreman.1   claude  active  t-3f9a 42s  2 queued  12.3k tokens  $0.0125" + NL
-                    + "├─   mechanic.1  codex   idle    -           0 queued    980 tokens  $0.0010" + NL
+                    + "├─   mechanic.1  codex   idle    -           0 queued    980 tokens        —" + NL
                     + "└─   scout.1     claude  failed  -           0 queued      0 tokens  $0.0000  — crashed 5 times in 60 s: exit 137" + NL);
         }
     }
@@ -115,7 +116,7 @@ class StatusTest {
             Cli.Run r = cli.run("status", "--who", "mechanic");
             assertThat(r.exitCode()).as(r.err()).isZero();
             assertThat(r.out()).endsWith("crew    1 clone, 0 active, 0 queued" + NL
-                    + "└─   mechanic.1  codex  idle  -  0 queued  980 tokens  $0.0010" + NL);
+                    + "└─   mechanic.1  codex  idle  -  0 queued  980 tokens  —" + NL);
             assertThat(((Request.Status) daemon.received().get(0)).who()).isEqualTo("mechanic");
         }
     }
@@ -149,6 +150,7 @@ class StatusTest {
                     .containsEntry("queue", List.of("t-0001", "t-0002")).containsEntry("inputTokens", 12_000L)
                     .containsEntry("outputTokens", 345L).containsEntry("costUsd", 0.0125)
                     .containsEntry("series", "ses-1").containsEntry("pid", 4711L).containsEntry("failure", null);
+            assertThat(clones.get(1)).as("codex says no cost: not known, not $0").containsEntry("costUsd", null);
             assertThat(clones.get(2)).containsEntry("state", "failed").containsEntry("task", null)
                     .containsEntry("failure", "crashed 5 times in 60 s: exit 137");
         }

@@ -139,7 +139,7 @@ final class ClaudeDialogue implements Dialogue {
         return new BrainEvent.TurnCompleted(result,
                 new Usage(count(usage.get("input_tokens")), count(usage.get("output_tokens")),
                         count(usage.get("cache_read_input_tokens")), count(usage.get("cache_creation_input_tokens"))),
-                json.get("total_cost_usd") instanceof Number cost ? cost.doubleValue() : 0,
+                json.get("total_cost_usd") instanceof Number cost ? Double.valueOf(cost.doubleValue()) : null,
                 count(json.get("duration_ms")), isError);
     }
 

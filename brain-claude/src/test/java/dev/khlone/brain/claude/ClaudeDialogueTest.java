@@ -96,7 +96,7 @@ class ClaudeDialogueTest {
 
         assertThat(sink.meaningful()).containsExactly(
                 new SessionStarted("6af8699f-6c6c-4292-bb66-6f278e0e4613"),
-                new TurnCompleted("Failed to authenticate. API Error: 401 fake injected 401", Usage.NONE, 0, 85, true));
+                new TurnCompleted("Failed to authenticate. API Error: 401 fake injected 401", Usage.NONE, 0.0, 85, true));
         // claude's made-up assistant message with the same words is not the model speaking.
         assertThat(sink.raw()).singleElement().satisfies(line -> assertThat(line).contains("\"is_api_error_message\":true"));
     }
@@ -116,7 +116,7 @@ class ClaudeDialogueTest {
         Recording sink = Recording.decode(new ClaudeDialogue(), "transcript-claude-unknown-resume.jsonl");
 
         assertThat(sink.meaningful()).containsExactly(new TurnCompleted(
-                "No conversation found with session ID: 00000000-0000-4000-8000-000000000000", Usage.NONE, 0, 0, true));
+                "No conversation found with session ID: 00000000-0000-4000-8000-000000000000", Usage.NONE, 0.0, 0, true));
     }
 
     @Test

@@ -43,8 +43,8 @@ class PreflightTest {
 
         assertThat(result.ok()).isFalse();
         assertThat(result.problem()).isEqualTo("claude (Claude Code) is not installed: no claude on the PATH (" + bin + ")");
-        assertThat(result.hint()).isEqualTo("install it with `npm install -g @anthropic-ai/claude-code@2.1.328`, "
-                + "or set KHLONE_CLAUDE_BIN to its binary");
+        assertThat(result.hint()).isEqualTo("install it with `npm install -g @anthropic-ai/claude-code@2.1.328` (or set KHLONE_CLAUDE_BIN "
+                + "to its binary), then run the command again: each command hands the daemon its PATH");
     }
 
     @Test

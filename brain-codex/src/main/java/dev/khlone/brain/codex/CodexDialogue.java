@@ -126,12 +126,13 @@ final class CodexDialogue implements Dialogue {
             // OpenAI counts cached input within input_tokens; Usage keeps them apart.
             Usage total = new Usage(Math.max(0, count(usage.get("input_tokens")) - cached),
                     count(usage.get("output_tokens")), cached, count(usage.get("cache_write_input_tokens")));
-            return List.of(new BrainEvent.TurnCompleted(lastMessage, minus(total, before), 0, duration(), false));
+            // codex says what a turn used, never what it cost: null, shown as unknown, not as $0
+            return List.of(new BrainEvent.TurnCompleted(lastMessage, minus(total, before), null, duration(), false));
         }
         if ("turn.failed".equals(type)) {
             String message = string(map(json.get("error")).get("message"));
             return List.of(new BrainEvent.TurnCompleted(message.isBlank() ? failedWithout() : message,
-                    Usage.NONE, 0, duration(), true));
+                    Usage.NONE, null, duration(), true));
         }
         return List.of();
     }

@@ -27,7 +27,7 @@ class CodexDialogueTest {
         assertThat(sink.meaningful()).containsExactly(
                 new SessionStarted("01a1fd76-10f2-7af1-a434-00b0f63fecfa"),
                 new Text(text),
-                new TurnCompleted(text, new Usage(40, 17, 0, 0), 0, 0, false));
+                new TurnCompleted(text, new Usage(40, 17, 0, 0), null, 0, false));
         assertThat(sink.raw()).containsExactly("{\"type\":\"turn.started\"}");
     }
 
@@ -48,7 +48,7 @@ class CodexDialogueTest {
                 new ToolResult("item_1", "hello-from-codex-tool\n", false),
                 new Text("FAKE-TOOL-RESULT: Chunk ID: ce54b3 Wall time: 0.0000 seconds Process exited with code 0 Original t"),
                 new TurnCompleted("FAKE-TOOL-RESULT: Chunk ID: ce54b3 Wall time: 0.0000 seconds Process exited with code 0 Original t",
-                        new Usage(110, 38, 0, 0), 0, 0, false));
+                        new Usage(110, 38, 0, 0), null, 0, false));
     }
 
     @Test
@@ -60,7 +60,7 @@ class CodexDialogueTest {
                 new ToolResult("item_0", "add /tmp/probe/proj/patched.txt", false),
                 new ToolUse("item_1", "command_execution", "{\"command\":\"/bin/bash -lc 'cat patched.txt; exit 3'\"}"),
                 new ToolResult("item_1", "made by apply_patch\n", true),
-                new TurnCompleted("patched and looked", new Usage(300, 60, 0, 0), 0, 0, false));
+                new TurnCompleted("patched and looked", new Usage(300, 60, 0, 0), null, 0, false));
     }
 
     @Test
@@ -68,7 +68,7 @@ class CodexDialogueTest {
         Recording sink = Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-ask-denied.jsonl");
 
         assertThat(sink.meaningful()).hasSize(3).last()
-                .isEqualTo(new TurnCompleted("nothing written", new Usage(300, 60, 0, 0), 0, 0, false));
+                .isEqualTo(new TurnCompleted("nothing written", new Usage(300, 60, 0, 0), null, 0, false));
     }
 
     @Test
@@ -78,14 +78,14 @@ class CodexDialogueTest {
         assertThat(sink.meaningful()).containsExactly(
                 new SessionStarted("01a1fdc5-61e1-7a53-8e7a-fe3be5d418a7"),
                 new TurnCompleted("unexpected status 401 Unauthorized: key revoked by the fake server, "
-                        + "url: http://127.0.0.1:33973/v1/responses, request id: req_fake_0019", Usage.NONE, 0, 0, true));
+                        + "url: http://127.0.0.1:33973/v1/responses, request id: req_fake_0019", Usage.NONE, null, 0, true));
         assertThat(Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-error401.jsonl").meaningful()).last()
                 .isEqualTo(new TurnCompleted("unexpected status 401 Unauthorized: fake injected 401, "
-                        + "url: http://127.0.0.1:8765/v1/responses", Usage.NONE, 0, 0, true));
+                        + "url: http://127.0.0.1:8765/v1/responses", Usage.NONE, null, 0, true));
         // A 500 is said in codex's own words.
         assertThat(Recording.decode(new CodexDialogue(() -> 0), "transcript-codex-error500.jsonl").meaningful()).last()
                 .isEqualTo(new TurnCompleted("We’re currently experiencing high demand, which may cause temporary errors.",
-                        Usage.NONE, 0, 0, true));
+                        Usage.NONE, null, 0, true));
     }
 
     @Test
@@ -98,7 +98,7 @@ class CodexDialogueTest {
         feed(dialogue, sink, "{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":100,\"cached_input_tokens\":30,"
                 + "\"cache_write_input_tokens\":5,\"output_tokens\":7,\"reasoning_output_tokens\":2}}\n");
 
-        assertThat(sink.meaningful()).containsExactly(new TurnCompleted("", new Usage(70, 7, 30, 5), 0, 1234, false));
+        assertThat(sink.meaningful()).containsExactly(new TurnCompleted("", new Usage(70, 7, 30, 5), null, 1234, false));
     }
 
     @Test

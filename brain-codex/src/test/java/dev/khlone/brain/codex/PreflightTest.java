@@ -40,8 +40,8 @@ class PreflightTest {
 
         assertThat(result.ok()).isFalse();
         assertThat(result.problem()).isEqualTo("codex (Codex CLI) is not installed: no codex on the PATH (" + bin + ")");
-        assertThat(result.hint()).isEqualTo("install it with `npm install -g @openai/codex@0.169.0`, "
-                + "or set KHLONE_CODEX_BIN to its binary");
+        assertThat(result.hint()).isEqualTo("install it with `npm install -g @openai/codex@0.169.0` (or set KHLONE_CODEX_BIN "
+                + "to its binary), then run the command again: each command hands the daemon its PATH");
     }
 
     @Test

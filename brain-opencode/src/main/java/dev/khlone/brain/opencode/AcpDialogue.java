@@ -118,8 +118,9 @@ final class AcpDialogue implements Dialogue {
             return String.join("\n\n", parts);
         }
 
-        double cost() {
-            return Double.isNaN(costBefore) || Double.isNaN(costAfter) ? 0 : Math.max(0, costAfter - costBefore);
+        /** What the turn cost, or null when opencode did not say. */
+        Double cost() {
+            return Double.isNaN(costBefore) || Double.isNaN(costAfter) ? null : Double.valueOf(Math.max(0, costAfter - costBefore));
         }
     }
 

@@ -63,8 +63,8 @@ class AcpDialogueTest {
                 new Text("echo: after "),
                 new Text("load"),
                 // After a load the session's earlier cost is not known: the turn's own cost cannot be told.
-                new TurnCompleted("echo: after load", new Usage(100, 20, 0, 0), 0, 0, false),
-                new TurnCompleted("key revoked by the fake server", Usage.NONE, 0, 0, true));
+                new TurnCompleted("echo: after load", new Usage(100, 20, 0, 0), null, 0, false),
+                new TurnCompleted("key revoked by the fake server", Usage.NONE, 0.0, 0, true));
         assertThat(replay.events).filteredOn(BrainEvent.Raw.class::isInstance).hasSizeGreaterThan(9);
     }
 

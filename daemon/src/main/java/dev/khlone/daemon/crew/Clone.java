@@ -84,7 +84,7 @@ final class Clone {
     }
 
     /** Work found in the state dir: what ran when the daemon stopped goes first, then the queue. */
-    void restore(List<TaskInfo> tasks, long input, long output, double cost, String failedBefore) {
+    void restore(List<TaskInfo> tasks, long input, long output, Double cost, String failedBefore) {
         thread.call(() -> {
             machine.restore(tasks, input, output, cost, failedBefore);
             return null;

@@ -77,7 +77,7 @@ final class CloneMachine {
         bulletin.settle(state, failure, queue, transcriber);
     }
 
-    void restore(List<TaskInfo> tasks, long input, long output, double cost, String failedBefore) {
+    void restore(List<TaskInfo> tasks, long input, long output, Double cost, String failedBefore) {
         queue.restore(tasks);
         transcriber.restore(input, output, cost);
         failure = failedBefore;

@@ -49,7 +49,7 @@ record RestorePlan(List<Leftover> leftovers, List<String> swept, List<Member> me
      * @param talkSinceMs when the talk the daemon died in began; 0 if none
      */
     record Member(String slug, String role, int index, ZoneConfig.Profile profile, Series series, long talkSinceMs,
-                  List<TaskInfo> work, long inputTokens, long outputTokens, double costUsd, String failure) {}
+                  List<TaskInfo> work, long inputTokens, long outputTokens, Double costUsd, String failure) {}
 
     record Note(String slug, TranscriptEntry entry) {}
 
@@ -183,12 +183,12 @@ record RestorePlan(List<Leftover> leftovers, List<String> swept, List<Member> me
             }
             long in = 0;
             long out = 0;
-            double cost = 0;
+            Double cost = null;
             for (TaskInfo t : tasks.values()) {
                 if (t.cloneSlug().equals(slug)) {
                     in += t.inputTokens() + t.cacheReadTokens() + t.cacheWriteTokens();
                     out += t.outputTokens();
-                    cost += t.costUsd();
+                    cost = TaskInfo.plus(cost, t.costUsd());
                 }
             }
             members.add(new Member(slug, role, index, profile, series, talkSinceMs, List.copyOf(work), in, out, cost, failure));

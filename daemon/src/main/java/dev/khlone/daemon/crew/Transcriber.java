@@ -4,6 +4,7 @@ import dev.khlone.protocol.brain.BrainEvent;
 import dev.khlone.protocol.brain.BrainEvent.TurnCompleted;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.store.TranscriptEntry.Kind;
+import dev.khlone.protocol.wire.TaskInfo;
 
 /**
  * What a clone's transcript says: the brain's events of the running turn, prompts, results,
@@ -13,7 +14,8 @@ import dev.khlone.protocol.store.TranscriptEntry.Kind;
 final class Transcriber {
     private long inputTokens;
     private long outputTokens;
-    private double costUsd;
+    /** Null while no turn has said what it cost. */
+    private Double costUsd;
 
     /**
      * The entry for an event of the running task {@code task}, or null for an event the
@@ -46,12 +48,12 @@ final class Transcriber {
     TranscriptEntry result(String task, TurnCompleted done, long nowMs) {
         inputTokens += done.usage().inputTokens() + done.usage().cacheReadTokens() + done.usage().cacheWriteTokens();
         outputTokens += done.usage().outputTokens();
-        costUsd += done.costUsd();
+        costUsd = TaskInfo.plus(costUsd, done.costUsd());
         return new TranscriptEntry(nowMs, task, Kind.RESULT, done.result(), null, done.isError());
     }
 
     /** The totals of the turns before the daemon started. */
-    void restore(long input, long output, double cost) {
+    void restore(long input, long output, Double cost) {
         inputTokens = input;
         outputTokens = output;
         costUsd = cost;
@@ -66,7 +68,7 @@ final class Transcriber {
         return outputTokens;
     }
 
-    double costUsd() {
+    Double costUsd() {
         return costUsd;
     }
 }

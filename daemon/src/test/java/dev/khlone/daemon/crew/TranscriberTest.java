@@ -23,7 +23,7 @@ class TranscriberTest {
     @Test
     void theSessionStartTheTurnsEndAndRawBytesAreNotEntriesOfTheirOwn() {
         assertThat(Transcriber.event(new BrainEvent.SessionStarted("s"), "t-1", 1)).isNull();
-        assertThat(Transcriber.event(new BrainEvent.TurnCompleted("r", Usage.NONE, 0, 0, false), "t-1", 1)).isNull();
+        assertThat(Transcriber.event(new BrainEvent.TurnCompleted("r", Usage.NONE, 0.0, 0, false), "t-1", 1)).isNull();
         assertThat(Transcriber.event(new BrainEvent.Failed("boom"), "t-1", 1)).isNull();
         assertThat(Transcriber.event(new BrainEvent.Raw(new byte[] {1}), "t-1", 1)).isNull();
     }
@@ -46,5 +46,16 @@ class TranscriberTest {
         assertThat(Transcriber.prompt("t-1", "do it", 1)).isEqualTo(new TranscriptEntry(1, "t-1", Kind.PROMPT, "do it", null, false));
         assertThat(Transcriber.error("t-1", "boom", 2)).isEqualTo(new TranscriptEntry(2, "t-1", Kind.ERROR, "boom", null, true));
         assertThat(Transcriber.note(null, "killed", 3)).isEqualTo(new TranscriptEntry(3, null, Kind.NOTE, "killed", null, false));
+    }
+
+    @Test
+    void aCostNoTurnSaidStaysUnknownAndAnUnsaidOneAddsNothing() {
+        Transcriber transcriber = new Transcriber();
+        transcriber.result("t-1", new BrainEvent.TurnCompleted("ok", new Usage(1, 2, 0, 0), null, 9, false), 20);
+        assertThat(transcriber.costUsd()).as("codex never says: unknown, not $0").isNull();
+        transcriber.result("t-2", new BrainEvent.TurnCompleted("ok", new Usage(1, 2, 0, 0), 0.5, 9, false), 21);
+        transcriber.result("t-3", new BrainEvent.TurnCompleted("ok", new Usage(1, 2, 0, 0), null, 9, false), 22);
+        assertThat(transcriber.costUsd()).isEqualTo(0.5);
+        assertThat(transcriber.inputTokens()).isEqualTo(3);
     }
 }

@@ -19,9 +19,9 @@ public sealed interface BrainEvent {
 
     /**
      * The end of a turn, with its final text (or, when {@code isError}, the reason it failed, such
-     * as the API's message), what it used and cost, and how long it took.
+     * as the API's message), what it used and cost (null when the brain does not say), and how long it took.
      */
-    record TurnCompleted(String result, Usage usage, double costUsd, long durationMs, boolean isError)
+    record TurnCompleted(String result, Usage usage, Double costUsd, long durationMs, boolean isError)
             implements BrainEvent {}
 
     /** The turn cannot complete: the brain said so outside a turn result, or its output made no sense. */

@@ -9,7 +9,7 @@ import java.util.Locale;
  * its queue, and what it has used so far. {@code failure} says why a failed clone failed.
  */
 public record CloneInfo(String slug, String brain, State state, String task, long taskStartedMs,
-                        List<String> queue, long inputTokens, long outputTokens, double costUsd,
+                        List<String> queue, long inputTokens, long outputTokens, Double costUsd,
                         String series, long pid, String failure) {
 
     public CloneInfo {
@@ -34,7 +34,7 @@ public record CloneInfo(String slug, String brain, State state, String task, lon
     public static CloneInfo read(Fields f) throws ProtocolException {
         return new CloneInfo(f.string("slug"), f.string("brain"), f.choice(State.class, "state"),
                 f.optionalString("task"), f.number("taskStartedMs"), f.strings("queue"), f.number("inputTokens"),
-                f.number("outputTokens"), f.decimal("costUsd", 0), f.optionalString("series"), f.number("pid"),
+                f.number("outputTokens"), f.optionalDecimal("costUsd"), f.optionalString("series"), f.number("pid"),
                 f.optionalString("failure"));
     }
 }

@@ -65,6 +65,11 @@ public final class Fields {
         throw wrongType(name, "a number");
     }
 
+    /** A number, or null when absent (not known). */
+    public Double optionalDecimal(String name) throws ProtocolException {
+        return values.get(name) == null ? null : decimal(name, 0);
+    }
+
     public boolean bool(String name, boolean absent) throws ProtocolException {
         Object v = values.get(name);
         if (v == null) {

@@ -37,8 +37,11 @@ public final class FrameWriter {
         return string(name, value == null ? null : value.name().toLowerCase(Locale.ROOT));
     }
 
-    public FrameWriter decimal(String name, double value) throws IOException {
-        json.writeNumberField(name, value);
+    /** A number, or nothing when it is not known (null). */
+    public FrameWriter decimal(String name, Double value) throws IOException {
+        if (value != null) {
+            json.writeNumberField(name, value);
+        }
         return this;
     }
 

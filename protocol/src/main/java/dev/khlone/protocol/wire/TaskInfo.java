@@ -9,12 +9,12 @@ import java.util.Locale;
 /**
  * A task as people and scripts see it ({@code cloneSlug} is the wire's {@code clone}): what was asked of which clone, where it stands, and what
  * it came to. Times are epoch milliseconds, 0 for "not yet". The daemon's journal stores the
- * same record.
+ * same record. {@code costUsd} is null while no turn has said what it cost (codex never does).
  */
 public record TaskInfo(String id, String cloneSlug, TaskMode mode, String prompt, Status status, int attempts,
                        long createdMs, long startedMs, long endedMs, String result, String error,
                        long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens,
-                       double costUsd, long durationMs, List<String> interruptions) {
+                       Double costUsd, long durationMs, List<String> interruptions) {
 
     /** {@code interruptions}: why each attempt that counts against the task (a crash, a daemon's death) was cut short. */
     public TaskInfo {
@@ -35,7 +35,7 @@ public record TaskInfo(String id, String cloneSlug, TaskMode mode, String prompt
     }
 
     public static TaskInfo queued(String id, String cloneSlug, TaskMode mode, String prompt, long nowMs) {
-        return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, 0, nowMs, 0, 0, null, null, 0, 0, 0, 0, 0, 0, List.of());
+        return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, 0, nowMs, 0, 0, null, null, 0, 0, 0, 0, null, 0, List.of());
     }
 
     public TaskInfo started(long nowMs) {
@@ -58,11 +58,16 @@ public record TaskInfo(String id, String cloneSlug, TaskMode mode, String prompt
                 inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, all);
     }
 
-    /** Adds what one turn used; a task's tokens and cost are the sum over its attempts. */
-    public TaskInfo used(long input, long output, long cacheRead, long cacheWrite, double cost, long duration) {
+    /** Adds what one turn used; a task's tokens and cost are the sum over its attempts (a cost not said adds nothing). */
+    public TaskInfo used(long input, long output, long cacheRead, long cacheWrite, Double cost, long duration) {
         return new TaskInfo(id, cloneSlug, mode, prompt, status, attempts, createdMs, startedMs, endedMs, result, error,
                 inputTokens + input, outputTokens + output, cacheReadTokens + cacheRead, cacheWriteTokens + cacheWrite,
-                costUsd + cost, durationMs + duration, interruptions);
+                plus(costUsd, cost), durationMs + duration, interruptions);
+    }
+
+    /** The sum of two costs, either of which may be unknown (null); unknown only when both are. */
+    public static Double plus(Double a, Double b) {
+        return a == null ? b : b == null ? a : Double.valueOf(a + b);
     }
 
     public TaskInfo ended(Status end, String result, String error, long nowMs) {
@@ -85,7 +90,7 @@ public record TaskInfo(String id, String cloneSlug, TaskMode mode, String prompt
                 f.choice(Status.class, "status"), f.integer("attempts"), f.number("createdMs"),
                 f.number("startedMs"), f.number("endedMs"), f.optionalString("result"), f.optionalString("error"),
                 f.number("inputTokens"), f.number("outputTokens"), f.number("cacheReadTokens"),
-                f.number("cacheWriteTokens"), f.decimal("costUsd", 0), f.number("durationMs"),
+                f.number("cacheWriteTokens"), f.optionalDecimal("costUsd"), f.number("durationMs"),
                 f.strings("interruptions"));
     }
 }

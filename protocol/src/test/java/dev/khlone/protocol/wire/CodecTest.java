@@ -24,7 +24,7 @@ class CodecTest {
                 new Reply.ZoneStatus("2", "/src/app", "app-12345678", 4242, 61_000, "0.1.0", "foreman.1", List.of(
                         new CloneInfo("foreman.1", "claude", CloneInfo.State.ACTIVE, "t-1a2b", 1_700_000_000_000L,
                                 List.of("t-3c4d"), 1200, 340, 0.0125, "9f0c-uuid", 4343, null),
-                        new CloneInfo("mechanic.1", "codex", CloneInfo.State.FAILED, null, 0, List.of(), 0, 0, 0,
+                        new CloneInfo("mechanic.1", "codex", CloneInfo.State.FAILED, null, 0, List.of(), 0, 0, null,
                                 null, 0, "crashed 4 times in 60 s"))),
                 new Request.Submit("5", TaskMode.ACT, "implement auth", "mechanic++", Placement.FIRST),
                 new Request.Submit("6", TaskMode.ASK, "why?", null, Placement.DISRUPT),
