@@ -1,10 +1,12 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.Failures;
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
@@ -60,13 +62,23 @@ final class LogCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         Predicate<String> clones = clones();
         Zone zone = zoneOption.zone();
+        Path dir = zoneOption.locations().transcripts(zone);
+        try {
+            return show(zone, dir, clones);
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.FAILED, "cannot read the transcripts in " + dir + ": "
+                    + Failures.of(e, dir), "check that KHLONE_HOME (" + zoneOption.locations().home()
+                    + ") and what is in it are yours");
+        }
+    }
+
+    private int show(Zone zone, Path dir, Predicate<String> clones) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Transcripts transcripts = new Transcripts(zoneOption.locations().transcripts(zone), clones, task,
-                warning -> err.println("khlone: " + warning));
+        Transcripts transcripts = new Transcripts(dir, clones, task, warning -> err.println("khlone: " + warning));
         int shown = show(follow ? transcripts.recent(FOLLOW_TAIL) : transcripts.history(), transcripts, clones, out);
         boolean anyClone = transcripts.clones().stream().anyMatch(clones);
         if (!follow) {
