@@ -107,7 +107,7 @@ final class Talk {
         Talker t = talker;
         t.attached = true;
         handle.resize(t.cols, t.rows);
-        audience.interactive(t.cols, t.rows, slug + " is talking with a person now; this is its screen");
+        audience.interactive(t.cols, t.rows, slug + " is talking with a person now; this is its screen", t.client);
         return t;
     }
 

@@ -96,10 +96,17 @@ public final class Audience {
         watchers.removeIf(w -> w.client == client && w.re.equals(re));
     }
 
-    /** The clone shows its TUI from now on, in a terminal of this size. */
-    public synchronized void interactive(int cols, int rows, String why) {
+    /**
+     * The clone shows its TUI from now on, in a terminal of this size; the watchers are told
+     * {@code why}, the talker is not (it asked for the talk, and would read it as a complaint).
+     */
+    public synchronized void interactive(int cols, int rows, String why, Client talker) {
         screen = new ScreenMirror(cols, rows);
-        notice(why);
+        for (Watcher w : watchers) {
+            if (w.client != talker) {
+                send(w, new Push.Notice(w.re, why));
+            }
+        }
     }
 
     /** The clone is back on its queue. */
