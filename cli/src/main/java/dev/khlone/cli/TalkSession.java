@@ -26,12 +26,13 @@ import sun.misc.Signal;
  */
 final class TalkSession {
     /**
-     * Undoes what a TUI killed mid-screen may have left on: attributes, hidden cursor, alternate
-     * screen, application keypad, bracketed paste, mouse reporting, focus events, and the kitty
-     * keyboard protocol.
+     * Undoes what a TUI killed mid-screen may have left on: attributes, hidden cursor, application
+     * keypad, bracketed paste, mouse reporting, focus events, and the kitty keyboard protocol. The
+     * alternate screen is left only if the TUI is still on it ({@link TuiScreen}).
      */
-    private static final String RESET = "\u001b[0m\u001b[?25h\u001b[?1049l\u001b[?1l\u001b>\u001b[?2004l"
+    private static final String RESET = "\u001b[0m\u001b[?25h\u001b[?1l\u001b>\u001b[?2004l"
             + "\u001b[?1000l\u001b[?1002l\u001b[?1003l\u001b[?1006l\u001b[?1004l\u001b[<u";
+    private static final String LEAVE_ALTERNATE = "\u001b[?1049l";
 
     private TalkSession() {}
 
@@ -76,14 +77,23 @@ final class TalkSession {
                 + "; either way it goes back to its queue");
         err.flush();
         OutputStream screen = new FileOutputStream(FileDescriptor.out);
+        TuiScreen left = new TuiScreen();
         boolean[] restored = {false};
         Runnable restore = () -> {
             synchronized (restored) {
                 if (!restored[0]) {
                     restored[0] = true;
                     stty(saved);
+                    StringBuilder reset = new StringBuilder(RESET);
+                    if (left.alternate()) {
+                        reset.append(LEAVE_ALTERNATE);
+                        left.leftAlternate();
+                    }
+                    if (!left.atLineStart()) {
+                        reset.append("\r\n"); // khlone's lines, and the shell's prompt, start on a line of their own
+                    }
                     try {
-                        screen.write(RESET.getBytes(StandardCharsets.US_ASCII));
+                        screen.write(reset.toString().getBytes(StandardCharsets.US_ASCII));
                         screen.flush();
                     } catch (IOException ignored) {
                         // the terminal is gone; nothing to restore on it
@@ -111,6 +121,7 @@ final class TalkSession {
                 if (r instanceof Push.Output output) {
                     screen.write(output.data());
                     screen.flush();
+                    left.feed(output.data());
                 } else if (r instanceof Push.TalkEnded ended) {
                     reason = ended.reason();
                     break;
@@ -126,6 +137,7 @@ final class TalkSession {
             return gone(err);
         }
         err.println("back from " + talking.slug() + " (" + reason + "); it is back on its queue");
+        err.println("  talk again: khlone talk " + talking.slug());
         return ExitCode.OK;
     }
 
