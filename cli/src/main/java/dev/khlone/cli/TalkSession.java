@@ -53,29 +53,6 @@ final class TalkSession {
     static int run(Connection c, String who, boolean now, byte detachKey, String detachName, PrintWriter err) {
         String saved = stty("-g");
         int[] size = size();
-        String id = c.id();
-        c.send(new Request.Talk(id, who, size[1], size[0], now));
-        Reply.Talking talking = null;
-        while (talking == null) {
-            Reply r = c.next();
-            if (r == null) {
-                return gone(err);
-            }
-            if (!id.equals(r.re())) {
-                continue;
-            }
-            if (r instanceof Push.Notice notice) {
-                err.println("khlone: " + notice.text());
-            } else if (r instanceof Reply.Talking answer) {
-                talking = answer;
-            } else if (r instanceof Push.TalkEnded ended) {
-                err.println("khlone: the talk ended before it began: " + ended.reason());
-                return ExitCode.FAILED;
-            }
-        }
-        err.println("talking to " + talking.slug() + " — leave with its /exit or " + detachName
-                + "; either way it goes back to its queue");
-        err.flush();
         OutputStream screen = new FileOutputStream(FileDescriptor.out);
         TuiScreen left = new TuiScreen();
         boolean[] restored = {false};
@@ -103,6 +80,34 @@ final class TalkSession {
         };
         Thread onExit = new Thread(restore);
         Runtime.getRuntime().addShutdownHook(onExit);
+        // Keys typed from now on wait in the terminal for the TUI, unshown and as typed (Enter stays \r, which a
+        // line-mode terminal would make \n, a new line in a TUI's prompt, not its submit); ctrl-c still works.
+        stty("-icanon", "-echo", "-icrnl");
+        String id = c.id();
+        c.send(new Request.Talk(id, who, size[1], size[0], now));
+        Reply.Talking talking = null;
+        while (talking == null) {
+            Reply r = c.next();
+            if (r == null) {
+                restore.run();
+                return gone(err);
+            }
+            if (!id.equals(r.re())) {
+                continue;
+            }
+            if (r instanceof Push.Notice notice) {
+                err.println("khlone: " + notice.text());
+            } else if (r instanceof Reply.Talking answer) {
+                talking = answer;
+            } else if (r instanceof Push.TalkEnded ended) {
+                restore.run();
+                err.println("khlone: the talk ended before it began: " + ended.reason());
+                return ExitCode.FAILED;
+            }
+        }
+        err.println("talking to " + talking.slug() + " — leave with its /exit or " + detachName
+                + "; either way it goes back to its queue");
+        err.flush();
         stty("raw", "-echo");
         Signal.handle(new Signal("WINCH"), s -> {
             int[] resized = size();

@@ -126,6 +126,22 @@ class WatchTalkIT {
     }
 
     @Test
+    void keysTypedWhileTheTuiStartsReachItsPrompt() {
+        zone.ok("act", "--await", "warm up");
+        tmux.open("talk", 120, 40, zone.dir, zone.shellEnv());
+        tmux.run("talk", "khlone talk");
+        tmux.awaitScreen("talk", "talking to foreman.1", WAIT);
+        // opencode takes seconds to start, and its prompt dropped what came before it was there.
+        tmux.type("talk", "typed while it starts");
+        zone.model.enqueue(Reply.text("reply to what was typed early"));
+        tmux.keys("talk", "Enter");
+
+        tmux.awaitScreen("talk", "reply to what was typed early", WAIT);
+        List<RecordedRequest> turns = zone.model.turns();
+        assertThat(turns.get(turns.size() - 1).prompt()).isEqualTo("typed while it starts");
+    }
+
+    @Test
     void aConversationBegunInTalkIsTheOneTheNextTaskResumesAfterADaemonRestart() throws Exception {
         talkFirst();
         tmux.keys("talk", "C-]");
