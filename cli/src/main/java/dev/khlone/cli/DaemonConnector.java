@@ -1,5 +1,6 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.Failures;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
@@ -97,7 +98,8 @@ final class DaemonConnector {
             throw new KhloneException(ExitCode.FAILED, "cannot create the zone's state directory " + dir + ": " + e,
                     "check KHLONE_HOME (" + locations.home() + ") is writable");
         }
-        try (FileChannel lockFile = FileChannel.open(locations.startLock(zone), Set.of(StandardOpenOption.CREATE,
+        Path lock = locations.startLock(zone);
+        try (FileChannel lockFile = FileChannel.open(lock, Set.of(StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
              FileLock ignored = lockFile.lock()) {
             running = running();
@@ -106,7 +108,7 @@ final class DaemonConnector {
             }
             return new Connected(start(), true);
         } catch (IOException e) {
-            throw new KhloneException(ExitCode.FAILED, "cannot take the zone's start lock: " + e.getMessage(),
+            throw new KhloneException(ExitCode.FAILED, "cannot take the zone's start lock " + lock + ": " + Failures.of(e, lock),
                     "check KHLONE_HOME (" + locations.home() + ") is writable");
         }
     }

@@ -1,10 +1,12 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.Failures;
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
@@ -76,7 +78,7 @@ final class LogCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         who = Clones.either(clone, who, "log");
         Predicate<String> clones = clones();
         if (lines != null && lines < 0) {
@@ -84,12 +86,22 @@ final class LogCommand implements Callable<Integer> {
         }
         long sinceMs = since == null ? Long.MIN_VALUE : Since.parse(since, host.nowMs(), host.timeZone());
         Zone zone = zoneOption.zone();
+        Path dir = zoneOption.locations().transcripts(zone);
+        try {
+            return show(zone, dir, clones, sinceMs);
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.FAILED, "cannot read the transcripts in " + dir + ": "
+                    + Failures.of(e, dir), "check that KHLONE_HOME (" + zoneOption.locations().home()
+                    + ") and what is in it are yours");
+        }
+    }
+
+    private int show(Zone zone, Path dir, Predicate<String> clones, long sinceMs) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // JSON goes to stdout alone: what is said about it goes to stderr, where a script's parser does not look.
         PrintWriter notes = json ? err : out;
-        Transcripts transcripts = new Transcripts(zoneOption.locations().transcripts(zone), clones, task,
-                warning -> err.println("khlone: " + warning));
+        Transcripts transcripts = new Transcripts(dir, clones, task, warning -> err.println("khlone: " + warning));
         Integer last = lines != null ? lines : follow ? Integer.valueOf(FOLLOW_TAIL) : null;
         List<Transcripts.Line> first;
         if (since != null) {

@@ -27,12 +27,13 @@ import sun.misc.Signal;
  */
 final class TalkSession {
     /**
-     * Undoes what a TUI killed mid-screen may have left on: attributes, hidden cursor, alternate
-     * screen, application keypad, bracketed paste, mouse reporting, focus events, and the kitty
-     * keyboard protocol.
+     * Undoes what a TUI killed mid-screen may have left on: attributes, hidden cursor, application
+     * keypad, bracketed paste, mouse reporting, focus events, and the kitty keyboard protocol. The
+     * alternate screen is left only if the TUI is still on it ({@link TuiScreen}).
      */
-    private static final String RESET = "\u001b[0m\u001b[?25h\u001b[?1049l\u001b[?1l\u001b>\u001b[?2004l"
+    private static final String RESET = "\u001b[0m\u001b[?25h\u001b[?1l\u001b>\u001b[?2004l"
             + "\u001b[?1000l\u001b[?1002l\u001b[?1003l\u001b[?1006l\u001b[?1004l\u001b[<u";
+    private static final String LEAVE_ALTERNATE = "\u001b[?1049l";
 
     private TalkSession() {}
 
@@ -54,12 +55,43 @@ final class TalkSession {
                    PrintWriter err) {
         String saved = stty("-g");
         int[] size = size();
+        OutputStream screen = new FileOutputStream(FileDescriptor.out);
+        TuiScreen left = new TuiScreen();
+        boolean[] restored = {false};
+        Runnable restore = () -> {
+            synchronized (restored) {
+                if (!restored[0]) {
+                    restored[0] = true;
+                    stty(saved);
+                    StringBuilder reset = new StringBuilder(RESET);
+                    if (left.alternate()) {
+                        reset.append(LEAVE_ALTERNATE);
+                        left.leftAlternate();
+                    }
+                    if (!left.atLineStart()) {
+                        reset.append("\r\n"); // khlone's lines, and the shell's prompt, start on a line of their own
+                    }
+                    try {
+                        screen.write(reset.toString().getBytes(StandardCharsets.US_ASCII));
+                        screen.flush();
+                    } catch (IOException ignored) {
+                        // the terminal is gone; nothing to restore on it
+                    }
+                }
+            }
+        };
+        Thread onExit = new Thread(restore);
+        Runtime.getRuntime().addShutdownHook(onExit);
+        // Keys typed from now on wait in the terminal for the TUI, unshown and as typed (Enter stays \r, which a
+        // line-mode terminal would make \n, a new line in a TUI's prompt, not its submit); ctrl-c still works.
+        stty("-icanon", "-echo", "-icrnl");
         String id = c.id();
         c.send(new Request.Talk(id, who, size[1], size[0], now, env));
         Reply.Talking talking = null;
         while (talking == null) {
             Reply r = c.next();
             if (r == null) {
+                restore.run();
                 return gone(err);
             }
             if (!id.equals(r.re())) {
@@ -70,6 +102,7 @@ final class TalkSession {
             } else if (r instanceof Reply.Talking answer) {
                 talking = answer;
             } else if (r instanceof Push.TalkEnded ended) {
+                restore.run();
                 err.println("khlone: the talk ended before it began: " + ended.reason());
                 return ExitCode.FAILED;
             }
@@ -77,24 +110,6 @@ final class TalkSession {
         err.println("talking to " + talking.slug() + " — leave with its /exit or " + detachName
                 + "; either way it goes back to its queue");
         err.flush();
-        OutputStream screen = new FileOutputStream(FileDescriptor.out);
-        boolean[] restored = {false};
-        Runnable restore = () -> {
-            synchronized (restored) {
-                if (!restored[0]) {
-                    restored[0] = true;
-                    stty(saved);
-                    try {
-                        screen.write(RESET.getBytes(StandardCharsets.US_ASCII));
-                        screen.flush();
-                    } catch (IOException ignored) {
-                        // the terminal is gone; nothing to restore on it
-                    }
-                }
-            }
-        };
-        Thread onExit = new Thread(restore);
-        Runtime.getRuntime().addShutdownHook(onExit);
         stty("raw", "-echo");
         Signal.handle(new Signal("WINCH"), s -> {
             int[] resized = size();
@@ -113,6 +128,7 @@ final class TalkSession {
                 if (r instanceof Push.Output output) {
                     screen.write(output.data());
                     screen.flush();
+                    left.feed(output.data());
                 } else if (r instanceof Push.TalkEnded ended) {
                     reason = ended.reason();
                     break;
@@ -128,6 +144,7 @@ final class TalkSession {
             return gone(err);
         }
         err.println("back from " + talking.slug() + " (" + reason + "); it is back on its queue");
+        err.println("  talk again: khlone talk " + talking.slug());
         return ExitCode.OK;
     }
 

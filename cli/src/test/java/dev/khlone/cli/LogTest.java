@@ -112,6 +112,20 @@ class LogTest {
     }
 
     @Test
+    void transcriptsThatCannotBeReadAreAnErrorWithAHintNotAStackTrace() throws Exception {
+        Path transcripts = locations.transcripts(zone);
+        Files.createDirectories(transcripts.getParent());
+        Files.writeString(transcripts, "not a directory");
+        for (String[] args : List.of(new String[] {"log"}, new String[] {"log", "-f"})) {
+            Cli.Run r = cli.run(args);
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).isEqualTo("khlone: cannot read the transcripts in " + transcripts + ": not a directory" + NL
+                    + "  hint: check that KHLONE_HOME (" + cli.home + ") and what is in it are yours" + NL);
+        }
+    }
+
+    @Test
     void aNewDayGetsItsOwnHeading() throws Exception {
         long midnight = 1_750_032_000_000L; // 2025-06-16 00:00:00 UTC
         write("foreman.1", new TranscriptEntry(midnight - 1_000, "t-1", Kind.PROMPT, "late", null, false),

@@ -2,6 +2,7 @@ package dev.khlone.daemon;
 
 import com.sun.security.auth.module.UnixSystem;
 import dev.khlone.daemon.brain.Reaper;
+import dev.khlone.protocol.Failures;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class Main {
             Reaper.start(); // before any brain starts
             daemon = ZoneDaemon.start(zone, locations, new UnixSystem().getUid());
         } catch (IOException e) {
-            System.err.println("khlone daemon: " + e.getMessage());
+            System.err.println("khlone daemon: " + Failures.of(e, null));
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "shutdown"));

@@ -212,6 +212,18 @@ class CrewIT {
     }
 
     @Test
+    void aReplyStreamedInChunksThatCutWordsIsOneWholeEntryInTheLog() {
+        String reply = "a reply long enough to stream in several chunks, each cutting a word";
+        zone.model.enqueue(Reply.text(reply));
+        zone.ok("act", "--await", "stream it");
+
+        List<String> lines = zone.ok("log").out().lines().filter(l -> l.contains("a reply")).toList();
+        assertThat(lines).hasSize(2).allSatisfy(l -> assertThat(l).contains(reply)); // the message and the result
+        assertThat(lines.get(0)).endsWith("    " + reply);
+        assertThat(lines.get(1)).endsWith("  ✓ " + reply);
+    }
+
+    @Test
     void aTurnThatNeverEndsIsFailedAfterTheTimeoutAndTheBrainRestarted() throws Exception {
         zone.khlone.env().put("KHLONE_TURN_TIMEOUT", "5");
         zone.model.enqueue(Reply.hang());

@@ -165,6 +165,32 @@ class DaemonLifecycleIT {
     }
 
     @Test
+    void aStateDirectoryItsUserCannotReadIsSaidSoByEveryCommandWithoutAStackTrace() throws Exception {
+        khlone.openToOthers();
+        Path home = Files.createDirectory(khlone.root().resolve("home-of-nobody"));
+        Files.setOwner(home, home.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Result first = KhloneHarness.run(asNobody(home, "log", "--zone", dir.toString()));
+        Matcher made = Pattern.compile("no transcripts yet in zone (\\S+):").matcher(first.out());
+        assertThat(made.find()).as(first.toString()).isTrue();
+        // The zone's state, made by someone else (root, here) and kept private, as a sudo run would leave it.
+        Path transcripts = Files.createDirectories(home.resolve("zones").resolve(made.group(1)).resolve("transcripts"));
+        Files.setPosixFilePermissions(transcripts, PosixFilePermissions.fromString("rwx------"));
+
+        Result log = KhloneHarness.run(asNobody(home, "log", "--zone", dir.toString()));
+        assertThat(log.exitCode()).as(log.toString()).isEqualTo(1);
+        assertThat(log.err()).isEqualTo("khlone: cannot read the transcripts in " + transcripts + ": permission denied\n"
+                + "  hint: check that KHLONE_HOME (" + home + ") and what is in it are yours\n");
+        for (List<String> command : List.of(List.of("log", "-f"), List.of("status"), List.of("act", "x"),
+                List.of("watch"), List.of("cancel", "t-1"), List.of("daemon", "start"))) {
+            List<String> args = new ArrayList<>(command);
+            args.addAll(List.of("--zone", dir.toString()));
+            Result r = KhloneHarness.run(asNobody(home, args.toArray(String[]::new)));
+            assertThat(r.exitCode()).as(r.toString()).isNotZero();
+            assertThat(r.err()).as(r.toString()).startsWith("khlone: ").doesNotContain("\tat ").doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void aListenerOfAnotherUserAtTheSocketPathIsNeverConnectedToAndTheZoneRunsElsewhere() throws Exception {
         Path socket = khlone.locations().socket(zone);
         try (Listener listener = listenAsNobody(socket)) {
@@ -331,6 +357,12 @@ class DaemonLifecycleIT {
         }
         Await.value(Duration.ofSeconds(10), "status to answer once the greeted clients are gone", () -> khlone.run(dir, "status"),
                 after -> after.exitCode() == 0);
+    }
+
+    private ProcessBuilder asNobody(Path home, String... args) {
+        ProcessBuilder pb = asNobody(args);
+        pb.environment().put("KHLONE_HOME", home.toString());
+        return pb;
     }
 
     private ProcessBuilder asNobody(String... args) {

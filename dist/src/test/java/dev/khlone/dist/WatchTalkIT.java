@@ -102,6 +102,46 @@ class WatchTalkIT {
     }
 
     @Test
+    void exitTypedInTheTuiLeavesKhlonesLinesOnFreshLinesSayingHowToComeBack() throws Exception {
+        zone.model.enqueue(Reply.text("reply before the talk"));
+        zone.ok("act", "--await", "prompt before the talk");
+        tmux.open("talk", 120, 40, zone.dir, zone.shellEnv());
+        tmux.run("talk", "khlone talk; echo TALK-OVER-$((40+2))");
+        tmux.awaitScreen("talk", "reply before the talk", WAIT);
+
+        typeUntilShown("/exit");
+        tmux.keys("talk", "Enter");
+        tmux.awaitScreen("talk", "TALK-OVER-42", WAIT);
+        String screen = Await.value(WAIT, "the shell's prompt after the talk", () -> tmux.screen("talk"),
+                s -> s.contains("TALK-OVER-42\n$"));
+        List<String> lines = screen.lines().toList();
+        int back = lines.indexOf(lines.stream().filter(l -> l.contains("back from foreman.1")).findFirst().orElseThrow());
+        // Leaving an alternate screen the TUI had left already drew these over its goodbye ("rc=0me this session with:").
+        assertThat(lines.subList(back, back + 4)).as(screen).containsExactly(
+                "back from foreman.1 (" + brain + "'s TUI exited); it is back on its queue",
+                "  talk again: khlone talk foreman.1",
+                "TALK-OVER-42",
+                "$");
+        assertThat(screen).doesNotContain("is talking with a person");
+    }
+
+    @Test
+    void keysTypedWhileTheTuiStartsReachItsPrompt() {
+        zone.ok("act", "--await", "warm up");
+        tmux.open("talk", 120, 40, zone.dir, zone.shellEnv());
+        tmux.run("talk", "khlone talk");
+        tmux.awaitScreen("talk", "talking to foreman.1", WAIT);
+        // opencode takes seconds to start, and its prompt dropped what came before it was there.
+        tmux.type("talk", "typed while it starts");
+        zone.model.enqueue(Reply.text("reply to what was typed early"));
+        tmux.keys("talk", "Enter");
+
+        tmux.awaitScreen("talk", "reply to what was typed early", WAIT);
+        List<RecordedRequest> turns = zone.model.turns();
+        assertThat(turns.get(turns.size() - 1).prompt()).isEqualTo("typed while it starts");
+    }
+
+    @Test
     void aConversationBegunInTalkIsTheOneTheNextTaskResumesAfterADaemonRestart() throws Exception {
         talkFirst();
         tmux.keys("talk", "C-]");

@@ -36,8 +36,10 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>the answer to {@code session/new} or {@code session/load} → {@link BrainEvent.SessionStarted}:
  *       opencode stores a session when it creates it, before any prompt;</li>
- *   <li>{@code session/update} {@code agent_message_chunk} → {@link BrainEvent.Text}, one per chunk
- *       as it streams; {@code tool_call}/{@code tool_call_update} → {@link BrainEvent.ToolUse} once
+ *   <li>{@code session/update} {@code agent_message_chunk}s → one {@link BrainEvent.Text} per message,
+ *       once it is whole: when a chunk of another message, a tool call or the prompt's answer
+ *       comes (the chunks cut words anywhere, and a transcript keeps what a person reads);
+ *       {@code tool_call}/{@code tool_call_update} → {@link BrainEvent.ToolUse} once
  *       the call's input is known, {@link BrainEvent.ToolResult} when it completes or fails;</li>
  *   <li>the answer to {@code session/prompt} → {@link BrainEvent.TurnCompleted}: a result
  *       ({@code stopReason}, {@code usage}) or a JSON-RPC error, which is how opencode reports an
@@ -101,6 +103,9 @@ final class AcpDialogue implements Dialogue {
         final TaskMode mode;
         final long startNanos;
         final Map<String, StringBuilder> messages = new LinkedHashMap<>();
+        /** The message whose chunks are arriving, and its words not yet handed out. */
+        String streaming;
+        final StringBuilder unsaid = new StringBuilder();
         final Map<String, String> toolNames = new HashMap<>();
         final List<String> toolsAnnounced = new ArrayList<>();
         final double costBefore;
@@ -116,6 +121,15 @@ final class AcpDialogue implements Dialogue {
             List<String> parts = messages.values().stream().map(StringBuilder::toString)
                     .filter(s -> !s.isBlank()).toList();
             return String.join("\n\n", parts);
+        }
+
+        /** The streaming message is whole: its words become one event. */
+        void said(Out out) {
+            if (!unsaid.toString().isBlank()) {
+                out.events.add(new BrainEvent.Text(unsaid.toString()));
+            }
+            unsaid.setLength(0);
+            streaming = null;
         }
 
         /** What the turn cost, or null when opencode did not say. */
@@ -292,11 +306,16 @@ final class AcpDialogue implements Dialogue {
         if ("agent_message_chunk".equals(kind)) {
             Map<String, Object> content = map(update.get("content"));
             if ("text".equals(content.get("type")) && content.get("text") instanceof String text) {
-                turn.messages.computeIfAbsent(String.valueOf(update.get("messageId")), m -> new StringBuilder())
-                        .append(text);
-                out.events.add(new BrainEvent.Text(text));
+                String message = String.valueOf(update.get("messageId"));
+                if (!message.equals(turn.streaming)) {
+                    turn.said(out);
+                    turn.streaming = message;
+                }
+                turn.messages.computeIfAbsent(message, m -> new StringBuilder()).append(text);
+                turn.unsaid.append(text);
             }
         } else if ("tool_call".equals(kind) || "tool_call_update".equals(kind)) {
+            turn.said(out);
             tool(update, out);
         } else if ("usage_update".equals(kind) && map(update.get("cost")).get("amount") instanceof Number amount) {
             turn.costAfter = amount.doubleValue();
@@ -371,7 +390,10 @@ final class AcpDialogue implements Dialogue {
                             out);
                 }
             }
-            case PROMPT -> out.events.add(completed(result, error));
+            case PROMPT -> {
+                turn.said(out);
+                out.events.add(completed(result, error));
+            }
         }
         byte[] next = sendNext();
         if (next.length > 0) {

@@ -60,8 +60,7 @@ class AcpDialogueTest {
 
         assertThat(replay.meaningful()).containsExactly(
                 new SessionStarted(SESSION),
-                new Text("echo: after "),
-                new Text("load"),
+                new Text("echo: after load"), // streamed in two chunks: one message
                 // After a load the session's earlier cost is not known: the turn's own cost cannot be told.
                 new TurnCompleted("echo: after load", new Usage(100, 20, 0, 0), null, 0, false),
                 new TurnCompleted("key revoked by the fake server", Usage.NONE, 0.0, 0, true));
@@ -117,6 +116,41 @@ class AcpDialogueTest {
 
         assertThat(wire.methods()).containsExactly("initialize", "session/new", "session/set_mode", "session/prompt",
                 "session/prompt");
+    }
+
+    @Test
+    void aReplyStreamedInChunksThatCutWordsIsOneTextPerMessage() {
+        AcpDialogue dialogue = dialogue(Series.started("ses_1"), "/w");
+        Wire wire = new Wire();
+        wire.written(dialogue.opening());
+        wire.feed(dialogue, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+        wire.feed(dialogue, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}");
+        wire.written(dialogue.encode(new Prompt("p"), TaskMode.ASK));
+        wire.feed(dialogue, "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{}}");
+
+        for (String chunk : List.of("Let me lo", "ok at the ", "files.")) {
+            wire.feed(dialogue, chunk("msg_1", chunk));
+        }
+        wire.feed(dialogue, "{\"jsonrpc\":\"2.0\",\"method\":\"session/update\",\"params\":{\"sessionId\":\"ses_1\","
+                + "\"update\":{\"sessionUpdate\":\"tool_call\",\"toolCallId\":\"c1\",\"title\":\"read\","
+                + "\"status\":\"in_progress\",\"rawInput\":{\"filePath\":\"a\"}}}}");
+        for (String chunk : List.of("They are fi", "ne.\n\nNothing to ", "do")) {
+            wire.feed(dialogue, chunk("msg_2", chunk));
+        }
+        wire.feed(dialogue, chunk("msg_3", "Bye."));
+        assertThat(wire.events).containsExactly(new SessionStarted("ses_1"), new Text("Let me look at the files."),
+                new ToolUse("c1", "read", "{\"filePath\":\"a\"}"), new Text("They are fine.\n\nNothing to do"));
+
+        wire.feed(dialogue, "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"stopReason\":\"end_turn\"}}");
+
+        assertThat(wire.events).endsWith(new Text("Bye."), new TurnCompleted(
+                "Let me look at the files.\n\nThey are fine.\n\nNothing to do\n\nBye.", Usage.NONE, null, 0, false));
+    }
+
+    private static String chunk(String message, String text) {
+        return "{\"jsonrpc\":\"2.0\",\"method\":\"session/update\",\"params\":{\"sessionId\":\"ses_1\",\"update\":{"
+                + "\"sessionUpdate\":\"agent_message_chunk\",\"messageId\":\"" + message + "\",\"content\":{"
+                + "\"type\":\"text\",\"text\":" + Json.write(text) + "}}}}";
     }
 
     @Test

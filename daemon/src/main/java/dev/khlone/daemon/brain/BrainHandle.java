@@ -61,6 +61,8 @@ public final class BrainHandle implements BrainCli {
     private TaskMode permissions = TaskMode.ACT;
     private boolean perTask;
     private Spawned live;
+    /** The live TUI's keys, kept while it starts; null in dispatch. Set under lock, read by the reader without it. */
+    private volatile Typeahead typeahead;
     private Dialogue dialogue;
     private Turn turn;
     private int cols = 120;
@@ -113,6 +115,10 @@ public final class BrainHandle implements BrainCli {
         this.launcher = new Launcher(name, marker, brain, options, new Launcher.Receiver() {
             @Override
             public void data(byte[] bytes, int length) {
+                Typeahead keys = typeahead;
+                if (keys != null) {
+                    keys.heard(bytes, length);
+                }
                 dataListeners.forEach(l -> l.data(bytes, 0, length));
             }
 
@@ -327,7 +333,7 @@ public final class BrainHandle implements BrainCli {
             if (live == null || mode != Mode.INTERACTIVE) {
                 return false; // keys typed around a talk's start or end: a headless brain would read them as a prompt
             }
-            live.write(bytes); // queued for the process's writer thread
+            typeahead.typed(bytes); // queued for the process's writer thread, or kept until the TUI takes keys
             return true;
         }
     }
@@ -364,6 +370,7 @@ public final class BrainHandle implements BrainCli {
     private LetGo letGo() {
         Spawned old = live;
         live = null;
+        typeahead = null;
         if (old != null) {
             old.retire();
         }
@@ -422,6 +429,7 @@ public final class BrainHandle implements BrainCli {
     /** Under the lock: {@code started} is the live process from now on. */
     private void install(Launcher.Started started) {
         live = started.process();
+        typeahead = mode == Mode.INTERACTIVE ? new Typeahead(live::write) : null;
         dialogue = started.dialogue();
         launcher.watch(live);
     }
@@ -470,6 +478,7 @@ public final class BrainHandle implements BrainCli {
             expected = s.expected() || (perTask && !s.pty && lost == null);
             if (live == s) {
                 live = null;
+                typeahead = null;
             }
         }
         String tail = s.stderrTail();

@@ -107,14 +107,15 @@ final class Talk {
         Talker t = talker;
         t.attached = true;
         handle.resize(t.cols, t.rows);
-        audience.interactive(t.cols, t.rows, slug + " is talking with a person now; this is its screen");
+        audience.interactive(t.cols, t.rows, slug + " is talking with a person now; this is its screen", t.client,
+                handle::write);
         return t;
     }
 
     /** The brain's TUI runs for {@code t}: it is told so. */
     void attached(Talker t) {
         keys = t.client;
-        tell.accept(() -> t.client.send(new Reply.Talking(t.re, slug)));
+        tell.accept(() -> audience.attached(t.client, new Reply.Talking(t.re, slug)));
     }
 
     /**

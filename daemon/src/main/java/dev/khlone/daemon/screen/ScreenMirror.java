@@ -24,15 +24,44 @@ public final class ScreenMirror {
         screen = new ScreenTerminal(cols, rows);
     }
 
-    /** Feeds the terminal's output, in order; a multi-byte character may be split across calls. */
-    public synchronized void feed(byte[] bytes, int offset, int length) {
+    /**
+     * Feeds the terminal's output, in order; a multi-byte character may be split across calls.
+     * Returns what a terminal would answer to the queries in it, as a terminal would have at that
+     * point of the output: the cursor's position ({@code CSI 6n}, {@code CSI ?6n}), its status
+     * ({@code CSI 5n}) and device attributes ({@code CSI c}, answered by JLine's emulator); a query
+     * split across two calls goes unanswered, as it would by a terminal that does not know it.
+     */
+    public synchronized byte[] feed(byte[] bytes, int offset, int length) {
         ByteBuffer in = ByteBuffer.allocate(pending.remaining() + length);
         in.put(pending).put(bytes, offset, length).flip();
         CharBuffer out = CharBuffer.allocate(in.remaining());
         utf8.decode(in, out, false);
         pending = in.slice();
         out.flip();
-        screen.write(out);
+        StringBuilder answers = new StringBuilder();
+        String text = out.toString();
+        int from = 0;
+        for (int at = text.indexOf("\u001b[", from); at >= 0; at = text.indexOf("\u001b[", at + 2)) {
+            String query = text.startsWith("6n", at + 2) ? "6n" : text.startsWith("?6n", at + 2) ? "?6n"
+                    : text.startsWith("5n", at + 2) ? "5n" : null;
+            if (query == null) {
+                continue;
+            }
+            screen.write(text.substring(from, at));
+            answers.append(screen.read());
+            if (query.equals("5n")) {
+                answers.append("\u001b[0n");
+            } else {
+                int[] cursor = new int[2];
+                screen.dump(new long[screen.getWidth() * screen.getHeight()], cursor);
+                answers.append("\u001b[").append(query.startsWith("?") ? "?" : "").append(cursor[1] + 1).append(';')
+                        .append(cursor[0] + 1).append('R');
+            }
+            from = at + 2 + query.length();
+        }
+        screen.write(text.substring(from));
+        answers.append(screen.read());
+        return answers.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     public synchronized void resize(int cols, int rows) {

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Everyone looking at one clone: watchers and its talker. It fans the brain's output out to each
@@ -43,6 +44,8 @@ public final class Audience {
     private final Deque<Entry> history = new ArrayDeque<>();
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private ScreenMirror screen;
+    /** While a TUI starts and no terminal shows it yet, where the mirror's answers to its queries go; else null. */
+    private Consumer<byte[]> answerer;
     private Tail tail;
     private long sequence;
 
@@ -96,15 +99,36 @@ public final class Audience {
         watchers.removeIf(w -> w.client == client && w.re.equals(re));
     }
 
-    /** The clone shows its TUI from now on, in a terminal of this size. */
-    public synchronized void interactive(int cols, int rows, String why) {
+    /**
+     * The clone shows its TUI from now on, in a terminal of this size; the watchers are told
+     * {@code why}, the talker is not (it asked for the talk, and would read it as a complaint).
+     * Until {@link #attached}, the talker's client does not show the TUI's output, so no terminal
+     * answers the queries a TUI makes as it starts: the mirror does, through {@code answerer}.
+     */
+    public synchronized void interactive(int cols, int rows, String why, Client talker, Consumer<byte[]> answerer) {
         screen = new ScreenMirror(cols, rows);
-        notice(why);
+        this.answerer = answerer;
+        for (Watcher w : watchers) {
+            if (w.client != talker) {
+                send(w, new Push.Notice(w.re, why));
+            }
+        }
+    }
+
+    /**
+     * Sends {@code talking} to the talker: the output after it reaches the talker's terminal, which
+     * answers the TUI from now on. Under this object's lock, so that each chunk of output is
+     * answered once, by the mirror or by the terminal.
+     */
+    public synchronized void attached(Client talker, Reply talking) {
+        answerer = null;
+        talker.send(talking);
     }
 
     /** The clone is back on its queue. */
     public synchronized void dispatch(String why) {
         screen = null;
+        answerer = null;
         notice(why);
     }
 
@@ -118,7 +142,10 @@ public final class Audience {
     public synchronized void bytes(byte[] bytes, int offset, int length) {
         boolean tui = screen != null;
         if (tui) {
-            screen.feed(bytes, offset, length);
+            byte[] answers = screen.feed(bytes, offset, length);
+            if (answers.length > 0 && answerer != null) {
+                answerer.accept(answers); // queued for the TUI's input: never blocks
+            }
         }
         if (tail != null) {
             tail.append(bytes, offset, length);

@@ -147,6 +147,10 @@ class WatchTalkTest {
         assertThat(ended(running).status()).isEqualTo(Status.DONE);
         talker.awaitOutput("fake tui, series", WAIT);
         talker.awaitOutput("[20 90] > ", WAIT);
+        watcher.await(Push.Notice.class, n -> n.text().equals("foreman.1 is talking with a person now; this is its screen"),
+                WAIT);
+        assertThat(talker.received()).as("the person who talks is not told that a person talks")
+                .noneMatch(r -> r instanceof Push.Notice n && n.text().contains("talking with a person"));
         assertThat(crew.status(null).get(0).state()).isEqualTo(CloneInfo.State.TALKING);
         assertThat(crew.task(queued.id()).orElseThrow().status()).as("the queue waits").isEqualTo(Status.QUEUED);
 

@@ -32,8 +32,17 @@ class ScreenMirrorTest {
         assertThat(mirror.text()).startsWith("kept");
     }
 
-    private static void feed(ScreenMirror mirror, String text) {
+    @Test
+    void theQueriesATuiMakesAsItStartsAreAnsweredAsATerminalWouldAtThatPoint() {
+        ScreenMirror mirror = new ScreenMirror(40, 10);
+        assertThat(feed(mirror, "\u001b[?1049h\u001b[3;7H\u001b[6nmoved on\u001b[?6n\u001b[5n\u001b[c\u001b[?u"))
+                .isEqualTo("\u001b[3;7R\u001b[?3;15R\u001b[0n\u001b[?1;2c");
+        assertThat(feed(mirror, "no query here")).isEmpty();
+        assertThat(mirror.text()).as("the queries are no text").contains("  moved on").doesNotContain("6n");
+    }
+
+    private static String feed(ScreenMirror mirror, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        mirror.feed(bytes, 0, bytes.length);
+        return new String(mirror.feed(bytes, 0, bytes.length), StandardCharsets.UTF_8);
     }
 }

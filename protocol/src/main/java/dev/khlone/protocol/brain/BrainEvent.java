@@ -8,7 +8,10 @@ public sealed interface BrainEvent {
     /** The brain named or confirmed its conversation, which it now has stored: later launches resume it. */
     record SessionStarted(String series) implements BrainEvent {}
 
-    /** Words from the model. */
+    /**
+     * One whole message of the model's words: a dialect whose brain streams a message in pieces
+     * joins them, since the pieces cut words anywhere and a transcript keeps what a person reads.
+     */
     record Text(String text) implements BrainEvent {}
 
     /** The model called a tool; {@code input} is the call's arguments as JSON. */

@@ -1,9 +1,9 @@
 package dev.khlone.protocol.zone;
 
+import dev.khlone.protocol.Failures;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,8 +81,7 @@ public final class ZoneKey {
         try {
             return loadOrCreate(file);
         } catch (IOException e) {
-            String why = e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
-            throw new Unavailable("cannot read or create the zone key " + file + ": " + why, e);
+            throw new Unavailable("cannot read or create the zone key " + file + ": " + Failures.of(e, file), e);
         }
     }
 

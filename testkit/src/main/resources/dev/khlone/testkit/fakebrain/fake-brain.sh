@@ -119,6 +119,7 @@ turn() { # one prompt in, events out
 
 if [ "$tui" = 1 ]; then
   echo "fake tui, series $series, $(turns) earlier turns"
+  printf '\033[?25h'   # its cursor shown: it takes keys now, as a real TUI says by showing it
   while true; do
     printf '[%s] > ' "$(stty size </dev/tty)"   # rows cols, as the terminal says now
     IFS= read -r line || exit 0
