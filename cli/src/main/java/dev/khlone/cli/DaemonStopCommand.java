@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "stop", mixinStandardHelpOptions = true,
@@ -21,15 +22,43 @@ import picocli.CommandLine.Spec;
 final class DaemonStopCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
+    private final Host host;
+
     @Spec
     CommandSpec spec;
 
     @Mixin
     ZoneOption zoneOption;
 
+    DaemonStopCommand(Host host) {
+        this.host = host;
+    }
+
+    @Option(names = "--all", description = "Stop the daemon of every zone of yours (khlone zones lists them).")
+    boolean all;
+
     @Override
     public Integer call() {
-        stop(zoneOption.daemon(), spec.commandLine().getOut());
+        PrintWriter out = spec.commandLine().getOut();
+        if (!all) {
+            stop(zoneOption.daemon(), out);
+            return ExitCode.OK;
+        }
+        if (zoneOption.root != null) {
+            throw new KhloneException(ExitCode.USAGE, "--all stops every zone's daemon: name no --zone besides",
+                    "khlone daemon stop --all, or khlone daemon stop --zone " + zoneOption.root);
+        }
+        int stopped = 0;
+        for (Zone zone : Zones.recorded(zoneOption.locations())) {
+            DaemonConnector daemon = new DaemonConnector(zone, host);
+            if (!(daemon.find() instanceof DaemonConnector.None)) {
+                stop(daemon, out);
+                stopped++;
+            }
+        }
+        if (stopped == 0) {
+            out.println("no daemon is running");
+        }
         return ExitCode.OK;
     }
 

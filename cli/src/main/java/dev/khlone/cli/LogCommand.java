@@ -85,7 +85,7 @@ final class LogCommand implements Callable<Integer> {
             throw new KhloneException(ExitCode.USAGE, "-n " + lines + ": a count cannot be negative", "e.g. khlone log -n 20");
         }
         long sinceMs = since == null ? Long.MIN_VALUE : Since.parse(since, host.nowMs(), host.timeZone());
-        Zone zone = zoneOption.zone();
+        Zone zone = zoneOption.existingZone();
         Path dir = zoneOption.locations().transcripts(zone);
         try {
             return show(zone, dir, clones, sinceMs);

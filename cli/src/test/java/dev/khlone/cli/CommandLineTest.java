@@ -86,7 +86,7 @@ class CommandLineTest {
         assertThat(r.err()).isEqualTo("khlone: invalid value for option '--when': expected one of [queue, disrupt]"
                 + " (case-sensitive) but was 'sometimes'" + NL + "  hint: see khlone act --help" + NL);
         assertThat(khlone("cancel")).isEqualTo(usageError("missing required parameter: 'TASK'", "see khlone cancel --help"));
-        assertThat(khlone("status", "--zone")).isEqualTo(usageError("missing required parameter for option '--zone' (PATH)",
+        assertThat(khlone("status", "--zone")).isEqualTo(usageError("missing required parameter for option '--zone' (PATH|@BRANCH)",
                 "see khlone status --help"));
     }
 

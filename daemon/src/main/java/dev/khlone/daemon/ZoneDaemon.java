@@ -7,29 +7,32 @@ import dev.khlone.daemon.store.Store;
 import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
+import java.io.File;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.io.File;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * One zone's daemon: holds the zone lock, serves the zone socket, and shuts both down in order.
@@ -58,6 +61,17 @@ public final class ZoneDaemon {
         return start(zone, locations, ownerUid, ZoneServer.Limits.DEFAULT);
     }
 
+    /** Writes the zone's root beside its state, for {@code khlone zones}: a temp file renamed into place. */
+    private static void recordRoot(Zone zone, Locations locations) throws IOException {
+        Path record = locations.rootRecord(zone);
+        Path tmp = record.resolveSibling("root.tmp");
+        try (FileChannel out = OwnerOnly.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(ByteBuffer.wrap((zone.root() + "\n").getBytes(StandardCharsets.UTF_8)));
+        }
+        Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     static ZoneDaemon start(Zone zone, Locations locations, long ownerUid, ZoneServer.Limits limits) throws IOException {
         // Prompts, replies and series ids: owner-only, and so is whatever an older khlone left open. The list
         // of zone ids is private too: an id names a socket path another user could take first.
@@ -71,6 +85,7 @@ public final class ZoneDaemon {
         try {
             adoptUnkeyedState(zone, locations);
             OwnerOnly.tighten(dir);
+            recordRoot(zone, locations);
             daemon.store = Store.open(locations.crewFile(zone), locations.taskJournal(zone),
                     locations.transcripts(zone), System.getenv());
             daemon.crew = Crew.restore(zone, daemon.store, brains(), System.getenv());

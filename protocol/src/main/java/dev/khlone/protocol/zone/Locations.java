@@ -57,6 +57,16 @@ public record Locations(Path home, Path socketDir) {
         return home.resolve("zones").resolve(zone.id());
     }
 
+    /** The zone's root path, written by its daemon at start: {@code khlone zones} lists zones from these. */
+    public Path rootRecord(Zone zone) {
+        return zoneDir(zone).resolve("root");
+    }
+
+    /** Every zone dir under {@code zones/}, the zones' states. */
+    public Path zones() {
+        return home.resolve("zones");
+    }
+
     public Path daemonLog(Zone zone) {
         return zoneDir(zone).resolve("daemon.log");
     }
