@@ -289,10 +289,10 @@ public final class Crew {
             if (closed) {
                 return;
             }
-            store.transcript(slug, entry);
+            byte[] line = store.transcript(slug, entry);
             Clone clone = roster.get(slug);
             if (clone != null) {
-                clone.audience().entry(entry);
+                clone.audience().entry(line);
             }
         }
     }

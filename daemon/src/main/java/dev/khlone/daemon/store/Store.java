@@ -130,9 +130,14 @@ public final class Store implements AutoCloseable {
         journal.retry();
     }
 
-    /** Appends to a clone's transcript; a lost line costs a line of the log, not work, so it is not forced. */
-    public void transcript(String slug, TranscriptEntry entry) {
-        transcripts.append(slug, entry);
+    /**
+     * Appends to a clone's transcript; a lost line costs a line of the log, not work, so it is not
+     * forced. Returns the line, which watchers are sent as it is.
+     */
+    public byte[] transcript(String slug, TranscriptEntry entry) {
+        byte[] line = entry.toLine();
+        transcripts.append(slug, line);
+        return line;
     }
 
     /** Writes what the disk did not take yet, if it can now, and closes the files. */
