@@ -110,7 +110,7 @@ final class Render {
      * terminal (raw watch and talk are the terminal's own bytes, and are not passed through here).
      */
     static String printable(String text) {
-        if (text == null || text.chars().noneMatch(Render::isControl)) {
+        if (text == null || inert(text)) {
             return text;
         }
         StringBuilder out = new StringBuilder(text.length());
@@ -132,6 +132,16 @@ final class Render {
             }
         }
         return out.toString();
+    }
+
+    /** Whether {@code text} has no control character: most of a brain's text, looked at char by char (a stream costs more). */
+    private static boolean inert(String text) {
+        for (int i = 0, n = text.length(); i < n; i++) {
+            if (isControl(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isControl(int c) {

@@ -54,7 +54,7 @@ final class WatchView {
             } else if (reply instanceof Push.Event e) {
                 endLine();
                 if (style == Style.EVENTS) {
-                    out.println(new String(Codec.line(w -> {
+                    line(new String(Codec.line(w -> {
                         w.string("clone", e.slug());
                         e.entry().write(w);
                     }), StandardCharsets.UTF_8).stripTrailing());
@@ -65,9 +65,9 @@ final class WatchView {
                 endLine();
                 String text = notice.text();
                 if (style == Style.EVENTS) {
-                    out.println(new String(Codec.line(w -> w.string("notice", text)), StandardCharsets.UTF_8).stripTrailing());
+                    line(new String(Codec.line(w -> w.string("notice", text)), StandardCharsets.UTF_8).stripTrailing());
                 } else {
-                    out.println("· " + Render.printable(text));
+                    line("· " + Render.printable(text));
                 }
             } else {
                 return reply instanceof Reply.Watching;
@@ -86,19 +86,29 @@ final class WatchView {
     private void endLine() throws IOException {
         bytes.flush();
         if (midLine) {
-            out.println();
+            line("");
             midLine = false;
         }
     }
 
+    /**
+     * A line of text, not flushed (the writer's {@code println} flushes each): a busy clone's events
+     * go out in blocks, flushed when no further frame is already arriving.
+     */
+    private void line(String text) {
+        out.write(text);
+        out.write('\n');
+    }
+
     private void render(String slug, TranscriptEntry e) {
         if (e.kind() == TranscriptEntry.Kind.PROMPT && e.task() != null && !e.task().equals(lastTask)) {
-            out.println("── " + e.task() + " ──");
+            line("── " + e.task() + " ──");
         }
         if (e.task() != null) {
             lastTask = e.task();
         }
-        String head = "● " + slug + " │ ";
-        out.println(head + LogCommand.body(e).replace("\n", "\n" + " ".repeat(slug.length() + 2) + "│ "));
+        String body = LogCommand.body(e);
+        out.write("● " + slug + " │ ");
+        line(body.indexOf('\n') < 0 ? body : body.replace("\n", "\n" + " ".repeat(slug.length() + 2) + "│ "));
     }
 }
