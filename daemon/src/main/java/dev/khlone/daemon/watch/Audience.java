@@ -3,7 +3,6 @@ package dev.khlone.daemon.watch;
 import dev.khlone.daemon.screen.ScreenMirror;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.protocol.store.TranscriptEntry;
-import dev.khlone.protocol.wire.Codec;
 import dev.khlone.protocol.wire.EventFrames;
 import dev.khlone.protocol.wire.OutputFrames;
 import dev.khlone.protocol.wire.Push;
@@ -49,8 +48,8 @@ public final class Audience {
     private Tail tail;
     private long sequence;
 
-    /** An entry of the history, with its transcript line: the body of its event frames. */
-    private record Entry(long sequence, byte[] line) {}
+    /** An entry of the history, with the body of its event frames (its transcript line). */
+    private record Entry(long sequence, byte[] body) {}
 
     /** One client's view: {@code re} names its watch (or talk) request; raw ones get bytes in dispatch too. */
     private static final class Watcher {
@@ -75,8 +74,8 @@ public final class Audience {
             this.eventHead = EventFrames.head(re, slug);
         }
 
-        byte[] event(Entry e) {
-            return EventFrames.frame(eventHead, e.line());
+        boolean send(Entry e) {
+            return client.sendFrame(eventHead, e.body());
         }
     }
 
@@ -92,7 +91,7 @@ public final class Audience {
             client.send(new Push.Output(re, screen.redraw()));
         } else if (!raw) {
             for (Entry e : history) {
-                client.sendFrame(w.event(e));
+                w.send(e);
             }
         }
         if (raw && tail == null) {
@@ -148,7 +147,7 @@ public final class Audience {
             if (body == null) {
                 body = OutputFrames.body(bytes, offset, length);
             }
-            if (!w.client.sendFrame(OutputFrames.frame(w.head, body))) {
+            if (!w.client.sendFrame(w.head, body)) {
                 lags(w, length, sequence + 1, tail == null ? 0 : tail.written() - length);
             }
         }
@@ -159,37 +158,38 @@ public final class Audience {
      * for new and lagging watchers, sent to those who read events.
      */
     public synchronized void entry(byte[] line) {
-        Entry e = new Entry(++sequence, line);
+        Entry e = new Entry(++sequence, EventFrames.body(line));
         history.addLast(e);
         if (history.size() > HISTORY) {
             history.removeFirst();
         }
         for (Watcher w : watchers) {
             if (!w.raw && screen == null) {
-                send(w, w.event(e), true);
+                send(w, e, null);
             }
         }
     }
 
     public synchronized void notice(String text) {
         for (Watcher w : watchers) {
-            send(w, Codec.encode(new Push.Notice(w.re, text)), false);
+            send(w, null, new Push.Notice(w.re, text));
         }
     }
 
-    private void send(Watcher w, byte[] frame, boolean event) {
+    /** Sends {@code w} the {@code event} just added to the history, or else {@code notice}. */
+    private void send(Watcher w, Entry event, Push.Notice notice) {
         if (w.skipped > 0) {
             if (!resync(w)) {
                 w.skipped++;
                 return;
             }
-            if (event) {
+            if (event != null) {
                 return; // the replayed history already holds it
             }
         }
-        if (!w.client.sendFrame(frame)) {
+        if (!(event != null ? w.send(event) : w.client.send(notice))) {
             // A refused event is the newest in the history and is replayed; anything else came after it.
-            lags(w, 1, event ? sequence : sequence + 1, tail == null ? 0 : tail.written());
+            lags(w, 1, event != null ? sequence : sequence + 1, tail == null ? 0 : tail.written());
         }
     }
 
@@ -230,7 +230,7 @@ public final class Audience {
         } else {
             for (Entry e : history) {
                 if (e.sequence() >= w.missedEntry) {
-                    w.client.sendFrame(w.event(e));
+                    w.send(e);
                 }
             }
         }

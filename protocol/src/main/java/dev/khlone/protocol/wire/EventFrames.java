@@ -7,7 +7,7 @@ import java.util.Arrays;
  * {@link Push.Event} frames of one transcript entry for many streams, as {@link Codec#encode} writes
  * them: the entry's transcript line (encoded once, for the disk) is the body every watcher of a
  * clone shares, and each stream's frame is its own head ({@code {"type":"event","re":...,"clone":...,"entry":})
- * and that line.
+ * and that body, as {@code Codec.encode(new Push.Event(re, slug, entry))} gives it.
  */
 public final class EventFrames {
     private static final byte[] ENTRY = ",\"entry\":".getBytes(StandardCharsets.US_ASCII);
@@ -22,12 +22,11 @@ public final class EventFrames {
         return head;
     }
 
-    /** One stream's frame of the entry whose transcript line ({@code TranscriptEntry.toLine}, newline included) is {@code line}. */
-    public static byte[] frame(byte[] head, byte[] line) {
-        byte[] frame = Arrays.copyOf(head, head.length + line.length + 1);
-        System.arraycopy(line, 0, frame, head.length, line.length - 1);
-        frame[frame.length - 2] = '}';
-        frame[frame.length - 1] = '\n';
-        return frame;
+    /** The body of the frames of the entry whose transcript line ({@code TranscriptEntry.toLine}, newline included) is {@code line}. */
+    public static byte[] body(byte[] line) {
+        byte[] body = Arrays.copyOf(line, line.length + 1);
+        body[body.length - 2] = '}';
+        body[body.length - 1] = '\n';
+        return body;
     }
 }
