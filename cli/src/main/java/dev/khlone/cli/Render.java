@@ -143,11 +143,20 @@ final class Render {
      */
     private static boolean inert(String text) {
         for (byte b : text.getBytes(StandardCharsets.ISO_8859_1)) {
-            if (isControl(b & 0xff)) {
+            if (CONTROL[b & 0xff]) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** {@link #isControl} of each Latin-1 character: one load a character. */
+    private static final boolean[] CONTROL = new boolean[256];
+
+    static {
+        for (int c = 0; c < CONTROL.length; c++) {
+            CONTROL[c] = isControl(c);
+        }
     }
 
     private static boolean isControl(int c) {
