@@ -135,9 +135,23 @@ public final class Store implements AutoCloseable {
      * forced. Returns the line, which watchers are sent as it is.
      */
     public byte[] transcript(String slug, TranscriptEntry entry) {
+        return transcript(slug, entry, false);
+    }
+
+    /**
+     * {@link #transcript(String, TranscriptEntry)}; a {@code held} line (one of the entries a brain's
+     * reader hears in one chunk of output) waits in memory until {@link #transcriptHeard} or the
+     * clone's next line not held, so that a chunk's lines take one write, in order.
+     */
+    public byte[] transcript(String slug, TranscriptEntry entry, boolean held) {
         byte[] line = entry.toLine();
-        transcripts.append(slug, line);
+        transcripts.append(slug, line, held);
         return line;
+    }
+
+    /** Writes the lines held for a clone's transcript. */
+    public void transcriptHeard(String slug) {
+        transcripts.release(slug);
     }
 
     /** Writes what the disk did not take yet, if it can now, and closes the files. */
