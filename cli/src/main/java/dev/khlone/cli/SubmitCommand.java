@@ -139,7 +139,7 @@ abstract class SubmitCommand implements Callable<Integer> {
         String awaitId = c.id();
         c.send(new Request.Watch(watchId, task.cloneSlug(), false));
         c.send(new Request.Await(awaitId, task.id()));
-        WatchView view = new WatchView(WatchView.Style.RENDERED, out, host.stdout());
+        WatchView view = new WatchView(WatchView.Style.RENDERED, host.stdout());
         Reply r;
         while ((r = c.next()) != null) {
             if (watchId.equals(r.re())) {

@@ -3,7 +3,6 @@ package dev.khlone.cli;
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -52,14 +51,13 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() {
         who = Clones.either(clone, who, "watch");
         WatchView.Style style = format.raw ? WatchView.Style.RAW : format.events ? WatchView.Style.EVENTS : WatchView.Style.RENDERED;
-        PrintWriter out = spec.commandLine().getOut();
         try (Connection c = zoneOption.connect()) {
             String id = c.id();
             Reply.Watching watching = c.call(new Request.Watch(id, Clones.wire(who), format.raw), Reply.Watching.class);
             if (host.stderrIsTerminal()) {
                 spec.commandLine().getErr().println("watching " + watching.slug() + " — ctrl-c leaves it running");
             }
-            stream(c, id, new WatchView(style, out, host.stdout()));
+            stream(c, id, new WatchView(style, host.stdout()));
         }
         throw new KhloneException(ExitCode.UNREACHABLE, "the zone daemon went away", "khlone status starts it again");
     }

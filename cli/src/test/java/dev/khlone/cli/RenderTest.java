@@ -29,6 +29,7 @@ class RenderTest {
         assertThat(Render.printable(ESC + "_apc" + ESC + "\\x")).as("APC").isEqualTo("x");
         assertThat(Render.printable(ESC + "(Bx" + ESC + "7y" + ESC + "cz")).as("charset, save cursor, reset").isEqualTo("xyz");
         assertThat(Render.printable("\u009b2Jx\u009d0;t\u009cy")).as("C1 CSI and OSC").isEqualTo("xy");
+        assertThat(Render.printable("✓ \u009b2Jdone ✓" + ESC + "[Hx")).as("beside what Latin-1 cannot hold").isEqualTo("✓ done ✓x");
         assertThat(Render.printable("bell\007 back\b\b del\177 nul\0")).isEqualTo("bell back del nul");
         assertThat(Render.printable("cut" + ESC)).as("an ESC at the very end").isEqualTo("cut");
         assertThat(Render.printable(ESC + "]0;never terminated")).isEmpty();

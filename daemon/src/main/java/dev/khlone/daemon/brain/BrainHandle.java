@@ -52,6 +52,7 @@ public final class BrainHandle implements BrainCli {
     private final List<DataListener> dataListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<BrainEvent>> eventListeners = new CopyOnWriteArrayList<>();
     private final List<ExitListener> exitListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> decodedListeners = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
     // Guarded by lock.
@@ -125,6 +126,11 @@ public final class BrainHandle implements BrainCli {
             @Override
             public void event(BrainEvent event, Spawned source) {
                 handle(event, source);
+            }
+
+            @Override
+            public void decoded() {
+                decodedListeners.forEach(Runnable::run);
             }
 
             @Override
@@ -362,6 +368,14 @@ public final class BrainHandle implements BrainCli {
     @Override
     public void onExit(ExitListener listener) {
         exitListeners.add(listener);
+    }
+
+    /**
+     * Runs {@code listener} on the reader thread once the events of each chunk of output have been
+     * told to the event listeners: what they gathered from one chunk can be written at once.
+     */
+    public void onDecoded(Runnable listener) {
+        decodedListeners.add(listener);
     }
 
     // --- lifecycle steps

@@ -37,6 +37,9 @@ final class Launcher {
 
         void event(BrainEvent event, Spawned source);
 
+        /** The events of one chunk of a dispatch process's output have all been told. */
+        void decoded();
+
         void exited(Spawned process, int code);
     }
 
@@ -95,6 +98,7 @@ final class Launcher {
         Spawned s = Spawned.pipes(name, spec, marker, (bytes, length) -> {
             receiver.data(bytes, length);
             d.decode(bytes, 0, length, sink);
+            receiver.decoded();
         });
         self[0] = s;
         byte[] opening = d.opening();

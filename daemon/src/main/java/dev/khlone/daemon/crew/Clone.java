@@ -32,6 +32,15 @@ final class Clone {
 
         void transcript(String slug, TranscriptEntry entry);
 
+        /**
+         * {@link #transcript} of an entry the brain's reader heard: its line may wait on the disk for
+         * the rest of the chunk it came in ({@link #heardAll}), or for the next line written.
+         */
+        void heard(String slug, TranscriptEntry entry);
+
+        /** The entries of one chunk of the brain's output have all been heard: they are written now. */
+        void heardAll(String slug);
+
         /** The clone failed; {@code waiting} are the tasks left in its queue, which wait for a reboot. */
         void cloneFailed(String slug, String failure, List<String> waiting);
     }
@@ -60,6 +69,7 @@ final class Clone {
         this.machine = new CloneMachine(slug, profile.brain(), handle, owner, bulletin, audience, timers, turnTimeout);
         this.thread = machine.thread();
         handle.onEvent(this::transcribe);
+        handle.onDecoded(() -> owner.heardAll(slug));
         handle.onData((bytes, offset, length) -> {
             machine.heard();
             audience.bytes(bytes, offset, length);
@@ -186,7 +196,7 @@ final class Clone {
         }
         TranscriptEntry entry = Transcriber.event(event, bulletin.currentTask(), System.currentTimeMillis());
         if (entry != null) {
-            owner.transcript(slug, entry);
+            owner.heard(slug, entry);
         }
     }
 }

@@ -318,14 +318,28 @@ public final class Crew {
 
         @Override
         public void transcript(String slug, TranscriptEntry entry) {
+            transcript(slug, entry, false);
+        }
+
+        @Override
+        public void heard(String slug, TranscriptEntry entry) {
+            transcript(slug, entry, true);
+        }
+
+        private void transcript(String slug, TranscriptEntry entry, boolean held) {
             if (closed) {
                 return;
             }
-            store.transcript(slug, entry);
+            byte[] line = store.transcript(slug, entry, held);
             Clone clone = roster.get(slug);
             if (clone != null) {
-                clone.audience().entry(entry);
+                clone.audience().entry(line);
             }
+        }
+
+        @Override
+        public void heardAll(String slug) {
+            store.transcriptHeard(slug);
         }
     }
 

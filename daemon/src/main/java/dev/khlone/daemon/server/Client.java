@@ -10,8 +10,11 @@ public interface Client {
      */
     boolean send(Reply reply);
 
-    /** {@link #send(Reply)} for a frame already encoded: output shared by many watchers is encoded once. */
-    boolean sendFrame(byte[] frame);
+    /**
+     * {@link #send(Reply)} for a frame already encoded as a head of this client's and a body shared
+     * with other clients' frames: output shared by many watchers is encoded once and never copied.
+     */
+    boolean sendFrame(byte[] head, byte[] body);
 
     /** Bytes queued for the client and not yet written: how far behind it is. */
     long backlog();

@@ -4,11 +4,13 @@ import java.util.ArrayDeque;
 
 /**
  * Frames waiting to be written to one client, bounded in bytes: whoever produces them (a request
- * handler, later a brain's output fan-out) never waits on a slow client. What to do with a client
- * that falls behind is the producer's call: {@link #offer} says when it would go over the bound.
+ * handler, a brain's output fan-out) never waits on a slow client. What to do with a client that
+ * falls behind is the producer's call: {@link #offer} says when it would go over the bound. A frame
+ * may be queued in two pieces, its head and a body other clients' frames share.
  */
 final class Outbox {
     private final long capacity;
+    /** The pieces of the frames, in order: a frame's pieces are queued together. */
     private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
     private long bytes;
     private boolean closed;
@@ -19,11 +21,20 @@ final class Outbox {
 
     /** Queues a frame; false, and nothing queued, if that would pass the bound or the box is closed. */
     synchronized boolean offer(byte[] frame) {
-        if (closed || bytes + frame.length > capacity) {
+        return offer(frame, null);
+    }
+
+    /** Queues the frame {@code head} then {@code body} (none if null), as {@link #offer(byte[])}. */
+    synchronized boolean offer(byte[] head, byte[] body) {
+        int length = head.length + (body == null ? 0 : body.length);
+        if (closed || bytes + length > capacity) {
             return false;
         }
-        frames.add(frame);
-        bytes += frame.length;
+        frames.add(head);
+        if (body != null) {
+            frames.add(body);
+        }
+        bytes += length;
         notifyAll();
         return true;
     }
@@ -32,7 +43,7 @@ final class Outbox {
         return bytes;
     }
 
-    /** The next frame, waiting for one; null once closed and drained. */
+    /** The next piece of a frame, waiting for one; null once closed and drained. */
     synchronized byte[] take() throws InterruptedException {
         while (frames.isEmpty() && !closed) {
             wait();

@@ -186,12 +186,12 @@ final class Session implements Client {
 
     @Override
     public boolean send(Reply reply) {
-        return sendFrame(Codec.encode(reply));
+        return outbox.offer(Codec.encode(reply));
     }
 
     @Override
-    public boolean sendFrame(byte[] frame) {
-        return outbox.offer(frame);
+    public boolean sendFrame(byte[] head, byte[] body) {
+        return outbox.offer(head, body);
     }
 
     @Override

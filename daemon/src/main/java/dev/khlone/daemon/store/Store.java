@@ -130,9 +130,28 @@ public final class Store implements AutoCloseable {
         journal.retry();
     }
 
-    /** Appends to a clone's transcript; a lost line costs a line of the log, not work, so it is not forced. */
-    public void transcript(String slug, TranscriptEntry entry) {
-        transcripts.append(slug, entry);
+    /**
+     * Appends to a clone's transcript; a lost line costs a line of the log, not work, so it is not
+     * forced. Returns the line, which watchers are sent as it is.
+     */
+    public byte[] transcript(String slug, TranscriptEntry entry) {
+        return transcript(slug, entry, false);
+    }
+
+    /**
+     * {@link #transcript(String, TranscriptEntry)}; a {@code held} line (one of the entries a brain's
+     * reader hears in one chunk of output) waits in memory until {@link #transcriptHeard} or the
+     * clone's next line not held, so that a chunk's lines take one write, in order.
+     */
+    public byte[] transcript(String slug, TranscriptEntry entry, boolean held) {
+        byte[] line = entry.toLine();
+        transcripts.append(slug, line, held);
+        return line;
+    }
+
+    /** Writes the lines held for a clone's transcript. */
+    public void transcriptHeard(String slug) {
+        transcripts.release(slug);
     }
 
     /** Writes what the disk did not take yet, if it can now, and closes the files. */

@@ -1,6 +1,7 @@
 package dev.khlone.daemon.store;
 
 import dev.khlone.protocol.store.TranscriptFile;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -21,9 +22,16 @@ import java.util.logging.Logger;
  * line, becomes {@code .1}, and the next line opens a new one. Each step is a rename, so a kill at any
  * point leaves every line in one file in order: at worst a part is missing (the reader skips the gap)
  * or the live file is (the next line creates it).
+ *
+ * <p>The lines a brain's reader hears in one chunk of output are held and written together when the
+ * chunk is done ({@link #release}), or before any other line: one write a chunk rather than one a
+ * line, in the order they came. A kill loses what it always could: lines read from the brain and not
+ * yet written.
  */
 final class Transcript implements Closeable {
     private static final Logger LOG = Logger.getLogger(Transcript.class.getName());
+    /** The most held before it is written anyway: a chunk's worth of lines, or one big line at once. */
+    static final int HOLD_MAX = 64 << 10;
 
     private final Path dir;
     private final String slug;
@@ -33,6 +41,8 @@ final class Transcript implements Closeable {
     private long end;
     /** Where the live file is rotated: its cap, or further on when renaming failed. */
     private long rotateAt;
+    /** Whole lines held for the next write. */
+    private final ByteArrayOutputStream held = new ByteArrayOutputStream();
 
     Transcript(Path dir, String slug, Store.Opener opener, long cap) {
         this.dir = dir;
@@ -41,15 +51,38 @@ final class Transcript implements Closeable {
         this.cap = cap;
     }
 
-    /** Not forced: a lost line costs a line of the log, not work. */
-    synchronized void append(byte[] line) throws IOException {
+    /**
+     * Appends a line after those held; with {@code hold}, keeps it for the next write instead (unless
+     * {@value #HOLD_MAX} bytes are held). Not forced: a lost line costs a line of the log, not work.
+     */
+    synchronized void append(byte[] line, boolean hold) throws IOException {
+        if (held.size() == 0 && !hold) {
+            write(line);
+            return;
+        }
+        held.write(line, 0, line.length);
+        if (!hold || held.size() >= HOLD_MAX) {
+            release();
+        }
+    }
+
+    /** Writes the lines held. */
+    synchronized void release() throws IOException {
+        if (held.size() > 0) {
+            byte[] lines = held.toByteArray();
+            held.reset();
+            write(lines);
+        }
+    }
+
+    private void write(byte[] lines) throws IOException {
         if (file == null) {
             open();
         }
-        if (end > 0 && end + line.length > rotateAt && rotated()) {
+        if (end > 0 && end + lines.length > rotateAt && rotated()) {
             open();
         }
-        end = JsonLines.appendWhole(file, end, line, false);
+        end = JsonLines.appendWhole(file, end, lines, false);
     }
 
     /** Opens (creating it) the live file; a torn last line a kill left is cut off by the next append. */
@@ -97,8 +130,12 @@ final class Transcript implements Closeable {
 
     @Override
     public synchronized void close() throws IOException {
-        if (file != null) {
-            file.close();
+        try {
+            release();
+        } finally {
+            if (file != null) {
+                file.close();
+            }
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.khlone.daemon.store;
 
-import dev.khlone.protocol.store.TranscriptEntry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,10 +50,26 @@ final class TranscriptFiles implements Closeable {
                 + " or give bytes or K, M, G, e.g. KHLONE_TRANSCRIPT_MAX=256M");
     }
 
-    /** Appends to a clone's transcript; a line that cannot be written is logged and lost. */
-    void append(String slug, TranscriptEntry entry) {
+    /**
+     * Appends a line to a clone's transcript, or with {@code held} keeps it for the next write; a line
+     * that cannot be written is logged and lost.
+     */
+    void append(String slug, byte[] line, boolean held) {
         try {
-            files.computeIfAbsent(slug, s -> new Transcript(dir, s, opener, cap)).append(entry.toLine());
+            files.computeIfAbsent(slug, s -> new Transcript(dir, s, opener, cap)).append(line, held);
+        } catch (IOException e) {
+            LOG.warning("could not append to the transcript of " + slug + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes the lines held for a clone's transcript. */
+    void release(String slug) {
+        Transcript transcript = files.get(slug);
+        if (transcript == null) {
+            return;
+        }
+        try {
+            transcript.release();
         } catch (IOException e) {
             LOG.warning("could not append to the transcript of " + slug + ": " + e.getMessage());
         }

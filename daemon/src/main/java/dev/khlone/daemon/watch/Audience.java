@@ -3,6 +3,7 @@ package dev.khlone.daemon.watch;
 import dev.khlone.daemon.screen.ScreenMirror;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.protocol.store.TranscriptEntry;
+import dev.khlone.protocol.wire.EventFrames;
 import dev.khlone.protocol.wire.OutputFrames;
 import dev.khlone.protocol.wire.Push;
 import dev.khlone.protocol.wire.Reply;
@@ -18,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * Everyone looking at one clone: watchers and its talker. It fans the brain's output out to each
  * without ever waiting for one: each chunk is encoded once, and a client that falls behind its
- * bound misses output; once it has caught up it is told so and brought back (a TUI's screen
+ * bound misses output (each entry is sent as its transcript line, encoded once for the disk and
+ * every watcher); once it has caught up it is told so and brought back (a TUI's screen
  * redrawn; a raw watcher sent what it missed from the last {@value #TAIL} bytes of output, from a
  * line's start; the others the history they missed, up to the last {@value #HISTORY} entries), so a
  * stalled terminal never slows the brain or the other watchers and still sees how things ended.
@@ -49,7 +51,8 @@ public final class Audience {
     private Tail tail;
     private long sequence;
 
-    private record Entry(long sequence, TranscriptEntry entry) {}
+    /** An entry of the history, with the body of its event frames (its transcript line). */
+    private record Entry(long sequence, byte[] body) {}
 
     /** One client's view: {@code re} names its watch (or talk) request; raw ones get bytes in dispatch too. */
     private static final class Watcher {
@@ -58,17 +61,24 @@ public final class Audience {
         final boolean raw;
         /** The start of each of its output frames. */
         final byte[] head;
+        /** The start of each of its event frames. */
+        final byte[] eventHead;
         long skipped;
         /** While it lags: the first history entry it missed. */
         long missedEntry;
         /** While it lags: the first byte of output it missed (raw watchers). */
         long missedByte;
 
-        Watcher(Client client, String re, boolean raw) {
+        Watcher(Client client, String re, boolean raw, String slug) {
             this.client = client;
             this.re = re;
             this.raw = raw;
             this.head = OutputFrames.head(re);
+            this.eventHead = EventFrames.head(re, slug);
+        }
+
+        boolean send(Entry e) {
+            return client.sendFrame(eventHead, e.body());
         }
     }
 
@@ -78,13 +88,13 @@ public final class Audience {
 
     /** Adds a watcher: it is told the mode, then shown the screen or the recent history, then what comes. */
     public synchronized void watch(Client client, String re, boolean raw) {
-        Watcher w = new Watcher(client, re, raw);
+        Watcher w = new Watcher(client, re, raw, slug);
         client.send(new Reply.Watching(re, slug, screen != null));
         if (screen != null) {
             client.send(new Push.Output(re, screen.redraw()));
         } else if (!raw) {
             for (Entry e : history) {
-                client.send(new Push.Event(re, slug, e.entry()));
+                w.send(e);
             }
         }
         if (raw && tail == null) {
@@ -110,7 +120,7 @@ public final class Audience {
         this.answerer = answerer;
         for (Watcher w : watchers) {
             if (w.client != talker) {
-                send(w, new Push.Notice(w.re, why));
+                send(w, null, new Push.Notice(w.re, why));
             }
         }
     }
@@ -164,44 +174,49 @@ public final class Audience {
             if (body == null) {
                 body = OutputFrames.body(bytes, offset, length);
             }
-            if (!w.client.sendFrame(OutputFrames.frame(w.head, body))) {
+            if (!w.client.sendFrame(w.head, body)) {
                 lags(w, length, sequence + 1, tail == null ? 0 : tail.written() - length);
             }
         }
     }
 
-    /** One thing the clone did: kept for new and lagging watchers, sent to those who read events. */
-    public synchronized void entry(TranscriptEntry entry) {
-        history.addLast(new Entry(++sequence, entry));
+    /**
+     * One thing the clone did, {@code line} its transcript line ({@link TranscriptEntry#toLine}): kept
+     * for new and lagging watchers, sent to those who read events.
+     */
+    public synchronized void entry(byte[] line) {
+        Entry e = new Entry(++sequence, EventFrames.body(line));
+        history.addLast(e);
         if (history.size() > HISTORY) {
             history.removeFirst();
         }
         for (Watcher w : watchers) {
             if (!w.raw && screen == null) {
-                send(w, new Push.Event(w.re, slug, entry));
+                send(w, e, null);
             }
         }
     }
 
     public synchronized void notice(String text) {
         for (Watcher w : watchers) {
-            send(w, new Push.Notice(w.re, text));
+            send(w, null, new Push.Notice(w.re, text));
         }
     }
 
-    private void send(Watcher w, Reply reply) {
+    /** Sends {@code w} the {@code event} just added to the history, or else {@code notice}. */
+    private void send(Watcher w, Entry event, Push.Notice notice) {
         if (w.skipped > 0) {
             if (!resync(w)) {
                 w.skipped++;
                 return;
             }
-            if (!(reply instanceof Push.Notice)) {
+            if (event != null) {
                 return; // the replayed history already holds it
             }
         }
-        if (!w.client.send(reply)) {
+        if (!(event != null ? w.send(event) : w.client.send(notice))) {
             // A refused event is the newest in the history and is replayed; anything else came after it.
-            lags(w, 1, reply instanceof Push.Event ? sequence : sequence + 1, tail == null ? 0 : tail.written());
+            lags(w, 1, event != null ? sequence : sequence + 1, tail == null ? 0 : tail.written());
         }
     }
 
@@ -242,7 +257,7 @@ public final class Audience {
         } else {
             for (Entry e : history) {
                 if (e.sequence() >= w.missedEntry) {
-                    w.client.send(new Push.Event(w.re, slug, e.entry()));
+                    w.send(e);
                 }
             }
         }

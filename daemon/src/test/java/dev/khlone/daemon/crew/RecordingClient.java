@@ -29,9 +29,11 @@ final class RecordingClient implements Client {
     }
 
     @Override
-    public boolean sendFrame(byte[] frame) {
+    public boolean sendFrame(byte[] head, byte[] body) {
+        byte[] frame = Arrays.copyOf(head, head.length + body.length - 1);
+        System.arraycopy(body, 0, frame, head.length, body.length - 1);
         try {
-            return send((Reply) Codec.decode(Arrays.copyOf(frame, frame.length - 1)));
+            return send((Reply) Codec.decode(frame));
         } catch (ProtocolException e) {
             throw new AssertionError("the daemon encoded a frame it cannot read", e);
         }

@@ -221,6 +221,24 @@ class StoreTest {
     }
 
     @Test
+    void theLinesHeardInOneChunkAreWrittenTogetherInOrderBeforeAnyLaterLineAndAtAStop() throws Exception {
+        Path transcript = tmp.resolve("transcripts/foreman.1.jsonl");
+        try (Store store = open()) {
+            store.transcript("foreman.1", note("heard 1"), true);
+            store.transcript("foreman.1", note("heard 2"), true);
+            assertThat(transcript).as("one write for the chunk, once it is done").doesNotExist();
+            store.transcriptHeard("foreman.1");
+            assertThat(texts("foreman.1.jsonl")).containsExactly("heard 1", "heard 2");
+            store.transcript("foreman.1", note("heard 3"), true);
+            store.transcript("foreman.1", note("the turn's result"));
+            assertThat(texts("foreman.1.jsonl")).containsExactly("heard 1", "heard 2", "heard 3", "the turn's result");
+            store.transcript("foreman.1", note("heard as the daemon stops"), true);
+        }
+        assertThat(texts("foreman.1.jsonl")).containsExactly("heard 1", "heard 2", "heard 3", "the turn's result",
+                "heard as the daemon stops");
+    }
+
+    @Test
     void aTranscriptPastItsCapIsRotatedKeepingTheNewestPartsAndDroppingTheOldest() throws Exception {
         long cap = 2 * note("n00").toLine().length; // two lines a file
         try (Store store = openCapped(cap)) {

@@ -125,6 +125,10 @@ public final class Codec {
         if (output != null) {
             return output;
         }
+        Push.Event event = EventFrames.read(frame);
+        if (event != null) {
+            return event;
+        }
         Fields fields = parse(frame);
         Reader reader = reader(fields.type());
         try {

@@ -2,6 +2,7 @@ package dev.khlone.protocol.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,39 @@ public final class FrameWriter {
 
     public FrameWriter string(String name, String value) throws IOException {
         if (value != null) {
-            json.writeStringField(name, value);
+            json.writeFieldName(name);
+            byte[] ascii = value.getBytes(StandardCharsets.ISO_8859_1);
+            if (plain(ascii, value)) {
+                json.writeRawUTF8String(ascii, 0, ascii.length); // what writeString writes, without its char-by-char escaping
+            } else {
+                json.writeString(value);
+            }
         }
         return this;
+    }
+
+    /**
+     * Whether JSON holds {@code value}, as {@code bytes} (its Latin-1 bytes, '?' for what Latin-1
+     * cannot hold), as it is: printable ASCII but the quote and the backslash. Most of a brain's text
+     * is: it is then copied, not escaped char by char (a brain's megabytes of output pass here on
+     * their way to the transcript and the watchers).
+     */
+    private static boolean plain(byte[] bytes, String value) {
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xff;
+            if (!PLAIN[b] || b == '?' && value.charAt(i) != '?') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final boolean[] PLAIN = new boolean[256];
+
+    static {
+        for (int c = 0x20; c < 0x7f; c++) {
+            PLAIN[c] = c != '"' && c != '\\';
+        }
     }
 
     public FrameWriter number(String name, long value) throws IOException {

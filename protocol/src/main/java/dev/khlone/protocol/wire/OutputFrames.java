@@ -7,7 +7,8 @@ import java.util.Base64;
 /**
  * {@link Push.Output} frames of one chunk for many streams, as {@link Codec#encode} writes them:
  * the chunk is base64-encoded once into a body shared by every watcher of a clone, and each
- * stream's frame is its own head ({@code {"type":"output","re":...,"data":"}) and that body.
+ * stream's frame is its own head ({@code {"type":"output","re":...,"data":"}) and that body, as
+ * {@code Codec.encode(new Push.Output(re, data))} gives it.
  */
 public final class OutputFrames {
     private static final byte[] END = "\"}\n".getBytes(StandardCharsets.US_ASCII);
@@ -32,10 +33,4 @@ public final class OutputFrames {
         return body;
     }
 
-    /** One stream's frame: what {@code Codec.encode(new Push.Output(re, data))} gives. */
-    public static byte[] frame(byte[] head, byte[] body) {
-        byte[] frame = Arrays.copyOf(head, head.length + body.length);
-        System.arraycopy(body, 0, frame, head.length, body.length);
-        return frame;
-    }
 }

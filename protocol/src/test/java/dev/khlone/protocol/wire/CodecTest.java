@@ -106,6 +106,23 @@ class CodecTest {
     }
 
     @Test
+    void stringsAreWrittenAsJacksonEscapesThemWhetherPlainOrNot() throws Exception {
+        com.fasterxml.jackson.core.JsonFactory json = new com.fasterxml.jackson.core.JsonFactory();
+        for (String text : List.of("", "plain text, why? 100% ~", "y".repeat(5000), "a \"quote\" and a \\ back",
+                "tab\tnew\nline\u0000\u001f\u007f", "✓ is not Latin-1?", "?✓?", "Résumé ½", "\ud83d\ude00 emoji?")) {
+            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+            try (com.fasterxml.jackson.core.JsonGenerator g = json.createGenerator(expected)) {
+                g.writeStartObject();
+                g.writeStringField("text", text);
+                g.writeEndObject();
+            }
+            byte[] line = Codec.line(w -> w.string("text", text));
+            assertThat(new String(line, StandardCharsets.UTF_8)).isEqualTo(expected.toString(StandardCharsets.UTF_8) + "\n");
+            assertThat(Codec.object(java.util.Arrays.copyOf(line, line.length - 1), "test").string("text")).isEqualTo(text);
+        }
+    }
+
+    @Test
     void unknownFieldsAreIgnoredSoNewerPeersCanAddThem() throws Exception {
         Message m = decode("{\"type\":\"status\",\"id\":\"9\",\"verbose\":true,\"extra\":{\"a\":[1,2]}}");
         assertThat(m).isEqualTo(new Request.Status("9", null));

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -56,14 +57,18 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         boolean json = false;
-        for (String a : args) {
-            switch (a) {
+        Set<String> only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--json" -> json = true;
-                default -> {
-                    System.err.println("bench: unknown argument '" + a + "'");
-                    System.exit(2);
+                case "--rows" -> {
+                    if (i + 1 == args.length) {
+                        usage("--rows needs a list of rows, e.g. --rows 4,5");
+                    }
+                    only = Set.of(args[++i].split(","));
                 }
+                default -> usage("unknown argument '" + args[i] + "'");
             }
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -73,6 +78,10 @@ public final class Bench {
             Bench bench = new Bench(quick ? Size.QUICK : Size.FULL, khlone, java(), Launcher.flags(khlone.launcher()),
                     Path.of(FakeBrainService.class.getProtectionDomain().getCodeSource().getLocation().toURI()), System.err);
             for (Rows group : List.of(new StartRows(), new TurnRow(), new WatchRows(), new MemoryRows(), new LogRow())) {
+                Set<String> wanted = only;
+                if (wanted != null && group.unmeasured("").stream().noneMatch(r -> wanted.contains(r.id()))) {
+                    continue;
+                }
                 try {
                     rows.addAll(group.measure(bench));
                 } catch (Exception e) {
@@ -81,12 +90,21 @@ public final class Bench {
                 }
                 bench.stopDaemons();
             }
+            if (only != null) {
+                Set<String> wanted = only;
+                rows.removeIf(r -> !wanted.contains(r.id()));
+            }
             Context context = new Context(Instant.now().toString(), Runtime.getRuntime().availableProcessors(),
                     loadBefore, load(), Proc.run(List.of(bench.java.toString(), "-version")).lines().findFirst().orElse("?"),
                     khlone.launcher().toString(), Files.exists(khlone.launcher().resolveSibling("../lib/khlone-cli.jsa").normalize()),
                     String.join(" ", bench.launcherFlags), quick);
             out.print(json ? json(context, rows) : table(context, rows));
         }
+    }
+
+    private static void usage(String why) {
+        System.err.println("bench: " + why);
+        System.exit(2);
     }
 
     /** Where and how the rows were measured. */
