@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * {@code scripts/bench}: measures issue 11's table against an installed layout (the system
  * property {@code khlone.dist}), each row beside its anchors in the same run, interleaved, and
  * prints it as a table, or as JSON with {@code --json}. {@code --quick} makes every run short
- * (fewer runs, smaller floods and transcripts, 8 clones for 32): a smoke test, not a figure.
+ * (fewer runs, smaller floods and transcripts, 8 clones for 32): a smoke test, not a figure;
+ * {@code --rows 3,6} measures only the groups of those rows ({@code 6} stands for 6a and 6b).
  */
 public final class Bench {
     /** How much each row does: the full counts or the quick ones. */
@@ -56,12 +57,14 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         boolean json = false;
-        for (String a : args) {
-            switch (a) {
+        List<String> only = List.of();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--json" -> json = true;
+                case "--rows" -> only = i + 1 < args.length ? List.of(args[++i].split(",")) : List.of("");
                 default -> {
-                    System.err.println("bench: unknown argument '" + a + "'");
+                    System.err.println("bench: unknown argument '" + args[i] + "'");
                     System.exit(2);
                 }
             }
@@ -73,6 +76,9 @@ public final class Bench {
             Bench bench = new Bench(quick ? Size.QUICK : Size.FULL, khlone, java(), Launcher.flags(khlone.launcher()),
                     Path.of(FakeBrainService.class.getProtectionDomain().getCodeSource().getLocation().toURI()), System.err);
             for (Rows group : List.of(new StartRows(), new TurnRow(), new WatchRows(), new MemoryRows(), new LogRow())) {
+                if (!chosen(group, only)) {
+                    continue;
+                }
                 try {
                     rows.addAll(group.measure(bench));
                 } catch (Exception e) {
@@ -87,6 +93,12 @@ public final class Bench {
                     String.join(" ", bench.launcherFlags), quick);
             out.print(json ? json(context, rows) : table(context, rows));
         }
+    }
+
+    /** Whether {@code group} yields one of the rows {@code only} names (a row id or its number); all when none are named. */
+    private static boolean chosen(Rows group, List<String> only) {
+        return only.isEmpty() || group.unmeasured("").stream()
+                .anyMatch(r -> only.stream().anyMatch(id -> !id.isEmpty() && r.id().startsWith(id)));
     }
 
     /** Where and how the rows were measured. */
