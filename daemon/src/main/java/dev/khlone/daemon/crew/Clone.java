@@ -28,7 +28,8 @@ final class Clone {
     interface Owner {
         void taskChanged(TaskInfo task) throws IOException;
 
-        void crewChanged();
+        /** Saves the crew file; false if it could not be written (it is then tried again with the clone's next change). */
+        boolean crewChanged();
 
         void transcript(String slug, TranscriptEntry entry);
 

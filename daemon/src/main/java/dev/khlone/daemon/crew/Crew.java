@@ -280,8 +280,8 @@ public final class Crew {
         }
 
         @Override
-        public void crewChanged() {
-            saveCrew();
+        public boolean crewChanged() {
+            return saveCrew();
         }
 
         @Override
@@ -297,19 +297,22 @@ public final class Crew {
         }
     }
 
-    private void saveCrew() {
+    /** Saves the crew file; false if it could not be written. */
+    private boolean saveCrew() {
         if (closed) {
-            return;
+            return true;
         }
         Roster.Saved saved = roster.saved();
         try {
             store.saveCrew(hero(), saved.indexes(), saved.clones());
+            return true;
         } catch (IOException e) {
             if (!closed) { // a save cut short by shutdown leaves the previous file, which is what the next daemon wants
                 // One line, not a trace: on a full disk this recurs with every change until there is room.
                 LOG.severe("cannot save the crew file (" + e + "); the next change of the crew tries again,"
                         + " and the journal rebuilds what it lacks");
             }
+            return false;
         }
     }
 

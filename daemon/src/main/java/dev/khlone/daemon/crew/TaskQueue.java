@@ -39,6 +39,16 @@ final class TaskQueue {
         return waiting.stream().map(TaskInfo::id).toList();
     }
 
+    /** The running task, then the waiting ones: all of the clone's work, in the order it runs. */
+    List<TaskInfo> work() {
+        List<TaskInfo> work = new ArrayList<>(waiting.size() + 1);
+        if (running != null) {
+            work.add(running);
+        }
+        work.addAll(waiting);
+        return work;
+    }
+
     /** Work found in the state dir, in the order it runs. */
     void restore(List<TaskInfo> tasks) {
         waiting.addAll(tasks);

@@ -395,6 +395,43 @@ class CrewTest {
     }
 
     @Test
+    void aTaskWhoseEndTheClientHeardIsDoneAfterTheDaemonIsKilledWithMinus9AndNeverRunsAgain() throws Exception {
+        DaemonProcess dying = daemon();
+        TaskInfo first = dying.run("first");
+        assertThat(first.status()).isEqualTo(Status.DONE);
+        TaskInfo heard = dying.run("heard");
+        String series = dying.clones().get(0).series();
+        dying.kill(); // at once: whatever the daemon does after telling the client has not happened
+
+        crew = open();
+        assertThat(crew.task(heard.id()).orElseThrow().status()).isEqualTo(Status.DONE);
+        assertThat(crew.task(heard.id()).orElseThrow().result()).isEqualTo("echo: heard");
+        assertThat(crew.status(null).get(0).series()).isEqualTo(series);
+        ended(act("after"));
+        assertThat(brain.history(series)).containsExactly("first", "heard", "after");
+    }
+
+    @Test
+    void aDaemonKilledWithMinus9LeavesItsQueueToRunInTheOrderItWouldHaveRun() throws Exception {
+        DaemonProcess dying = daemon();
+        TaskInfo running = dying.submit(null, "sleep 3 running when the daemon died");
+        awaitActive(dying, running);
+        awaitHistory(dying, "sleep 3 running when the daemon died", 1);
+        TaskInfo one = dying.submit(null, "one");
+        TaskInfo urgent = dying.submit(null, "urgent", Placement.FIRST);
+        TaskInfo three = dying.submit(null, "three");
+        String series = dying.clones().get(0).series();
+        dying.kill();
+
+        crew = open();
+        for (TaskInfo t : List.of(running, one, urgent, three)) {
+            assertThat(ended(crew.task(t.id()).orElseThrow()).status()).isEqualTo(Status.DONE);
+        }
+        assertThat(brain.history(series)).containsExactly("sleep 3 running when the daemon died",
+                "sleep 3 running when the daemon died", "urgent", "one", "three");
+    }
+
+    @Test
     void mistakesAreRefusedWithWhatToDoAndChangeNothing() throws Exception {
         ended(act("hello"));
         assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "  ", null, Placement.LAST)).hasMessage("the prompt is empty");
