@@ -105,6 +105,15 @@ final class TaskQueue {
         return new Started(running, running.attempts() == 1 ? running.prompt() : again(running, why) + running.prompt());
     }
 
+    /** Runs {@code task}, new and {@link TaskInfo#started started} already, while nothing runs or waits. */
+    Started runNew(TaskInfo task) {
+        if (running != null || !waiting.isEmpty()) {
+            throw new IllegalStateException("a new task runs at once only while the queue is empty");
+        }
+        running = task;
+        return new Started(task, task.prompt());
+    }
+
     /**
      * What a task's next attempt begins with: its last one was cut short, perhaps after some of its
      * work was done (a file written, a command run), which the brain should not do twice.
