@@ -665,6 +665,41 @@ class CrewTest {
     }
 
     /** Waits until the brain itself has begun the prompt, not just been handed it. */
+    @Test
+    void aTaskForAnIdleCloneThatAFullDiskRefusesChangesNothingAndItsBrainNeverHearsOfIt() throws Exception {
+        crew.shutdown();
+        store.close();
+        Path state = Files.createDirectory(tmp.resolve("small"));
+        SmallDisk disk = SmallDisk.mount(state, "512k");
+        try {
+            Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            env.put("KHLONE_HOME", state.toString());
+            store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
+            crew = Crew.restore(zone, store, Map.of("fake", brain), env);
+            ended(act("before"));
+            String series = crew.status(null).get(0).series();
+            Path filler = disk.fill();
+
+            // Bigger than a page: tmpfs refuses it (a short record still fits in the journal's last page).
+            String refused = "refused " + "x".repeat(5000);
+            assertThatThrownBy(() -> act(refused)).isInstanceOfSatisfying(CrewException.class,
+                    e -> assertThat(e.reply("1").code()).isEqualTo("state-unwritable"));
+            CloneInfo clone = crew.status(null).get(0);
+            assertThat(clone.state()).isEqualTo(CloneInfo.State.IDLE);
+            assertThat(clone.task()).isNull();
+            assertThat(clone.queue()).isEmpty();
+
+            Files.delete(filler);
+            assertThat(ended(act("after")).result()).isEqualTo("echo: after");
+            assertThat(brain.history(series)).containsExactly("before", "after");
+            assertThat(Files.readString(state.resolve("tasks.jsonl"))).doesNotContain("refused");
+        } finally {
+            crew.shutdown();
+            store.close();
+            disk.close();
+        }
+    }
+
     private void awaitHistory(String prompt) throws Exception {
         awaitHistory(prompt, 1);
     }
