@@ -94,11 +94,18 @@ final class CloneMachine {
 
     TaskInfo submit(TaskInfo task, Placement placement) throws IOException {
         if (state == State.IDLE && queue.work().isEmpty() && !talk.waiting()) {
-            // It runs at once: its first record says so, and the brain waits for one fsync, not two. Its
-            // first record is its acceptance: a task the journal refused changes nothing, and the caller hears why.
+            // It runs at once: its first record says so, and is its acceptance (a task the journal
+            // refused changes nothing, and the caller hears why). The brain hears of it once it is
+            // written; the caller once it is forced too.
             TaskInfo active = task.started(now());
-            owner.taskChanged(active);
+            owner.taskBegun(active);
             run(queue.runNew(active));
+            try {
+                owner.forceJournal();
+            } catch (IOException e) {
+                // The task runs: refusing it now would have it run twice. New tasks are refused until the disk takes it.
+                LOG.log(Level.SEVERE, slug + ": cannot force the journal's record of " + task.id(), e);
+            }
             return task;
         }
         owner.taskChanged(task);

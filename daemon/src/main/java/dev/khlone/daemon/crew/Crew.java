@@ -273,6 +273,18 @@ public final class Crew {
         }
 
         @Override
+        public void taskBegun(TaskInfo task) throws IOException {
+            if (!closed) {
+                book.taskBegun(task);
+            }
+        }
+
+        @Override
+        public void forceJournal() throws IOException {
+            store.force();
+        }
+
+        @Override
         public void cloneFailed(String slug, String failure, List<String> waiting) {
             if (!closed) {
                 book.cloneFailed(slug, failure, waiting);

@@ -137,6 +137,14 @@ final class TaskBook {
         }
     }
 
+    /** Journals a new task that starts at once, not forced yet (see {@link Store#begin}); nobody awaits it yet. */
+    void taskBegun(TaskInfo task) throws IOException {
+        store.begin(task, profile(task.cloneSlug()));
+        synchronized (this) {
+            tasks.put(task.id(), task);
+        }
+    }
+
     /** Tells the awaiters of {@code waiting}, the tasks left at a failed clone, that they wait for a person. */
     void cloneFailed(String slug, String failure, List<String> waiting) {
         Map<String, List<Awaiter>> told = new LinkedHashMap<>();
