@@ -116,13 +116,13 @@ final class Bulletin {
     }
 
     /**
-     * Whether a crew file that restores the clone as {@code before} says restores it as {@code after}
-     * (whose work is {@code work}) too, so that the change needs no save: only its work changed, by
+     * Whether a crew file that restores the clone as it was ({@code before}) restores it as it is
+     * ({@code after}, whose work is {@code work}) too, so that the change needs no save: only its work changed, by
      * tasks that ended (the journal says so, and a restore skips them) and new ones at its end, each
      * newer than all before it (a restore puts the journal's unfinished tasks that the file lacks
      * after the file's, oldest first). A task that starts and ends in its turn saves nothing.
      */
-    static boolean restoresAlike(CloneRecord before, CloneRecord after, List<TaskInfo> work) {
+    private static boolean restoresAlike(CloneRecord before, CloneRecord after, List<TaskInfo> work) {
         if (!before.sameApartFromWork(after)) {
             return false;
         }
