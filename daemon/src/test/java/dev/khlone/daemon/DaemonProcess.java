@@ -61,7 +61,20 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     public TaskInfo submit(String who, String prompt) {
-        return answer(new Request.Submit("s", TaskMode.ACT, prompt, who, Placement.LAST), Reply.Accepted.class).task();
+        return submit(who, prompt, Placement.LAST);
+    }
+
+    public TaskInfo submit(String who, String prompt, Placement placement) {
+        return answer(new Request.Submit("s", TaskMode.ACT, prompt, who, placement), Reply.Accepted.class).task();
+    }
+
+    /** Submits {@code prompt} to the hero and returns the task as the daemon reports its end, on the same connection. */
+    public TaskInfo run(String prompt) throws Exception {
+        try (RawClient c = new RawClient(socket)) {
+            c.send(new Request.Hello("h", Protocol.VERSION, "test " + Version.CURRENT)).next();
+            Reply.Accepted accepted = (Reply.Accepted) c.send(new Request.Submit("s", TaskMode.ACT, prompt, null, Placement.LAST)).next();
+            return ((Reply.TaskEnded) c.send(new Request.Await("w", accepted.task().id())).next(WAIT)).task();
+        }
     }
 
     public TaskInfo task(String id) {

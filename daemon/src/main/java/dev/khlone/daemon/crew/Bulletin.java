@@ -18,8 +18,8 @@ import java.util.logging.Logger;
  * running task's id for the brain's reader thread) and the news its changes tell (task records,
  * transcript entries, messages to a talker). The owner thread notes the news as it changes the
  * clone; {@link #settle} publishes the snapshot, then tells the news in the order it happened,
- * then has the crew file saved if the clone's record changed: whoever hears of a change and looks
- * sees the state it led to.
+ * then has the crew file saved if the one saved would no longer restore the clone as it is
+ * ({@link #restoresAlike}): whoever hears of a change and looks sees the state it led to.
  */
 final class Bulletin {
     private static final Logger LOG = Logger.getLogger(Bulletin.class.getName());
@@ -32,7 +32,7 @@ final class Bulletin {
     private final Clone.Owner owner;
     /** Owned by the owner thread. */
     private final List<Runnable> news = new ArrayList<>();
-    /** Owned by the owner thread: the record changed since the crew file was last saved. */
+    /** Owned by the owner thread: the crew file, as last saved, no longer restores the clone as it is. */
     private boolean crewUnsaved;
 
     private volatile CloneInfo info;
@@ -87,8 +87,8 @@ final class Bulletin {
 
     /**
      * Publishes the clone as it is now, then tells the news, then has the crew file saved if the
-     * clone's record changed since it was last saved; a clone that turned failed tells the crew
-     * which tasks now wait.
+     * one saved would no longer restore the clone as it is; a clone that turned failed tells the
+     * crew which tasks now wait.
      */
     void settle(State state, String failure, TaskQueue queue, Transcriber totals) {
         settle(state, failure, queue, totals, true);
@@ -106,14 +106,40 @@ final class Bulletin {
         List<Runnable> told = List.copyOf(news);
         news.clear();
         told.forEach(Runnable::run);
-        crewUnsaved |= !record.equals(before);
+        crewUnsaved |= !restoresAlike(before, record, queue.work());
         if (saveCrew && crewUnsaved) {
-            crewUnsaved = false;
-            owner.crewChanged();
+            crewUnsaved = !owner.crewChanged();
         }
         if (state == State.FAILED && !failedBefore) {
             owner.cloneFailed(slug, failure, queue.waitingIds());
         }
+    }
+
+    /**
+     * Whether a crew file that restores the clone as it was ({@code before}) restores it as it is
+     * ({@code after}, whose work is {@code work}) too, so that the change needs no save: only its work changed, by
+     * tasks that ended (the journal says so, and a restore skips them) and new ones at its end, each
+     * newer than all before it (a restore puts the journal's unfinished tasks that the file lacks
+     * after the file's, oldest first). A task that starts and ends in its turn saves nothing.
+     */
+    private static boolean restoresAlike(CloneRecord before, CloneRecord after, List<TaskInfo> work) {
+        if (!before.sameApartFromWork(after)) {
+            return false;
+        }
+        List<String> ids = after.work();
+        List<String> kept = before.work().stream().filter(ids::contains).toList();
+        if (!ids.subList(0, kept.size()).equals(kept)) {
+            return false;
+        }
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < work.size(); i++) {
+            long created = work.get(i).createdMs();
+            if (i >= kept.size() && created <= newest) {
+                return false;
+            }
+            newest = Math.max(newest, created);
+        }
+        return true;
     }
 
     /** Publishes the clone as it is now, telling nobody. */

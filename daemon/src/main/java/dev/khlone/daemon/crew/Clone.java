@@ -28,7 +28,14 @@ final class Clone {
     interface Owner {
         void taskChanged(TaskInfo task) throws IOException;
 
-        void crewChanged();
+        /** A new task that starts at once: its first record, written but not forced, so that its brain need not wait for the disk. */
+        void taskBegun(TaskInfo task) throws IOException;
+
+        /** Forces what {@link #taskBegun} wrote: before the task's submitter hears of it. */
+        void forceJournal() throws IOException;
+
+        /** Saves the crew file; false if it could not be written (it is then tried again with the clone's next change). */
+        boolean crewChanged();
 
         void transcript(String slug, TranscriptEntry entry);
 

@@ -93,7 +93,21 @@ final class CloneMachine {
     }
 
     TaskInfo submit(TaskInfo task, Placement placement) throws IOException {
-        // Its first record is its acceptance: a task the journal refused changes nothing, and the caller hears why.
+        if (state == State.IDLE && queue.work().isEmpty() && !talk.waiting()) {
+            // It runs at once: its first record says so, and is its acceptance (a task the journal
+            // refused changes nothing, and the caller hears why). The brain hears of it once it is
+            // written; the caller once it is forced too.
+            TaskInfo active = task.started(now());
+            owner.taskBegun(active);
+            run(queue.runNew(active));
+            try {
+                owner.forceJournal();
+            } catch (IOException e) {
+                // The task runs: refusing it now would have it run twice. New tasks are refused until the disk takes it.
+                LOG.log(Level.SEVERE, slug + ": cannot force the journal's record of " + task.id(), e);
+            }
+            return task;
+        }
         owner.taskChanged(task);
         TaskInfo interrupted = queue.place(task, placement);
         if (interrupted != null) {
@@ -222,9 +236,14 @@ final class CloneMachine {
         if (next == null) {
             return;
         }
+        bulletin.journal(next.task());
+        run(next);
+    }
+
+    /** Gives {@code next}, just started, to its brain, once the journal says it runs (the settle below writes a noted record). */
+    private void run(TaskQueue.Started next) {
         String id = next.task().id();
         state = State.ACTIVE;
-        bulletin.journal(next.task());
         bulletin.transcript(Transcriber.prompt(id, next.prompt(), now()));
         // The task is journalled active before its brain hears of it; the crew file is saved after.
         bulletin.settle(state, failure, queue, transcriber, false);

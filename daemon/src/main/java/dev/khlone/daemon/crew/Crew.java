@@ -305,6 +305,18 @@ public final class Crew {
         }
 
         @Override
+        public void taskBegun(TaskInfo task) throws IOException {
+            if (!closed) {
+                book.taskBegun(task);
+            }
+        }
+
+        @Override
+        public void forceJournal() throws IOException {
+            store.force();
+        }
+
+        @Override
         public void cloneFailed(String slug, String failure, List<String> waiting) {
             if (!closed) {
                 book.cloneFailed(slug, failure, waiting);
@@ -312,8 +324,8 @@ public final class Crew {
         }
 
         @Override
-        public void crewChanged() {
-            saveCrew();
+        public boolean crewChanged() {
+            return saveCrew();
         }
 
         @Override
@@ -343,19 +355,22 @@ public final class Crew {
         }
     }
 
-    private void saveCrew() {
+    /** Saves the crew file; false if it could not be written. */
+    private boolean saveCrew() {
         if (closed) {
-            return;
+            return true;
         }
         Roster.Saved saved = roster.saved();
         try {
             store.saveCrew(hero(), saved.indexes(), saved.clones());
+            return true;
         } catch (IOException e) {
             if (!closed) { // a save cut short by shutdown leaves the previous file, which is what the next daemon wants
                 // One line, not a trace: on a full disk this recurs with every change until there is room.
                 LOG.severe("cannot save the crew file (" + e + "); the next change of the crew tries again,"
                         + " and the journal rebuilds what it lacks");
             }
+            return false;
         }
     }
 

@@ -8,13 +8,13 @@ import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Status;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
@@ -30,7 +30,6 @@ final class TaskBook {
     private final Store store;
     /** KHLONE_HOME, for the hint of a refused write. */
     private final Path home;
-    private final SecureRandom random = new SecureRandom();
 
     // Guarded by this.
     private final Map<String, TaskInfo> tasks;
@@ -152,6 +151,14 @@ final class TaskBook {
         }
     }
 
+    /** Journals a new task that starts at once, not forced yet (see {@link Store#begin}); nobody awaits it yet. */
+    void taskBegun(TaskInfo task) throws IOException {
+        store.begin(task, profile(task.cloneSlug()));
+        synchronized (this) {
+            tasks.put(task.id(), task);
+        }
+    }
+
     /** Tells the awaiters of {@code waiting}, the tasks left at a failed clone, that they wait for a person. */
     void cloneFailed(String slug, String failure, List<String> waiting) {
         Map<String, List<Awaiter>> told = new LinkedHashMap<>();
@@ -176,10 +183,16 @@ final class TaskBook {
                 + " waits in its queue", "revive it: khlone reboot " + slug + " (or khlone cancel " + taskId + ")");
     }
 
+    /**
+     * A short id no task of the zone has. Ids are names, not secrets (only the zone's user reaches
+     * the daemon): a plain random number, and no {@code String.format}, which with SecureRandom's
+     * hashing cost ~0.1 ms of each submit in code that runs too seldom to be compiled.
+     */
     private String newId() {
         for (int digits = 4; ; digits++) {
             for (int attempt = 0; attempt < 16; attempt++) {
-                String id = "t-" + String.format("%0" + digits + "x", random.nextInt(1 << (4 * digits)));
+                String hex = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << (4 * digits)));
+                String id = "t-" + "0".repeat(digits - hex.length()) + hex;
                 if (!tasks.containsKey(id)) {
                     return id;
                 }

@@ -39,6 +39,16 @@ final class TaskQueue {
         return waiting.stream().map(TaskInfo::id).toList();
     }
 
+    /** The running task, then the waiting ones: all of the clone's work, in the order it runs. */
+    List<TaskInfo> work() {
+        List<TaskInfo> work = new ArrayList<>(waiting.size() + 1);
+        if (running != null) {
+            work.add(running);
+        }
+        work.addAll(waiting);
+        return work;
+    }
+
     /** Work found in the state dir, in the order it runs. */
     void restore(List<TaskInfo> tasks) {
         waiting.addAll(tasks);
@@ -93,6 +103,15 @@ final class TaskQueue {
         running = waiting.poll().started(nowMs);
         String why = interruptedBy.remove(running.id());
         return new Started(running, running.attempts() == 1 ? running.prompt() : again(running, why) + running.prompt());
+    }
+
+    /** Runs {@code task}, new and {@link TaskInfo#started started} already, while nothing runs or waits. */
+    Started runNew(TaskInfo task) {
+        if (running != null || !waiting.isEmpty()) {
+            throw new IllegalStateException("a new task runs at once only while the queue is empty");
+        }
+        running = task;
+        return new Started(task, task.prompt());
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.khlone.daemon.crew;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,14 +57,14 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
         return alias != null ? alias : Profile.plain(name);
     }
 
-    static ZoneConfig load(Path zoneRoot) throws Invalid {
-        Path file = zoneRoot.resolve(FILE);
-        if (!Files.exists(file)) {
+    /** The settings {@code content} of {@code file} says; null content (no file) says the defaults. */
+    static ZoneConfig parse(Path file, byte[] content) throws Invalid {
+        if (content == null) {
             return DEFAULT;
         }
         Object tree;
         try {
-            tree = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
+            tree = new ObjectMapper(new YAMLFactory()).readValue(content, Object.class);
         } catch (IOException e) {
             throw new Invalid(file + " is not valid YAML: " + e.getMessage().split("\n")[0]);
         }

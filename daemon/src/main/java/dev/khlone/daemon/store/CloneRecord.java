@@ -5,6 +5,7 @@ import dev.khlone.protocol.wire.Fields;
 import dev.khlone.protocol.wire.FrameWriter;
 import dev.khlone.protocol.wire.ProtocolException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,6 +23,23 @@ public record CloneRecord(String slug, String role, int index, String brain, Str
 
     public CloneRecord {
         queue = List.copyOf(queue);
+    }
+
+    /** Its work by task id, in the order it runs: the running task, then the queue. */
+    public List<String> work() {
+        if (current == null) {
+            return queue;
+        }
+        List<String> work = new ArrayList<>(queue.size() + 1);
+        work.add(current);
+        work.addAll(queue);
+        return work;
+    }
+
+    /** Whether {@code other} says what this says, its work (the running task and the queue) apart. */
+    public boolean sameApartFromWork(CloneRecord other) {
+        return equals(new CloneRecord(other.slug, other.role, other.index, other.brain, other.profile, other.seriesId,
+                other.seriesStarted, current, queue, other.failure, other.pid, other.pidStartMs, other.talkSinceMs));
     }
 
     @Override

@@ -15,10 +15,11 @@ import java.util.logging.Logger;
 
 /**
  * The task journal ({@code tasks.jsonl}): every change of a task is appended and forced to disk
- * before anyone is told about it, under this object's monitor (held across the fsync). A record of
- * a task already accepted that cannot be written (a full disk) is kept in memory and written, in
- * order, as soon as the disk takes it; a new task's first record that cannot be written refuses
- * the task.
+ * before anyone is told about it, under this object's monitor (held across the fsync); the first
+ * record of a task that starts at once may be forced after its brain hears of it ({@link #begin}).
+ * A record of a task already accepted that cannot be written (a full disk) is kept in memory and
+ * written, in order, as soon as the disk takes it; a new task's first record that cannot be
+ * written refuses the task.
  */
 final class Journal implements Closeable {
     private static final Logger LOG = Logger.getLogger(Journal.class.getName());
@@ -32,6 +33,8 @@ final class Journal implements Closeable {
     private final Deque<byte[]> unwritten = new ArrayDeque<>();
     /** Tasks with a record, written or kept: a record of any other task is its acceptance. */
     private final Set<String> accepted = new HashSet<>();
+    /** A record was written by {@link #begin} and not forced since. */
+    private boolean unforced;
 
     Journal(Path file, Store.Opener opener) throws IOException {
         this.file = file;
@@ -58,10 +61,7 @@ final class Journal implements Closeable {
 
     /** See {@link Store#journal}. */
     synchronized void append(TaskInfo task, String profile) throws IOException {
-        byte[] line = Codec.line(out -> {
-            task.write(out);
-            out.string("profile", profile);
-        });
+        byte[] line = record(task, profile);
         if (!accepted.contains(task.id())) {
             flush();
             write(line);
@@ -76,12 +76,33 @@ final class Journal implements Closeable {
         }
     }
 
+    /** See {@link Store#begin}. */
+    synchronized void begin(TaskInfo task, String profile) throws IOException {
+        if (accepted.contains(task.id())) {
+            throw new IllegalStateException(task.id() + " has a record already");
+        }
+        flush();
+        end = JsonLines.appendWhole(channel, end, record(task, profile), false);
+        unforced = true;
+        accepted.add(task.id());
+    }
+
+    /** See {@link Store#force}. */
+    synchronized void force() throws IOException {
+        if (unforced) {
+            channel.force(false);
+            unforced = false;
+        }
+    }
+
     /**
-     * Writes the records kept while the disk was full, if there are any.
+     * Writes the records kept while the disk was full, if there are any, and forces what
+     * {@link #begin} wrote.
      *
      * @throws IOException why the disk still refuses them
      */
     synchronized void retry() throws IOException {
+        force();
         if (unwritten.isEmpty()) {
             return;
         }
@@ -99,6 +120,14 @@ final class Journal implements Closeable {
 
     private void write(byte[] line) throws IOException {
         end = JsonLines.appendWhole(channel, end, line, true);
+        unforced = false; // forcing the file forced every record before it
+    }
+
+    private static byte[] record(TaskInfo task, String profile) throws IOException {
+        return Codec.line(out -> {
+            task.write(out);
+            out.string("profile", profile);
+        });
     }
 
     /** Writes what the disk did not take yet, if it can now, and closes the file. */

@@ -122,7 +122,27 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Writes the records kept while the disk was full, if there are any.
+     * Appends the first record of a task that starts at once, its acceptance, without waiting for
+     * the disk, so that its brain can hear of it first: a daemon killed after this keeps the record
+     * (the kernel has it; only a crash of the machine, which ends the brain too, may lose it).
+     * {@link #force} must return before the task's submitter is told of it. When it cannot be
+     * written the task is dropped and the IOException says why.
+     */
+    public void begin(TaskInfo task, String profile) throws IOException {
+        journal.begin(task, profile);
+    }
+
+    /**
+     * Forces what {@link #begin} wrote to disk. When that fails, {@link #retry} forces it again,
+     * and refuses new tasks until it can.
+     */
+    public void force() throws IOException {
+        journal.force();
+    }
+
+    /**
+     * Writes the records kept while the disk was full, if there are any, and forces what
+     * {@link #begin} wrote.
      *
      * @throws IOException why the disk still refuses them
      */

@@ -22,7 +22,9 @@ class ConfigFileTest {
 
         Path yml = root.resolve(ZoneConfig.FILE);
         Files.writeString(yml, "hero: mechanic@fake\n");
-        assertThat(file.current().heroRole()).isEqualTo("mechanic");
+        ZoneConfig fresh = file.current();
+        assertThat(fresh.heroRole()).isEqualTo("mechanic");
+        assertThat(file.current()).as("a file just written is read again, but parsed again only if it changed").isSameAs(fresh);
 
         Files.setLastModifiedTime(yml, FileTime.from(Instant.now().minusSeconds(60)));
         ZoneConfig read = file.current();

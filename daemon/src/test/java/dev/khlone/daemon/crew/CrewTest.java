@@ -507,6 +507,43 @@ class CrewTest {
     }
 
     @Test
+    void aTaskWhoseEndTheClientHeardIsDoneAfterTheDaemonIsKilledWithMinus9AndNeverRunsAgain() throws Exception {
+        DaemonProcess dying = daemon();
+        TaskInfo first = dying.run("first");
+        assertThat(first.status()).isEqualTo(Status.DONE);
+        TaskInfo heard = dying.run("heard");
+        String series = dying.clones().get(0).series();
+        dying.kill(); // at once: whatever the daemon does after telling the client has not happened
+
+        crew = open();
+        assertThat(crew.task(heard.id()).orElseThrow().status()).isEqualTo(Status.DONE);
+        assertThat(crew.task(heard.id()).orElseThrow().result()).isEqualTo("echo: heard");
+        assertThat(crew.status(null).get(0).series()).isEqualTo(series);
+        ended(act("after"));
+        assertThat(brain.history(series)).containsExactly("first", "heard", "after");
+    }
+
+    @Test
+    void aDaemonKilledWithMinus9LeavesItsQueueToRunInTheOrderItWouldHaveRun() throws Exception {
+        DaemonProcess dying = daemon();
+        TaskInfo running = dying.submit(null, "sleep 3 running when the daemon died");
+        awaitActive(dying, running);
+        awaitHistory(dying, "sleep 3 running when the daemon died", 1);
+        TaskInfo one = dying.submit(null, "one");
+        TaskInfo urgent = dying.submit(null, "urgent", Placement.FIRST);
+        TaskInfo three = dying.submit(null, "three");
+        String series = dying.clones().get(0).series();
+        dying.kill();
+
+        crew = open();
+        for (TaskInfo t : List.of(running, one, urgent, three)) {
+            assertThat(ended(crew.task(t.id()).orElseThrow()).status()).isEqualTo(Status.DONE);
+        }
+        assertThat(brain.history(series)).containsExactly("sleep 3 running when the daemon died",
+                "sleep 3 running when the daemon died", "urgent", "one", "three");
+    }
+
+    @Test
     void mistakesAreRefusedWithWhatToDoAndChangeNothing() throws Exception {
         ended(act("hello"));
         assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "  ", null, Placement.LAST)).hasMessage("the prompt is empty");
@@ -740,6 +777,41 @@ class CrewTest {
     }
 
     /** Waits until the brain itself has begun the prompt, not just been handed it. */
+    @Test
+    void aTaskForAnIdleCloneThatAFullDiskRefusesChangesNothingAndItsBrainNeverHearsOfIt() throws Exception {
+        crew.shutdown();
+        store.close();
+        Path state = Files.createDirectory(tmp.resolve("small"));
+        SmallDisk disk = SmallDisk.mount(state, "512k");
+        try {
+            Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            env.put("KHLONE_HOME", state.toString());
+            store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
+            crew = Crew.restore(zone, store, Map.of("fake", brain), env);
+            ended(act("before"));
+            String series = crew.status(null).get(0).series();
+            Path filler = disk.fill();
+
+            // Bigger than a page: tmpfs refuses it (a short record still fits in the journal's last page).
+            String refused = "refused " + "x".repeat(5000);
+            assertThatThrownBy(() -> act(refused)).isInstanceOfSatisfying(CrewException.class,
+                    e -> assertThat(e.reply("1").code()).isEqualTo("state-unwritable"));
+            CloneInfo clone = crew.status(null).get(0);
+            assertThat(clone.state()).isEqualTo(CloneInfo.State.IDLE);
+            assertThat(clone.task()).isNull();
+            assertThat(clone.queue()).isEmpty();
+
+            Files.delete(filler);
+            assertThat(ended(act("after")).result()).isEqualTo("echo: after");
+            assertThat(brain.history(series)).containsExactly("before", "after");
+            assertThat(Files.readString(state.resolve("tasks.jsonl"))).doesNotContain("refused");
+        } finally {
+            crew.shutdown();
+            store.close();
+            disk.close();
+        }
+    }
+
     private void awaitHistory(String prompt) throws Exception {
         awaitHistory(prompt, 1);
     }

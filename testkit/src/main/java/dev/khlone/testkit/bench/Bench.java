@@ -14,14 +14,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * {@code scripts/bench}: measures issue 11's table against an installed layout (the system
  * property {@code khlone.dist}), each row beside its anchors in the same run, interleaved, and
  * prints it as a table, or as JSON with {@code --json}. {@code --quick} makes every run short
- * (fewer runs, smaller floods and transcripts, 8 clones for 32): a smoke test, not a figure.
+ * (fewer runs, smaller floods and transcripts, 8 clones for 32): a smoke test, not a figure;
+ * {@code --rows 3,6} measures only the groups of those rows ({@code 6} stands for 6a and 6b).
  */
 public final class Bench {
     /** How much each row does: the full counts or the quick ones. */
@@ -57,18 +57,16 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         boolean json = false;
-        Set<String> only = null;
+        List<String> only = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--json" -> json = true;
-                case "--rows" -> {
-                    if (i + 1 == args.length) {
-                        usage("--rows needs a list of rows, e.g. --rows 4,5");
-                    }
-                    only = Set.of(args[++i].split(","));
+                case "--rows" -> only = i + 1 < args.length ? List.of(args[++i].split(",")) : List.of("");
+                default -> {
+                    System.err.println("bench: unknown argument '" + args[i] + "'");
+                    System.exit(2);
                 }
-                default -> usage("unknown argument '" + args[i] + "'");
             }
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -78,8 +76,7 @@ public final class Bench {
             Bench bench = new Bench(quick ? Size.QUICK : Size.FULL, khlone, java(), Launcher.flags(khlone.launcher()),
                     Path.of(FakeBrainService.class.getProtectionDomain().getCodeSource().getLocation().toURI()), System.err);
             for (Rows group : List.of(new StartRows(), new TurnRow(), new WatchRows(), new MemoryRows(), new LogRow())) {
-                Set<String> wanted = only;
-                if (wanted != null && group.unmeasured("").stream().noneMatch(r -> wanted.contains(r.id()))) {
+                if (!chosen(group, only)) {
                     continue;
                 }
                 try {
@@ -90,9 +87,9 @@ public final class Bench {
                 }
                 bench.stopDaemons();
             }
-            if (only != null) {
-                Set<String> wanted = only;
-                rows.removeIf(r -> !wanted.contains(r.id()));
+            if (!only.isEmpty()) { // a group measured whole prints only the rows named
+                List<String> wanted = only;
+                rows.removeIf(r -> !named(r.id(), wanted));
             }
             Context context = new Context(Instant.now().toString(), Runtime.getRuntime().availableProcessors(),
                     loadBefore, load(), Proc.run(List.of(bench.java.toString(), "-version")).lines().findFirst().orElse("?"),
@@ -102,9 +99,14 @@ public final class Bench {
         }
     }
 
-    private static void usage(String why) {
-        System.err.println("bench: " + why);
-        System.exit(2);
+    /** Whether {@code group} yields one of the rows {@code only} names (a row id or its number); all when none are named. */
+    private static boolean chosen(Rows group, List<String> only) {
+        return only.isEmpty() || group.unmeasured("").stream().anyMatch(r -> named(r.id(), only));
+    }
+
+    /** Whether row {@code id} is one of {@code only}: named whole, or by its number (6 names 6a and 6b). */
+    private static boolean named(String id, List<String> only) {
+        return only.stream().anyMatch(n -> !n.isEmpty() && id.startsWith(n));
     }
 
     /** Where and how the rows were measured. */

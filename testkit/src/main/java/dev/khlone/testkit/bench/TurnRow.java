@@ -63,7 +63,7 @@ final class TurnRow implements Bench.Rows {
         return List.of(new Row("3", TITLE, Figure.missing("share", "ms", why), List.of(), GOAL, null, null));
     }
 
-    private static double daemonTurn(ZoneClient client) throws IOException {
+    static double daemonTurn(ZoneClient client) throws IOException {
         long start = System.nanoTime();
         TaskInfo ended = client.await(client.submit(PROMPT, null));
         double ms = (System.nanoTime() - start) / 1e6;
@@ -73,7 +73,7 @@ final class TurnRow implements Bench.Rows {
         return ms;
     }
 
-    private static double brainTurn(OutputStream toBrain, BufferedReader fromBrain) throws IOException {
+    static double brainTurn(OutputStream toBrain, BufferedReader fromBrain) throws IOException {
         long start = System.nanoTime();
         toBrain.write((Base64.getEncoder().encodeToString(PROMPT.getBytes(StandardCharsets.UTF_8)) + "\n")
                 .getBytes(StandardCharsets.US_ASCII));
