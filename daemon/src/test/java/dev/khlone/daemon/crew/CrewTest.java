@@ -84,6 +84,31 @@ class CrewTest {
                 tmp.resolve("daemon.log"));
     }
 
+    /**
+     * Moves this test's crew onto a 512 KiB tmpfs mounted at {@code state}, where a full disk is
+     * one {@link SmallDisk#fill} away; the caller closes the disk.
+     */
+    private SmallDisk onSmallDisk(Path state) throws Exception {
+        crew.shutdown();
+        store.close();
+        SmallDisk disk = SmallDisk.mount(state, "512k");
+        try {
+            openOn(state);
+            return disk;
+        } catch (Exception e) {
+            disk.close();
+            throw e;
+        }
+    }
+
+    /** A store and a crew on the state dir {@code state} (KHLONE_HOME too). */
+    private void openOn(Path state) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("KHLONE_HOME", state.toString());
+        store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
+        crew = Crew.restore(zone, store, Map.of("fake", brain), env);
+    }
+
     private TaskInfo act(String prompt) throws CrewException {
         return crew.submit(TaskMode.ACT, prompt, null, Placement.LAST);
     }
@@ -701,15 +726,9 @@ class CrewTest {
 
     @Test
     void whenTheDiskIsFullAnAwaiterIsToldAtOnceTheEndIsSavedWhenSpaceReturnsAndTheTaskNeverRunsAgain() throws Exception {
-        crew.shutdown();
-        store.close();
         Path state = Files.createDirectory(tmp.resolve("small"));
-        SmallDisk disk = SmallDisk.mount(state, "512k");
+        SmallDisk disk = onSmallDisk(state);
         try {
-            Map<String, String> env = new java.util.HashMap<>(System.getenv());
-            env.put("KHLONE_HOME", state.toString());
-            store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
-            crew = Crew.restore(zone, store, Map.of("fake", brain), env);
             // Bigger than a page: tmpfs refuses it (a short record still fits in the journal's last page).
             TaskInfo task = act("sleep 1 through a full disk " + "x".repeat(5000));
             awaitActive(task);
@@ -736,8 +755,7 @@ class CrewTest {
             String series = crew.status(null).get(0).series();
             crew.shutdown();
             store.close();
-            store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
-            crew = Crew.restore(zone, store, Map.of("fake", brain), env);
+            openOn(state);
             assertThat(crew.task(task.id()).orElseThrow().status()).isEqualTo(Status.DONE);
             assertThat(ended(act("after")).result()).isEqualTo("echo: after");
             assertThat(brain.history(series)).hasSize(2).last().isEqualTo("after");
@@ -776,18 +794,11 @@ class CrewTest {
         return Long.parseLong(Files.readAllLines(started).get(0).trim());
     }
 
-    /** Waits until the brain itself has begun the prompt, not just been handed it. */
     @Test
     void aTaskForAnIdleCloneThatAFullDiskRefusesChangesNothingAndItsBrainNeverHearsOfIt() throws Exception {
-        crew.shutdown();
-        store.close();
         Path state = Files.createDirectory(tmp.resolve("small"));
-        SmallDisk disk = SmallDisk.mount(state, "512k");
+        SmallDisk disk = onSmallDisk(state);
         try {
-            Map<String, String> env = new java.util.HashMap<>(System.getenv());
-            env.put("KHLONE_HOME", state.toString());
-            store = Store.open(state.resolve("zone.json"), state.resolve("tasks.jsonl"), state.resolve("transcripts"));
-            crew = Crew.restore(zone, store, Map.of("fake", brain), env);
             ended(act("before"));
             String series = crew.status(null).get(0).series();
             Path filler = disk.fill();
@@ -812,6 +823,7 @@ class CrewTest {
         }
     }
 
+    /** Waits until the brain itself has begun the prompt, not just been handed it. */
     private void awaitHistory(String prompt) throws Exception {
         awaitHistory(prompt, 1);
     }
