@@ -47,7 +47,7 @@ class TerminalIT {
         tmux.open("bash", 120, 30, dir, shell(Map.of()));
         tmux.run("bash", "source <(khlone completion bash) && echo COMPLETION-$((40+2))");
         tmux.awaitScreen("bash", "COMPLETION-42", WAIT);
-        tmux.type("bash", "khlone sta");
+        tmux.type("bash", "khlone st");
         tmux.keys("bash", "Tab");
         tmux.awaitScreen("bash", "$ khlone status", WAIT);
         tmux.type("bash", "--js");
