@@ -82,12 +82,16 @@ final class DaemonProcess {
      * is one. The forked shell says its pid, then becomes the daemon; the pid reaches us through
      * {@code head}, so our child ends only once it has the pid (the JDK closes a child's output
      * when the child ends, dropping what had not come yet). Not {@code sh -c 'setsid ... &'}: a
-     * background job of a shell starts with SIGINT ignored, and the brains would inherit that.
+     * background job of a shell starts with SIGINT ignored, and the brains would inherit that. A
+     * khlone itself started that way (nohup, {@code &}, cron) passes the ignored signals on all the
+     * same, and a shell cannot undo what it was started ignoring: {@code env --default-signal}
+     * (coreutils 8.31+) does, where there is one, so that ctrl-c and SIGTERM still stop a brain's tools.
      */
     static long startDetached(Zone zone, Path log) {
         List<String> cmd = new ArrayList<>(List.of("sh", "-c",
                 "daemon=$1; shift; setsid --fork sh -c \"$daemon\" khlone \"$@\" | head -n 1", "khlone",
-                "echo $$; log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", log.toString()));
+                "echo $$; log=$1; shift; env --default-signal=INT true 2>/dev/null && set -- env --default-signal=INT,TERM \"$@\";"
+                        + " exec \"$@\" </dev/null >>\"$log\" 2>&1", log.toString()));
         cmd.addAll(command(zone));
         try {
             // Owner-only from the start: the redirect below would create it with the umask's mode.

@@ -140,11 +140,17 @@ class DaemonLifecycleIT {
 
     @Test
     void theStartedDaemonDoesNotIgnoreCtrlCSoNeitherDoItsBrainsAndTheirTools() throws Exception {
-        long pid = pid(khlone.run(dir, "status").out());
+        // Started from where SIGINT and SIGTERM are ignored (nohup, a shell's background job, cron):
+        ProcessBuilder ignoring = new ProcessBuilder("sh", "-c", "trap '' INT TERM; exec \"$@\"", "khlone",
+                khlone.launcher().toString(), "status").directory(dir.toFile());
+        ignoring.environment().putAll(khlone.env());
+        long pid = pid(KhloneHarness.run(ignoring).out());
         String ignored = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
                 .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).trim();
         // What a process ignores, the processes it starts ignore too: a brain's tool would not stop on ctrl-c.
         assertThat(Long.parseUnsignedLong(ignored, 16) & (1L << (2 - 1))).as("SIGINT in the daemon's ignored set %s", ignored)
+                .isZero();
+        assertThat(Long.parseUnsignedLong(ignored, 16) & (1L << (15 - 1))).as("SIGTERM in the daemon's ignored set %s", ignored)
                 .isZero();
     }
 
