@@ -196,6 +196,7 @@ final class DaemonConnector {
 
     private Connection start() {
         Duration timeout = host.startTimeout();
+        host.checkIdleExit();
         Path log = locations.daemonLog(zone);
         long pid = DaemonProcess.startDetached(zone, log);
         long deadline = System.nanoTime() + timeout.toNanos();

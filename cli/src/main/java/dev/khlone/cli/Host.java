@@ -73,6 +73,18 @@ record Host(Map<String, String> env, InputStream stdin, boolean stdinIsTerminal,
         }
     }
 
+    /**
+     * {@code KHLONE_IDLE_EXIT}, which the daemon this command starts reads (it leaves after that long
+     * with nothing to do): checked here, so that a wrong value is said before a daemon starts.
+     */
+    void checkIdleExit() {
+        String value = env.get("KHLONE_IDLE_EXIT");
+        if (value != null && !value.isBlank() && dev.khlone.protocol.Durations.parse(value).isEmpty()) {
+            throw new KhloneException(ExitCode.USAGE, "KHLONE_IDLE_EXIT=" + value + " is not a duration",
+                    "give one like 30m, 2h or 90s, or unset it to keep the daemon running");
+        }
+    }
+
     long nowMs() {
         return clock.getAsLong();
     }

@@ -1,11 +1,13 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.Durations;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 /** {@code --since}: a while ago ({@code 90s}, {@code 15m}, {@code 2h}, {@code 3d}), a day, or a local time. */
 final class Since {
@@ -23,19 +25,9 @@ final class Since {
     }
 
     private static long moment(String w, long nowMs, ZoneId zone) {
-        if (w.length() >= 2 && w.chars().limit(w.length() - 1).allMatch(Character::isDigit)) {
-            long n = Long.parseLong(w.substring(0, w.length() - 1));
-            // Duration's factories throw ArithmeticException past the range: a usage error, not a crash
-            Duration ago = switch (w.charAt(w.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> null;
-            };
-            if (ago != null) {
-                return nowMs - ago.toMillis();
-            }
+        Optional<Duration> ago = Durations.parse(w);
+        if (ago.isPresent()) {
+            return nowMs - ago.get().toMillis();
         }
         if (w.contains("T")) {
             return LocalDateTime.parse(w).atZone(zone).toInstant().toEpochMilli();

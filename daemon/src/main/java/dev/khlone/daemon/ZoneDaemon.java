@@ -4,6 +4,7 @@ import dev.khlone.daemon.crew.Crew;
 import dev.khlone.daemon.server.ZoneServer;
 import dev.khlone.daemon.store.OwnerOnly;
 import dev.khlone.daemon.store.Store;
+import dev.khlone.protocol.Durations;
 import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
@@ -47,6 +48,7 @@ public final class ZoneDaemon {
     private Store store;
     private Crew crew;
     private ZoneServer server;
+    private IdleExit idleExit;
 
     private ZoneDaemon(Zone zone) {
         this.zone = zone;
@@ -97,6 +99,14 @@ public final class ZoneDaemon {
         }
         LOG.info("serving zone " + zone.id() + " (" + zone.root() + ") on " + daemon.server.socket()
                 + ", pid " + ProcessHandle.current().pid());
+        String idle = System.getenv("KHLONE_IDLE_EXIT");
+        if (idle != null && !idle.isBlank()) {
+            // The client that started this daemon checked the value; one set by hand and wrong is said in the log.
+            Durations.parse(idle).ifPresentOrElse(
+                    after -> daemon.idleExit = IdleExit.start(after, () -> daemon.server.clients() == 0 && daemon.crew.idle(),
+                            daemon::stopSoon),
+                    () -> LOG.warning("KHLONE_IDLE_EXIT=" + idle + " is not a duration (e.g. 30m): the daemon stays"));
+        }
         return daemon;
     }
 
@@ -156,6 +166,9 @@ public final class ZoneDaemon {
             return;
         }
         LOG.info("stopping");
+        if (idleExit != null) {
+            idleExit.close();
+        }
         server.close();
         release();
         stopped.countDown();

@@ -138,6 +138,12 @@ public final class Crew {
         }
     }
 
+    /** Nothing queued, nothing running and nobody talking: a daemon may leave (KHLONE_IDLE_EXIT). */
+    public boolean idle() {
+        return !book.anyUnfinished()
+                && roster.all().stream().noneMatch(c -> c.info().state() == CloneInfo.State.TALKING);
+    }
+
     /** Each brain checked as it would start now, for {@code khlone doctor}. */
     public List<BrainReport> doctor() throws CrewException {
         return roster.doctor(config());

@@ -76,6 +76,11 @@ final class TaskBook {
         return list;
     }
 
+    /** Whether any task is queued or running. */
+    synchronized boolean anyUnfinished() {
+        return tasks.values().stream().anyMatch(t -> !t.status().ended());
+    }
+
     /** The tasks running now, for a daemon that stops. */
     synchronized List<TaskInfo> active() {
         return tasks.values().stream().filter(t -> t.status() == Status.ACTIVE).toList();

@@ -84,6 +84,11 @@ public final class ZoneServer implements AutoCloseable {
     }
 
     /** The socket being served: the public path, or the fresh name used instead. */
+    /** How many clients are connected now. */
+    public int clients() {
+        return sessions.size();
+    }
+
     public Path socket() {
         return bound.path();
     }
