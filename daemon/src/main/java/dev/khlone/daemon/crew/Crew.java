@@ -1,6 +1,8 @@
 package dev.khlone.daemon.crew;
 
 import dev.khlone.daemon.brain.Orphans;
+import dev.khlone.daemon.notify.Event;
+import dev.khlone.daemon.notify.Notifier;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.daemon.store.Store;
 import dev.khlone.protocol.brain.Brain;
@@ -56,6 +58,7 @@ public final class Crew {
     });
     private final TaskBook book;
     private final Roster roster;
+    private final Notifier notifier;
     /** Set on shutdown: what clones still report then is an interruption the next daemon undoes, not a change to record. */
     private volatile boolean closed;
 
@@ -66,6 +69,7 @@ public final class Crew {
         this.home = Locations.fromEnvironment(env).home();
         this.config = config;
         this.book = new TaskBook(store, home, plan.tasks());
+        this.notifier = new Notifier(zone.root());
         this.roster = new Roster(zone, brains, env, new Changes(), book, timers, turnTimeout, plan.indexes());
         // Records the journal could not take (a full disk) are written as soon as it can.
         timers.scheduleWithFixedDelay(() -> {
@@ -288,6 +292,7 @@ public final class Crew {
      */
     public void shutdown() {
         closed = true;
+        notifier.close();
         roster.close().forEach(Clone::shutdown);
         timers.shutdownNow();
         for (TaskInfo t : book.active()) {
@@ -301,12 +306,31 @@ public final class Crew {
         }
     }
 
+    /** Runs khlone.yml's notify hook for {@code event}, if there is one, on the notify thread. */
+    private void fire(Event event) {
+        notifier.fire(() -> {
+            try {
+                return config.current().hook();
+            } catch (ZoneConfig.Invalid e) {
+                return null; // said to every request until it is fixed
+            }
+        }, event);
+    }
+
     /** What the crew does with a clone's changes, on the clone's threads; nothing once the crew is shut down. */
     private final class Changes implements Clone.Owner {
         @Override
         public void taskChanged(TaskInfo task) throws IOException {
             if (!closed) {
-                book.taskChanged(task);
+                boolean queueEmpty = book.taskChanged(task);
+                if (task.status() == TaskInfo.Status.DONE || task.status() == TaskInfo.Status.FAILED) {
+                    fire(new Event(task.status() == TaskInfo.Status.DONE ? Event.Kind.TASK_DONE : Event.Kind.TASK_FAILED,
+                            zone.id(), task.cloneSlug(), task.id(), task.status().wire(),
+                            task.result() != null ? task.result() : task.error(), task.costUsd()));
+                }
+                if (queueEmpty) {
+                    fire(new Event(Event.Kind.QUEUE_EMPTY, zone.id(), task.cloneSlug(), task.id(), null, null, null));
+                }
             }
         }
 
@@ -325,6 +349,7 @@ public final class Crew {
         @Override
         public void cloneFailed(String slug, String failure, List<String> waiting) {
             if (!closed) {
+                fire(new Event(Event.Kind.CLONE_FAILED, zone.id(), slug, null, "failed", failure, null));
                 book.cloneFailed(slug, failure, waiting);
             }
         }

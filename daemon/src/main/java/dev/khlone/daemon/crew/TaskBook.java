@@ -130,7 +130,8 @@ final class TaskBook {
     }
 
     /** Journals a task's change and, if it ended, tells its awaiters (on the clone's owner thread). */
-    void taskChanged(TaskInfo task) throws IOException {
+    /** Records {@code task}'s change and tells its awaiters; true when it ended the last unfinished task of the zone. */
+    boolean taskChanged(TaskInfo task) throws IOException {
         Store.Unsaved unsaved = null;
         try {
             store.journal(task, profile(task.cloneSlug()));
@@ -140,11 +141,14 @@ final class TaskBook {
             unsaved = e;
         }
         List<Awaiter> waiting = List.of();
+        boolean lastEnded = false;
         synchronized (this) {
             tasks.put(task.id(), task);
             if (task.status().ended()) {
                 List<Awaiter> list = awaiters.remove(task.id());
                 waiting = list == null ? List.of() : list;
+                // Before anyone hears of the end, who might queue more: the queue was empty when it ended.
+                lastEnded = tasks.values().stream().allMatch(t -> t.status().ended());
             }
         }
         if (unsaved == null) {
@@ -154,6 +158,7 @@ final class TaskBook {
                     + ") and will not run again; the daemon records that as soon as the disk takes it");
             waiting.forEach(w -> w.not().accept(why));
         }
+        return lastEnded;
     }
 
     /** Journals a new task that starts at once, not forced yet (see {@link Store#begin}); nobody awaits it yet. */

@@ -2,11 +2,18 @@ package dev.khlone.daemon.crew;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.khlone.daemon.notify.Event;
+import dev.khlone.daemon.notify.Hook;
+import dev.khlone.protocol.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The zone's optional {@code khlone.yml}: the hero's role and brain, the zone's roles (a list, or
@@ -24,11 +31,16 @@ import java.util.Map;
  *     model: claude-opus-4-1
  *     args: [--max-turns, "40"]
  *     env: {CLAUDE_CODE_MAX_OUTPUT_TOKENS: "32000"}
+ * notify:           # a command run when work is done; the event is in its environment (KHLONE_EVENT, ...)
+ *   run: notify-send "khlone: $KHLONE_CLONE $KHLONE_STATUS" "$KHLONE_RESULT"   # or a list of words
+ *   on: [task-done, task-failed]   # default: task-done, task-failed, clone-failed, queue-empty
+ *   timeout: 10s
  * </pre>
  */
-record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAliases, Map<String, Profile> brainAliases) {
+record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAliases, Map<String, Profile> brainAliases,
+                  Hook hook) {
     static final String FILE = "khlone.yml";
-    static final ZoneConfig DEFAULT = new ZoneConfig("foreman", "claude", Map.of(), Map.of());
+    static final ZoneConfig DEFAULT = new ZoneConfig("foreman", "claude", Map.of(), Map.of(), null);
 
     /**
      * A brain and the settings a clone runs it with; {@code name} is the brain alias, or the brain's
@@ -73,8 +85,8 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
         }
         Map<String, Object> top = map(tree, "the file");
         for (String key : top.keySet()) {
-            if (!List.of("hero", "roles", "brains").contains(key)) {
-                throw new Invalid(file + ": unknown key '" + key + "' (known: hero, roles, brains)");
+            if (!List.of("hero", "roles", "brains", "notify").contains(key)) {
+                throw new Invalid(file + ": unknown key '" + key + "' (known: hero, roles, brains, notify)");
             }
         }
         String heroRole = DEFAULT.heroRole;
@@ -110,7 +122,43 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
                         p.get("model") == null ? null : String.valueOf(p.get("model")), args, env));
             }
         }
-        return new ZoneConfig(heroRole, heroBrain, roles, brains);
+        return new ZoneConfig(heroRole, heroBrain, roles, brains, top.get("notify") == null ? null : notify(top.get("notify")));
+    }
+
+    /** {@code notify:}: run (a string for sh -c, or a list of words), on (events), timeout (e.g. 10s). */
+    private static Hook notify(Object value) throws Invalid {
+        Map<String, Object> n = map(value, "notify");
+        for (String key : n.keySet()) {
+            if (!List.of("run", "on", "timeout").contains(key)) {
+                throw new Invalid(FILE + ": notify." + key + " is not a setting (known: run, on, timeout)");
+            }
+        }
+        Object run = n.get("run");
+        List<String> command;
+        if (run instanceof String text && !text.isBlank()) {
+            command = List.of("sh", "-c", text); // the user's own words: the event comes in the environment
+        } else if (run instanceof List<?> words && !words.isEmpty()) {
+            command = strings(run, "notify.run");
+        } else {
+            throw new Invalid(FILE + ": notify.run must be a command: a string, or a list of its words");
+        }
+        Set<Event.Kind> on = EnumSet.allOf(Event.Kind.class);
+        if (n.get("on") != null) {
+            on = EnumSet.noneOf(Event.Kind.class);
+            for (String name : strings(n.get("on"), "notify.on")) {
+                Event.Kind kind = Arrays.stream(Event.Kind.values()).filter(k -> k.wire().equals(name)).findFirst()
+                        .orElseThrow(() -> new Invalid(FILE + ": notify.on: '" + name + "' is not an event (task-done,"
+                                + " task-failed, clone-failed, queue-empty)"));
+                on.add(kind);
+            }
+        }
+        Duration timeout = Hook.TIMEOUT;
+        if (n.get("timeout") != null) {
+            String text = string(n.get("timeout"), "notify.timeout");
+            timeout = Durations.parse(text).filter(d -> !d.isZero())
+                    .orElseThrow(() -> new Invalid(FILE + ": notify.timeout: '" + text + "' is not a duration (e.g. 10s, 2m)"));
+        }
+        return new Hook(command, on, timeout);
     }
 
     @SuppressWarnings("unchecked")

@@ -176,6 +176,38 @@ class CrewTest {
     }
 
     @Test
+    void theNotifyHookHearsEachTaskDoneOrFailedAndTheEmptyQueueThroughItsEnvironmentAndRunsNoWordOfAResult() throws Exception {
+        Path root = zone.root();
+        Files.writeString(root.resolve("khlone.yml"), "hero: foreman@fake\nnotify:\n"
+                + "  run: printf '%s|%s|%s|%s|%s\\n' \"$KHLONE_EVENT\" \"$KHLONE_CLONE\" \"$KHLONE_TASK\" \"$KHLONE_STATUS\""
+                + " \"$KHLONE_RESULT\" >> hook.log\n");
+        TaskInfo done = ended(act("$(touch pwned)"));
+        TaskInfo failed = ended(act("error it broke; $(touch pwned)"));
+        List<String> heard = Await.value(WAIT, "the hook's lines", () -> Files.exists(root.resolve("hook.log"))
+                ? Files.readAllLines(root.resolve("hook.log")) : List.<String>of(), lines -> lines.size() >= 4);
+        assertThat(heard).containsExactly(
+                "task-done|foreman.1|" + done.id() + "|done|echo: $(touch pwned)",
+                "queue-empty|foreman.1|" + done.id() + "||",
+                "task-failed|foreman.1|" + failed.id() + "|failed|it broke; $(touch pwned)",
+                "queue-empty|foreman.1|" + failed.id() + "||");
+        assertThat(root.resolve("pwned")).as("no word of a prompt or result ran").doesNotExist();
+    }
+
+    @Test
+    void aHookThatHangsIsKilledAfterItsTimeoutAndNeverHoldsTheCloneUp() throws Exception {
+        Files.writeString(zone.root().resolve("khlone.yml"), "hero: foreman@fake\nnotify:\n  run: [sleep, \"30\"]\n"
+                + "  on: [task-done]\n  timeout: 1s\n");
+        long start = System.nanoTime();
+        ended(act("one"));
+        ended(act("two"));
+        ended(act("three"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("three tasks while hooks hang").isLessThan(Duration.ofSeconds(10));
+        Await.until(WAIT, "no hook's sleep left after the timeouts", () -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.parent().map(pp -> pp.pid() == ProcessHandle.current().pid()).orElse(false)
+                        && p.info().command().map(c -> c.endsWith("sleep")).orElse(false)));
+    }
+
+    @Test
     void plusPlusEnrollsANewCloneThatWorksInParallelWithTheHero() throws Exception {
         TaskInfo hero = act("sleep 1 hero");
         TaskInfo mech = crew.submit(TaskMode.ACT, "sleep 1 mechanic", "mechanic++", Placement.LAST);
@@ -606,7 +638,7 @@ class CrewTest {
         Files.writeString(zone.root().resolve("khlone.yml"), "hero: [not, a, string\n");
         assertThatThrownBy(() -> act("x")).hasMessageContaining("khlone.yml is not valid YAML");
         Files.writeString(zone.root().resolve("khlone.yml"), "heroes: foreman\n");
-        assertThatThrownBy(() -> act("x")).hasMessageContaining("unknown key 'heroes' (known: hero, roles, brains)");
+        assertThatThrownBy(() -> act("x")).hasMessageContaining("unknown key 'heroes' (known: hero, roles, brains, notify)");
     }
 
     @Test
