@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -406,10 +407,20 @@ public final class BrainHandle implements BrainCli {
         TaskMode with;
         int c;
         int r;
+        // The TUI's keys are kept from before it starts: the reader must see its first "show cursor",
+        // which may come before the process is installed here. Kept keys go to it once it is.
+        AtomicReference<Spawned> tuiProcess = new AtomicReference<>();
+        Typeahead keys = newMode == Mode.INTERACTIVE ? new Typeahead(bytes -> {
+            Spawned process = tuiProcess.get();
+            if (process != null) {
+                process.write(bytes);
+            }
+        }) : null;
         synchronized (lock) {
             if (generation != g) {
                 throw superseded();
             }
+            typeahead = keys;
             conversation.settle(begun);
             mode = newMode;
             if (newMode == Mode.INTERACTIVE) {
@@ -429,6 +440,7 @@ public final class BrainHandle implements BrainCli {
                 booted = true;
                 if (started != null) {
                     install(started);
+                    tuiProcess.set(started.process());
                     if (cols != c || rows != r) {
                         live.resize(cols, rows); // the talker resized while the TUI started
                     }
@@ -443,7 +455,6 @@ public final class BrainHandle implements BrainCli {
     /** Under the lock: {@code started} is the live process from now on. */
     private void install(Launcher.Started started) {
         live = started.process();
-        typeahead = mode == Mode.INTERACTIVE ? new Typeahead(live::write) : null;
         dialogue = started.dialogue();
         launcher.watch(live);
     }
@@ -457,7 +468,9 @@ public final class BrainHandle implements BrainCli {
     private void handle(BrainEvent event, Spawned source) {
         Turn ended = null;
         synchronized (lock) {
-            if (event instanceof BrainEvent.SessionStarted && source != leftBehind) {
+            // leftBehind is null but after a fresh reboot; so may source be, for the first events of a
+            // process heard before Launcher knew its Spawned: null must not read as the one left behind.
+            if (event instanceof BrainEvent.SessionStarted && (leftBehind == null || source != leftBehind)) {
                 conversation.started(((BrainEvent.SessionStarted) event).series());
             } else if (event instanceof BrainEvent.TurnCompleted || event instanceof BrainEvent.Failed) {
                 // A turn may end twice (claude's own turn on a background subagent's report): only the first ends ours.
