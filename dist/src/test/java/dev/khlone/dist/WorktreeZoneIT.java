@@ -106,4 +106,24 @@ class WorktreeZoneIT {
         assertThat(zones()).allMatch(z -> z.get("pid") == null);
         assertThat(ok(repo, "daemon", "stop", "--all").out()).isEqualTo("no daemon is running\n");
     }
+
+    @Test
+    void zoneRmAndAWorktreeInTheWaySayWhatIsWrongAndChangeNothing() throws Exception {
+        KhloneHarness.Result notABranch = khlone.run(repo, "zone", "rm", "feat/x");
+        assertThat(notABranch.exitCode()).isEqualTo(2);
+        assertThat(notABranch.err()).contains("zone rm takes @BRANCH, not 'feat/x'");
+        KhloneHarness.Result none = khlone.run(repo, "zone", "rm", "@nope");
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.err()).contains("branch nope has no worktree");
+        KhloneHarness.Result main = khlone.run(repo, "zone", "rm", "@main");
+        assertThat(main.exitCode()).isEqualTo(2);
+        assertThat(main.err()).contains("is the repository's main worktree");
+        assertThat(repo).exists();
+
+        Path inTheWay = Files.createDirectories(repo.resolveSibling("app@feat-w"));
+        KhloneHarness.Result blocked = khlone.run(repo, "status", "--zone", "@feat/w");
+        assertThat(blocked.exitCode()).isEqualTo(2);
+        assertThat(blocked.err()).contains(inTheWay + " is in the way of its worktree");
+        assertThat(zones()).as("no zone was made").isEmpty();
+    }
 }
