@@ -1,5 +1,8 @@
 package dev.khlone.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,13 +15,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Zones addressed {@code @branch}: the git worktree of that branch, found with {@code git worktree
- * list} from anywhere in the repository, or made with {@code git worktree add} beside the main one,
- * as {@code <repo>@<branch>} (slashes as dashes). Beside, not inside: a checkout within a checkout
- * confuses editors, search and the repository's own .gitignore; beside, it is one cd away and its
- * name says what it is.
+ * list} from anywhere in the repository, or made with {@code git worktree add} where the
+ * repository's khlone.yml says ({@code worktrees: ../{repo}@{branch}}, relative to the main
+ * worktree; slashes of the branch as dashes). By default beside the main one, not inside: a checkout
+ * within a checkout confuses editors, search and the repository's own .gitignore; beside, it is one
+ * cd away and its name says what it is.
  */
 final class Worktrees {
     private static final String FORMS = "--zone PATH, or --zone @BRANCH for the worktree of a branch of the git repository here";
+    static final String PLACE = "../{repo}@{branch}";
 
     /** One worktree of the repository; {@code branch} is null when detached. */
     record Worktree(Path path, String branch) {}
@@ -54,10 +59,64 @@ final class Worktrees {
         return list().stream().filter(w -> branch.equals(w.branch())).findFirst();
     }
 
-    /** Where a new worktree of {@code branch} goes: beside the main worktree, named {@code <repo>@<branch>}. */
+    /** Where a new worktree of {@code branch} goes: khlone.yml's {@code worktrees:} place, else beside the main worktree. */
     Path placeFor(String branch) {
         Path main = list().get(0).path();
-        return main.resolveSibling(main.getFileName() + "@" + branch.replace('/', '-'));
+        return place(main, template(main.resolve("khlone.yml")), branch);
+    }
+
+    /** {@code template} for {@code branch} of the repository whose main worktree is {@code main}. */
+    static Path place(Path main, String template, String branch) {
+        String path = template.replace("{repo}", main.getFileName().toString()).replace("{branch}", branch.replace('/', '-'));
+        if (path.startsWith("~/")) {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        return main.resolve(path).normalize();
+    }
+
+    /**
+     * khlone.yml's {@code worktrees:} setting, or {@link #PLACE}: a path that names {@code {branch}}
+     * (or every branch would want one directory) and no other placeholder than {@code {repo}}.
+     */
+    static String template(Path config) {
+        if (!Files.isRegularFile(config)) {
+            return PLACE;
+        }
+        String template = null;
+        try (JsonParser yaml = new YAMLFactory().createParser(config.toFile())) {
+            if (yaml.nextToken() == JsonToken.START_OBJECT) {
+                while (yaml.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = yaml.currentName();
+                    JsonToken value = yaml.nextToken();
+                    if (key.equals("worktrees")) {
+                        if (value != JsonToken.VALUE_STRING) {
+                            throw badPlace(config, "must be a path, e.g. " + PLACE);
+                        }
+                        template = yaml.getText();
+                    }
+                    yaml.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.USAGE, config + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""),
+                    "fix it; khlone.yml's settings are in the README");
+        }
+        if (template == null) {
+            return PLACE;
+        }
+        if (!template.contains("{branch}")) {
+            throw badPlace(config, "'" + template + "' must name {branch}, or every branch would want the same directory");
+        }
+        String rest = template.replace("{branch}", "").replace("{repo}", "");
+        if (rest.contains("{") || rest.contains("}")) {
+            throw badPlace(config, "'" + template + "' may use {repo} and {branch}, nothing else in braces");
+        }
+        return template;
+    }
+
+    private static KhloneException badPlace(Path config, String why) {
+        return new KhloneException(ExitCode.USAGE, config + ": worktrees: " + why,
+                "e.g. worktrees: " + PLACE + " (relative to the main worktree; the default when unset)");
     }
 
     /**

@@ -126,4 +126,22 @@ class WorktreeZoneIT {
         assertThat(blocked.err()).contains(inTheWay + " is in the way of its worktree");
         assertThat(zones()).as("no zone was made").isEmpty();
     }
+
+    @Test
+    void khloneYmlSaysWhereWorktreesGoAndABadPlaceIsRefusedBeforeGitIsTouched() throws Exception {
+        Files.writeString(repo.resolve("khlone.yml"), "hero: foreman@fake\nworktrees: ../trees/{repo}-{branch}\n");
+        git(repo, "commit", "-q", "-am", "worktrees under trees/");
+        ok(repo, "act", "--await", "--zone", "@feat/y", "write here.txt");
+        Path worktree = repo.resolveSibling("trees").resolve("app-feat-y");
+        assertThat(worktree.resolve("here.txt")).as("the worktree is where khlone.yml says").exists();
+        assertThat(repo.resolveSibling("app@feat-y")).doesNotExist();
+        assertThat(ok(repo, "zones").out()).contains("app-feat-y").contains("feat/y");
+
+        Files.writeString(repo.resolve("khlone.yml"), "hero: foreman@fake\nworktrees: ../all-in-one\n");
+        KhloneHarness.Result bad = khlone.run(repo, "status", "--zone", "@feat/v");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("worktrees: '../all-in-one' must name {branch}").contains("hint: e.g. worktrees: ../{repo}@{branch}");
+        KhloneHarness.Result branch = KhloneHarness.run(new ProcessBuilder("git", "-C", repo.toString(), "branch", "--list", "feat/v"));
+        assertThat(branch.out()).as("no branch was made").isEmpty();
+    }
 }

@@ -35,6 +35,7 @@ import java.util.Set;
  *   run: notify-send "khlone: $KHLONE_CLONE $KHLONE_STATUS" "$KHLONE_RESULT"   # or a list of words
  *   on: [task-done, task-failed]   # default: task-done, task-failed, clone-failed, queue-empty
  *   timeout: 10s
+ * worktrees: ../{repo}@{branch}   # read by the cli: where --zone @branch makes a worktree
  * </pre>
  */
 record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAliases, Map<String, Profile> brainAliases,
@@ -85,9 +86,12 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
         }
         Map<String, Object> top = map(tree, "the file");
         for (String key : top.keySet()) {
-            if (!List.of("hero", "roles", "brains", "notify").contains(key)) {
-                throw new Invalid(file + ": unknown key '" + key + "' (known: hero, roles, brains, notify)");
+            if (!List.of("hero", "roles", "brains", "notify", "worktrees").contains(key)) {
+                throw new Invalid(file + ": unknown key '" + key + "' (known: hero, roles, brains, notify, worktrees)");
             }
+        }
+        if (top.get("worktrees") != null) {
+            string(top.get("worktrees"), "worktrees"); // the cli's: where --zone @branch makes worktrees
         }
         String heroRole = DEFAULT.heroRole;
         String heroBrain = DEFAULT.heroBrain;
