@@ -33,4 +33,19 @@ class DoctorTest {
                     .doesNotContain("sk-secret").contains("1 problem: see the hints above");
         }
     }
+
+    @Test
+    void aDaemonThatCannotBeAskedIsAProblemWithAHintAndTheLocalChecksStillRun() throws Exception {
+        Cli cli = new Cli(tmp);
+        java.nio.file.Files.setPosixFilePermissions(cli.home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> null)) { // hangs up on the doctor request
+            Cli.Run r = cli.run("doctor");
+            assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
+            assertThat(r.out()).contains("✓ KHLONE_HOME").contains("✓ socket ")
+                    .containsPattern("✗ the daemon: .*closed the connection")
+                    .contains("hint: ").contains("1 problem: see the hints above")
+                    .doesNotContain("brains get").doesNotContain("Exception");
+            assertThat(r.err()).isEmpty();
+        }
+    }
 }
