@@ -23,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -48,7 +49,7 @@ public final class ZoneDaemon {
     private Store store;
     private Crew crew;
     private ZoneServer server;
-    private IdleExit idleExit;
+    private Departure departure;
 
     private ZoneDaemon(Zone zone) {
         this.zone = zone;
@@ -99,14 +100,31 @@ public final class ZoneDaemon {
         }
         LOG.info("serving zone " + zone.id() + " (" + zone.root() + ") on " + daemon.server.socket()
                 + ", pid " + ProcessHandle.current().pid());
+        Duration idleExit = null;
         String idle = System.getenv("KHLONE_IDLE_EXIT");
         if (idle != null && !idle.isBlank()) {
             // The client that started this daemon checked the value; one set by hand and wrong is said in the log.
-            Durations.parse(idle).ifPresentOrElse(
-                    after -> daemon.idleExit = IdleExit.start(after, () -> daemon.server.clients() == 0 && daemon.crew.idle(),
-                            daemon::stopSoon),
-                    () -> LOG.warning("KHLONE_IDLE_EXIT=" + idle + " is not a duration (e.g. 30m): the daemon stays"));
+            idleExit = Durations.parse(idle).orElse(null);
+            if (idleExit == null) {
+                LOG.warning("KHLONE_IDLE_EXIT=" + idle + " is not a duration (e.g. 30m): the daemon stays");
+            }
         }
+        daemon.departure = Departure.start(new Departure.Zone() {
+            @Override
+            public boolean stateIntact() {
+                return daemon.lock.intact();
+            }
+
+            @Override
+            public boolean rootExists() {
+                return Files.isDirectory(zone.root());
+            }
+
+            @Override
+            public boolean idle() {
+                return daemon.server.clients() == 0 && daemon.crew.idle();
+            }
+        }, idleExit, daemon::stopSoon);
         return daemon;
     }
 
@@ -166,8 +184,8 @@ public final class ZoneDaemon {
             return;
         }
         LOG.info("stopping");
-        if (idleExit != null) {
-            idleExit.close();
+        if (departure != null) {
+            departure.close();
         }
         server.close();
         release();

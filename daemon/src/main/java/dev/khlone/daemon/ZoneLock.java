@@ -8,8 +8,10 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The zone's lock, held by its daemon for its whole life: whoever holds it is the one daemon of
@@ -17,10 +19,14 @@ import java.nio.file.StandardOpenOption;
  * holder's pid for messages.
  */
 final class ZoneLock implements AutoCloseable {
+    private final Path file;
+    private final Object fileKey;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private ZoneLock(FileChannel channel, FileLock lock) {
+    private ZoneLock(Path file, Object fileKey, FileChannel channel, FileLock lock) {
+        this.file = file;
+        this.fileKey = fileKey;
         this.channel = channel;
         this.lock = lock;
     }
@@ -43,7 +49,20 @@ final class ZoneLock implements AutoCloseable {
         }
         channel.truncate(0);
         channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-        return new ZoneLock(channel, lock);
+        return new ZoneLock(file, Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey(),
+                channel, lock);
+    }
+
+    /**
+     * The lock file is still the one locked: not deleted with the zone's state directory, nor
+     * replaced (a daemon started in a re-made directory would hold a lock of its own there).
+     */
+    boolean intact() {
+        try {
+            return fileKey.equals(Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override

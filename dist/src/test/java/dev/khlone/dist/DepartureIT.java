@@ -11,8 +11,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code KHLONE_IDLE_EXIT}: a daemon with nothing to do and nobody connected leaves; the next command brings it back. */
-class IdleExitIT {
+/**
+ * When a daemon leaves on its own: {@code KHLONE_IDLE_EXIT} (nothing to do, nobody connected; the
+ * next command brings it back), its state directory deleted, its zone's root gone.
+ */
+class DepartureIT {
     KhloneHarness khlone;
     Path zone;
 
@@ -65,5 +68,34 @@ class IdleExitIT {
             watch.destroy();
         }
         assertThat(KhloneHarness.awaitExit(pid, Duration.ofSeconds(20))).as("gone once the watcher left").isTrue();
+    }
+
+    @Test
+    void aDaemonWhoseStateDirectoryIsDeletedLeavesAtOnceEvenWithWorkAndItsSocketGoesWithIt() throws Exception {
+        khlone.env().remove("KHLONE_IDLE_EXIT");
+        assertThat(khlone.run(zone, "act", "sleep 60 working").exitCode()).isZero();
+        long pid = daemon();
+        java.nio.file.Path socket = khlone.locations().socket(khlone.zone(zone));
+        assertThat(socket).exists();
+        KhloneHarness.run(new ProcessBuilder("rm", "-rf", khlone.locations().zoneDir(khlone.zone(zone)).toString()));
+        assertThat(KhloneHarness.awaitExit(pid, Duration.ofSeconds(20))).as("it leaves: nothing it records would be kept")
+                .isTrue();
+        assertThat(socket).doesNotExist();
+        KhloneHarness.Result fresh = khlone.run(zone, "status");
+        assertThat(fresh.exitCode()).as(fresh.toString()).isZero();
+        assertThat(fresh.out()).doesNotContain("pid " + pid + ",");
+    }
+
+    @Test
+    void aDaemonWhoseRootIsGoneLeavesOnceIdleAndNotBefore() throws Exception {
+        khlone.env().remove("KHLONE_IDLE_EXIT");
+        Path root = khlone.newDirectory("doomed");
+        java.nio.file.Files.copy(zone.resolve("khlone.yml"), root.resolve("khlone.yml"));
+        assertThat(khlone.run(root, "act", "sleep 8 working").exitCode()).isZero();
+        long pid = khlone.daemonPid(khlone.zone(root)).orElseThrow();
+        KhloneHarness.run(new ProcessBuilder("rm", "-rf", root.toString()));
+        assertThat(Await.within(Duration.ofSeconds(5), () -> !KhloneHarness.running(pid)))
+                .as("it stays while its task runs").isFalse();
+        assertThat(KhloneHarness.awaitExit(pid, Duration.ofSeconds(30))).as("and leaves once nothing runs").isTrue();
     }
 }
