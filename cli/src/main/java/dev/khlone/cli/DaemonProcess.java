@@ -61,6 +61,11 @@ final class DaemonProcess {
         cmd.add("-XX:CompileCommand=CompileThresholdScaling,com.fasterxml.jackson.core.*::*,0.1");
         cmd.add("-Xlog:disable");
         cmd.add("-Xlog:all=warning:stderr");
+        if (Runtime.version().feature() >= 22) {
+            // JNA (pty4j) loads native code; a JDK 22+ says so in the daemon's log on every start unless allowed.
+            // scripts/install makes the archive with this flag too: an archive is used only with the flags it was made with.
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
         Path archive = lib.resolve("khlone-daemon.jsa");
         if (Files.isRegularFile(archive)) {
             // Class-data sharing: scripts/install trains it on a daemon's start, a status and a task.
