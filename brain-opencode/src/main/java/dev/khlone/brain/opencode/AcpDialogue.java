@@ -1,19 +1,20 @@
 package dev.khlone.brain.opencode;
 
+import static dev.khlone.brain.opencode.Acp.list;
+import static dev.khlone.brain.opencode.Acp.map;
+
 import dev.khlone.protocol.brain.BrainEvent;
 import dev.khlone.protocol.brain.Dialogue;
 import dev.khlone.protocol.brain.JsonLines;
 import dev.khlone.protocol.brain.Prompt;
 import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.brain.TaskMode;
-import dev.khlone.protocol.brain.Usage;
 import dev.khlone.protocol.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +71,6 @@ final class AcpDialogue implements Dialogue {
     }
 
     private static final int METHOD_NOT_FOUND = -32601;
-    /** What the JSON-RPC layer puts before every internal error's message; it tells a user nothing. */
-    private static final String INTERNAL_ERROR = "Internal error: ";
 
     private enum Kind { INITIALIZE, NEW, LOAD, SET_MODE, PROMPT }
 
@@ -94,49 +93,9 @@ final class AcpDialogue implements Dialogue {
     private String sessionId;
     private boolean sessionReady;
     private String currentMode;
-    private Turn turn;
+    private AcpTurn turn;
     /** The session's total cost as opencode last reported it, or NaN when not known (after a load). */
     private double sessionCost;
-
-    /** The prompt in flight: its words so far, grouped by message, and what it has used. */
-    private static final class Turn {
-        final TaskMode mode;
-        final long startNanos;
-        final Map<String, StringBuilder> messages = new LinkedHashMap<>();
-        /** The message whose chunks are arriving, and its words not yet handed out. */
-        String streaming;
-        final StringBuilder unsaid = new StringBuilder();
-        final Map<String, String> toolNames = new HashMap<>();
-        final List<String> toolsAnnounced = new ArrayList<>();
-        final double costBefore;
-        double costAfter = Double.NaN;
-
-        Turn(TaskMode mode, long startNanos, double costBefore) {
-            this.mode = mode;
-            this.startNanos = startNanos;
-            this.costBefore = costBefore;
-        }
-
-        String text() {
-            List<String> parts = messages.values().stream().map(StringBuilder::toString)
-                    .filter(s -> !s.isBlank()).toList();
-            return String.join("\n\n", parts);
-        }
-
-        /** The streaming message is whole: its words become one event. */
-        void said(Out out) {
-            if (!unsaid.toString().isBlank()) {
-                out.events.add(new BrainEvent.Text(unsaid.toString()));
-            }
-            unsaid.setLength(0);
-            streaming = null;
-        }
-
-        /** What the turn cost, or null when opencode did not say. */
-        Double cost() {
-            return Double.isNaN(costBefore) || Double.isNaN(costAfter) ? null : Double.valueOf(Math.max(0, costAfter - costBefore));
-        }
-    }
 
     AcpDialogue(Series series, Path cwd, Modes modes) {
         this(series, cwd, modes, System::nanoTime);
@@ -179,7 +138,7 @@ final class AcpDialogue implements Dialogue {
             public void object(Map<String, Object> json, byte[] line) {
                 Out out = new Out();
                 synchronized (AcpDialogue.this) {
-                    message(json, out);
+                    receive(json, out);
                 }
                 if (out.events.isEmpty()) {
                     sink.event(new BrainEvent.Raw(line));
@@ -244,7 +203,7 @@ final class AcpDialogue implements Dialogue {
             params.putAll(next.params);
         }
         if (next.kind == Kind.PROMPT) {
-            turn = new Turn(next.mode, nanoTime.getAsLong(), sessionCost);
+            turn = new AcpTurn(next.mode, nanoTime.getAsLong(), sessionCost);
         }
         inFlight = next;
         Map<String, Object> request = new LinkedHashMap<>();
@@ -255,7 +214,7 @@ final class AcpDialogue implements Dialogue {
         return (Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    private void message(Map<String, Object> json, Out out) {
+    private void receive(Map<String, Object> json, Out out) {
         Object method = json.get("method");
         Object id = json.get("id");
         if (method instanceof String name && id != null) {
@@ -299,61 +258,9 @@ final class AcpDialogue implements Dialogue {
     }
 
     private void update(Map<String, Object> update, Out out) {
-        if (turn == null) {
-            return; // a replayed history, or news between turns: Raw
+        if (turn != null) { // else a replayed history, or news between turns: Raw
+            turn.update(update, out.events);
         }
-        Object kind = update.get("sessionUpdate");
-        if ("agent_message_chunk".equals(kind)) {
-            Map<String, Object> content = map(update.get("content"));
-            if ("text".equals(content.get("type")) && content.get("text") instanceof String text) {
-                String message = String.valueOf(update.get("messageId"));
-                if (!message.equals(turn.streaming)) {
-                    turn.said(out);
-                    turn.streaming = message;
-                }
-                turn.messages.computeIfAbsent(message, m -> new StringBuilder()).append(text);
-                turn.unsaid.append(text);
-            }
-        } else if ("tool_call".equals(kind) || "tool_call_update".equals(kind)) {
-            turn.said(out);
-            tool(update, out);
-        } else if ("usage_update".equals(kind) && map(update.get("cost")).get("amount") instanceof Number amount) {
-            turn.costAfter = amount.doubleValue();
-        }
-    }
-
-    private void tool(Map<String, Object> update, Out out) {
-        String id = String.valueOf(update.get("toolCallId"));
-        if ("tool_call".equals(update.get("sessionUpdate")) && update.get("title") instanceof String title) {
-            turn.toolNames.putIfAbsent(id, title); // the tool's name, before the title turns into its command
-        }
-        Object status = update.get("status");
-        boolean done = "completed".equals(status) || "failed".equals(status);
-        Map<String, Object> input = map(update.get("rawInput"));
-        // A pending call's input is not the model's yet (bash's is only its cwd); running, it is.
-        if (!turn.toolsAnnounced.contains(id) && status != null && !"pending".equals(status)) {
-            turn.toolsAnnounced.add(id);
-            out.events.add(new BrainEvent.ToolUse(id, turn.toolNames.getOrDefault(id, ""), Json.write(input)));
-        }
-        if (done) {
-            out.events.add(new BrainEvent.ToolResult(id, toolOutput(update), "failed".equals(status)));
-        }
-    }
-
-    private static String toolOutput(Map<String, Object> update) {
-        List<String> texts = new ArrayList<>();
-        for (Object c : list(update.get("content"))) {
-            Map<String, Object> content = map(map(c).get("content"));
-            if ("text".equals(content.get("type")) && content.get("text") instanceof String text) {
-                texts.add(text);
-            }
-        }
-        if (!texts.isEmpty()) {
-            return String.join("\n", texts);
-        }
-        Map<String, Object> raw = map(update.get("rawOutput"));
-        Object output = raw.containsKey("output") ? raw.get("output") : raw.get("error");
-        return output == null ? "" : String.valueOf(output);
     }
 
     private void response(Map<String, Object> json, Out out) {
@@ -366,7 +273,7 @@ final class AcpDialogue implements Dialogue {
                 if (error == null) {
                     initialized = true;
                 } else {
-                    setUpFailed("opencode refused to start the Agent Client Protocol: " + message(error), out);
+                    setUpFailed("opencode refused to start the Agent Client Protocol: " + Acp.message(error), out);
                 }
             }
             case NEW, LOAD -> {
@@ -378,21 +285,25 @@ final class AcpDialogue implements Dialogue {
                     out.events.add(new BrainEvent.SessionStarted(sessionId));
                 } else {
                     setUpFailed(done.kind == Kind.NEW
-                            ? "opencode could not start a session: " + message(error)
-                            : "opencode could not load session " + sessionId + ": " + message(error), out);
+                            ? "opencode could not start a session: " + Acp.message(error)
+                            : "opencode could not load session " + sessionId + ": " + Acp.message(error), out);
                 }
             }
             case SET_MODE -> {
                 if (error == null) {
                     currentMode = modes.of(done.mode);
                 } else {
-                    setUpFailed("opencode could not switch to mode " + modes.of(done.mode) + ": " + message(error),
+                    setUpFailed("opencode could not switch to mode " + modes.of(done.mode) + ": " + Acp.message(error),
                             out);
                 }
             }
             case PROMPT -> {
-                turn.said(out);
-                out.events.add(completed(result, error));
+                AcpTurn t = turn;
+                turn = null;
+                if (!Double.isNaN(t.costAfter)) {
+                    sessionCost = t.costAfter;
+                }
+                out.events.add(t.completed(result, error, nanoTime.getAsLong(), out.events));
             }
         }
         byte[] next = sendNext();
@@ -405,47 +316,5 @@ final class AcpDialogue implements Dialogue {
     private void setUpFailed(String reason, Out out) {
         waiting.clear();
         out.events.add(new BrainEvent.Failed(reason));
-    }
-
-    private BrainEvent.TurnCompleted completed(Map<String, Object> result, Map<String, Object> error) {
-        Turn t = turn;
-        turn = null;
-        long durationMs = (nanoTime.getAsLong() - t.startNanos) / 1_000_000;
-        if (!Double.isNaN(t.costAfter)) {
-            sessionCost = t.costAfter;
-        }
-        if (error != null) {
-            return new BrainEvent.TurnCompleted(message(error), Usage.NONE, t.cost(), durationMs, true);
-        }
-        Map<String, Object> usage = map(result.get("usage"));
-        Usage used = new Usage(count(usage.get("inputTokens")),
-                count(usage.get("outputTokens")) + count(usage.get("thoughtTokens")),
-                count(usage.get("cachedReadTokens")), count(usage.get("cachedWriteTokens")));
-        String stopReason = String.valueOf(result.get("stopReason"));
-        boolean isError = !stopReason.equals("end_turn");
-        String text = t.text();
-        if (isError && text.isBlank()) {
-            text = "opencode ended the turn: " + stopReason;
-        }
-        return new BrainEvent.TurnCompleted(text, used, t.cost(), durationMs, isError);
-    }
-
-    private static String message(Map<String, Object> error) {
-        String message = error.get("message") instanceof String s ? s : "error " + error.get("code");
-        return message.startsWith(INTERNAL_ERROR) ? message.substring(INTERNAL_ERROR.length()) : message;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object value) {
-        return value instanceof List<?> l ? (List<Object>) l : List.of();
-    }
-
-    private static long count(Object value) {
-        return value instanceof Number n ? n.longValue() : 0;
     }
 }
