@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -132,11 +133,16 @@ public final class Triggers implements AutoCloseable {
 
     /**
      * Starts the zone's triggers: {@code state} keeps their firings; a firing a killed daemon left
-     * unfinished is finished, and with {@code catch-up} a cron firing missed while it was down runs.
+     * unfinished is finished, and with {@code catch-up} a cron firing missed while it was down runs,
+     * all before this returns: the clock's time now is when they are armed.
      */
     public static Triggers start(Path root, Path state, Clock clock, Target target) {
         Triggers triggers = new Triggers(root, state, clock, target);
-        triggers.tick();
+        try {
+            triggers.tick().join();
+        } catch (CompletionException e) {
+            LOG.log(Level.WARNING, "triggers", e.getCause()); // they go on at the next tick
+        }
         return triggers;
     }
 
@@ -176,6 +182,11 @@ public final class Triggers implements AutoCloseable {
             }
             return task;
         });
+    }
+
+    /** The files of the burst under way for the watch trigger {@code name}, for tests. */
+    List<String> burst(String name) throws CrewException {
+        return onScheduler(() -> armed.containsKey(name) ? List.copyOf(armed.get(name).files) : List.of());
     }
 
     /** Files changed under the root (on the watch thread): noted for the watch triggers they match. */
