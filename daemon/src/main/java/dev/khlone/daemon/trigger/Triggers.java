@@ -8,6 +8,7 @@ import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TriggerInfo;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public final class Triggers implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Triggers.class.getName());
     /** The longest the scheduler sleeps: how soon an edit of khlone.yml is seen. */
     private static final Duration NAP = Duration.ofSeconds(1);
-    /** Changes seen this soon after a trigger's task ended are still counted as that task's own writes. */
+    /** A file gone this soon after a trigger's task ended was the task's own doing. */
     static final Duration OWN_WRITES = Duration.ofSeconds(1);
     private static final long ANSWER_TIMEOUT_S = 70;
 
@@ -195,8 +196,8 @@ public final class Triggers implements AutoCloseable {
         try {
             scheduler.execute(() -> {
                 for (Armed a : armed.values()) {
-                    if (a.entry.spec() != null && a.entry.spec().schedule() instanceof TriggerSpec.Watch w && !ownWrites(a, seenMs)) {
-                        List<String> matching = files.stream().filter(w::matches).toList();
+                    if (a.entry.spec() != null && a.entry.spec().schedule() instanceof TriggerSpec.Watch w) {
+                        List<String> matching = files.stream().filter(w::matches).filter(f -> !ownWrite(a, f, seenMs)).toList();
                         if (!matching.isEmpty()) {
                             a.files.addAll(matching);
                             a.lastChange = clock.instant();
@@ -210,11 +211,28 @@ public final class Triggers implements AutoCloseable {
         }
     }
 
-    /** Whether changes seen at {@code seenMs} are the writes of this trigger's own task: it runs, or just ended. */
-    private boolean ownWrites(Armed a, long seenMs) {
+    /**
+     * Whether a change of {@code file} seen at {@code seenMs} is a write of this trigger's own task:
+     * seen while the task is queued or running, or of a file last modified before the task ended
+     * (the watch may hear of the task's last writes after the crew heard of its end; a person's
+     * change after it is newer). A file gone since counts by when it was seen, within {@link #OWN_WRITES}.
+     */
+    private boolean ownWrite(Armed a, String file, long seenMs) {
         String last = firings.get(a.entry.name()).lastTask();
         Optional<TaskInfo> task = last == null ? Optional.empty() : target.task(last);
-        return task.isPresent() && (!task.get().status().ended() || seenMs - task.get().endedMs() < OWN_WRITES.toMillis());
+        if (task.isEmpty()) {
+            return false;
+        }
+        TaskInfo t = task.get();
+        if (!t.status().ended()) {
+            return true;
+        }
+        try {
+            long modifiedMs = Files.getLastModifiedTime(root.resolve(file)).toMillis();
+            return modifiedMs >= t.createdMs() && modifiedMs <= t.endedMs();
+        } catch (IOException e) {
+            return seenMs - t.endedMs() < OWN_WRITES.toMillis();
+        }
     }
 
     private void due() {
