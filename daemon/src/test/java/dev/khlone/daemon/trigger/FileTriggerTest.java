@@ -30,6 +30,7 @@ class FileTriggerTest {
     Path tmp;
     Path root;
     final TestClock clock = new TestClock(Instant.parse("2026-11-30T10:00:00Z"));
+    Path transcripts;
     Store store;
     Crew crew;
     Triggers triggers;
@@ -40,6 +41,7 @@ class FileTriggerTest {
         Files.writeString(root.resolve("khlone.yml"), "hero: foreman@fake\ntriggers:\n" + trigger);
         Locations locations = new Locations(tmp.resolve("home"), tmp.resolve("s"));
         Zone zone = locations.zoneAt(root);
+        transcripts = locations.transcripts(zone);
         store = Store.open(locations.crewFile(zone), locations.taskJournal(zone), locations.transcripts(zone));
         Map<String, Brain> brains = Map.of("fake", FakeBrain.persistent(tmp.resolve("brain")));
         crew = Crew.restore(zone, store, brains, System.getenv());
@@ -101,6 +103,8 @@ class FileTriggerTest {
                 .filter(t -> t.status() == TaskInfo.Status.DONE));
         assertThat(first.result()).isEqualTo("wrote src/generated.txt");
         assertThat(root.resolve("src/generated.txt")).exists();
+        assertThat(Files.readString(transcripts.resolve("foreman.1.jsonl")))
+                .as("khlone log says which trigger started it").contains("started by the trigger src of khlone.yml");
 
         // Whatever the watch saw of the task's write has reached the scheduler before this tick.
         clock.advance(Duration.ofMinutes(1));
