@@ -108,7 +108,8 @@ public final class ZoneDaemon {
         if (idle != null && !idle.isBlank()) {
             // The client that started this daemon checked the value; one set by hand and wrong is said in the log.
             Durations.parse(idle).ifPresentOrElse(
-                    after -> daemon.idleExit = IdleExit.start(after, () -> daemon.server.clients() == 0 && daemon.crew.idle(),
+                    after -> daemon.idleExit = IdleExit.start(after, () -> daemon.server.clients() == 0 && daemon.crew.idle()
+                            && !daemon.triggers.any(),
                             daemon::stopSoon),
                     () -> LOG.warning("KHLONE_IDLE_EXIT=" + idle + " is not a duration (e.g. 30m): the daemon stays"));
         }

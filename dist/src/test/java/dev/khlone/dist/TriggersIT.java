@@ -74,4 +74,13 @@ class TriggersIT {
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err()).contains("khlone: there is no trigger nope in khlone.yml", "hint: khlone triggers lists them");
     }
+
+    @Test
+    void aDaemonWithTriggersStaysWhenIdleExitWouldEndIt() throws Exception {
+        khlone.env().put("KHLONE_IDLE_EXIT", "2s");
+        assertThat(khlone.run(zone, "triggers").exitCode()).isZero();
+        long pid = khlone.daemonPid(khlone.zone(zone)).orElseThrow();
+        assertThat(Await.within(Duration.ofSeconds(5), () -> !KhloneHarness.running(pid)))
+                .as("its triggers keep the daemon").isFalse();
+    }
 }

@@ -103,7 +103,9 @@ public final class Triggers implements AutoCloseable {
     private final Map<String, Armed> armed = new LinkedHashMap<>();
     private List<Object> entries;
     /** Why khlone.yml could not be read now (the triggers go on as they were), or null. */
-    private String fileError;
+    private CrewException fileError;
+    /** Whether any trigger is armed, for threads other than the scheduler's. */
+    private volatile boolean any;
     private FileWatch watch;
     private ScheduledFuture<?> nextTick;
     private boolean started;
@@ -156,6 +158,9 @@ public final class Triggers implements AutoCloseable {
     public List<TriggerInfo> list() throws CrewException {
         return onScheduler(() -> {
             reload();
+            if (fileError != null && armed.isEmpty()) {
+                throw fileError; // nothing to show but that
+            }
             List<TriggerInfo> all = new ArrayList<>();
             for (Armed a : armed.values()) {
                 all.add(info(a));
@@ -294,7 +299,7 @@ public final class Triggers implements AutoCloseable {
             now = target.entries();
             fileError = null;
         } catch (CrewException e) {
-            fileError = e.getMessage();
+            fileError = e;
             return; // the triggers go on as they were until the file is fixed
         }
         if (now.equals(entries)) {
@@ -328,7 +333,13 @@ public final class Triggers implements AutoCloseable {
             watch.close();
             watch = null;
         }
+        any = !armed.isEmpty();
         started = true;
+    }
+
+    /** Whether khlone.yml has triggers: a daemon that would leave when idle stays for them. */
+    public boolean any() {
+        return any;
     }
 
     /**
@@ -449,7 +460,8 @@ public final class Triggers implements AutoCloseable {
                     .orElse(0L);
         }
         return new TriggerInfo(spec.name(), spec.schedule() instanceof TriggerSpec.Cron ? "cron" : "watch",
-                spec.schedule().spec(), next, record.lastMs(), record.lastTask(), status, a.skipped, fileError);
+                spec.schedule().spec(), next, record.lastMs(), record.lastTask(), status, a.skipped,
+                fileError == null ? null : fileError.getMessage());
     }
 
     /** Ticks again after {@code delay} (or sooner, if one is already planned sooner; the one running now does not count). */

@@ -64,8 +64,14 @@ class TriggersTest {
             return next;
         }
 
+        /** Set: khlone.yml cannot be read, as the crew says. */
+        volatile CrewException unreadable;
+
         @Override
-        public List<Object> entries() {
+        public List<Object> entries() throws CrewException {
+            if (unreadable != null) {
+                throw unreadable;
+            }
             return entries;
         }
 
@@ -308,5 +314,28 @@ class TriggersTest {
             assertThat(e.getMessage()).isEqualTo("there is no trigger hourly in khlone.yml");
             assertThat(e.reply("1").code()).isEqualTo(ErrorCode.BAD_REQUEST.wire());
         }
+    }
+
+    @Test
+    void anUnreadableKhloneYmlKeepsTheTriggersAsTheyWereAndIsSaid() throws Exception {
+        RecordingCrew crew = new RecordingCrew(EVERY_MINUTE);
+        crew.unreadable = new CrewException(ErrorCode.BAD_REQUEST, "khlone.yml: unknown key 'trigers'", "fix it");
+        triggers = Triggers.start(tmp, tmp.resolve("triggers.json"), clock, crew);
+        try {
+            triggers.list();
+            throw new AssertionError("listed no triggers without saying why");
+        } catch (CrewException e) {
+            assertThat(e.getMessage()).isEqualTo("khlone.yml: unknown key 'trigers'");
+        }
+        assertThat(triggers.any()).isFalse();
+
+        crew.unreadable = null;
+        assertThat(triggers.list()).extracting(TriggerInfo::name).containsExactly("minutely");
+        assertThat(triggers.any()).isTrue();
+        crew.unreadable = new CrewException(ErrorCode.BAD_REQUEST, "khlone.yml: unknown key 'trigers'", "fix it");
+        assertThat(triggers.list().get(0).error()).isEqualTo("khlone.yml: unknown key 'trigers'");
+        clock.advance(Duration.ofSeconds(30));
+        tick();
+        assertThat(crew.count()).as("the trigger goes on as it was").isEqualTo(1);
     }
 }
