@@ -30,8 +30,19 @@ final class Firings {
     private static final Logger LOG = Logger.getLogger(Firings.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A firing at {@code atMs} (its cron slot, or when its burst settled) of the files that changed. */
-    record Firing(long atMs, List<String> files) {}
+    /**
+     * A firing at {@code atMs} (its cron slot, or when its burst settled) of the files that changed:
+     * the first {@link #FILES} by name, and how many {@code more} (a checkout changes thousands; a
+     * prompt names a hundred, and stays far below a frame's size).
+     */
+    record Firing(long atMs, List<String> files, int more) {
+        static final int FILES = 100;
+
+        static Firing of(long atMs, java.util.Collection<String> changed) {
+            List<String> first = changed.stream().limit(FILES).toList();
+            return new Firing(atMs, first, changed.size() - first.size());
+        }
+    }
 
     /** One trigger's record; {@code pending} is the firing whose task's acceptance is not yet known. */
     record Record(long armedMs, long lastMs, String lastTask, Firing pending) {
@@ -56,7 +67,8 @@ final class Firings {
                 if (r.hasNonNull("pending")) {
                     List<String> files = new ArrayList<>();
                     r.get("pending").path("files").forEach(f -> files.add(f.asText()));
-                    pending = new Firing(r.get("pending").path("atMs").asLong(), List.copyOf(files));
+                    pending = new Firing(r.get("pending").path("atMs").asLong(), List.copyOf(files),
+                            r.get("pending").path("more").asInt());
                 }
                 firings.records.put(e.getKey(), new Record(r.path("armedMs").asLong(), r.path("lastMs").asLong(),
                         r.hasNonNull("lastTask") ? r.get("lastTask").asText() : null, pending));
@@ -85,7 +97,7 @@ final class Firings {
                 o.put("lastTask", r.lastTask());
             }
             if (r.pending() != null) {
-                ObjectNode p = o.putObject("pending").put("atMs", r.pending().atMs());
+                ObjectNode p = o.putObject("pending").put("atMs", r.pending().atMs()).put("more", r.pending().more());
                 r.pending().files().forEach(p.putArray("files")::add);
             }
         });

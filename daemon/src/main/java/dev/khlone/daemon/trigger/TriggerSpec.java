@@ -6,6 +6,7 @@ import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 import dev.khlone.protocol.Durations;
 import dev.khlone.protocol.brain.TaskMode;
+import dev.khlone.protocol.crew.Who;
 import java.nio.file.FileSystems;
 import java.nio.file.PathMatcher;
 import java.time.Duration;
@@ -137,7 +138,15 @@ record TriggerSpec(String name, TaskMode mode, String template, String who, Sche
         if (Boolean.TRUE.equals(catchUp) && cron == null) {
             throw new Invalid(where(label, "catch-up") + "is for cron: triggers");
         }
-        return new TriggerSpec(name, act != null ? TaskMode.ACT : TaskMode.ASK, template, text(entry, "who", label), schedule,
+        String who = text(entry, "who", label);
+        if (who != null) {
+            try {
+                Who.parse(who);
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(where(label, "who") + e.getMessage());
+            }
+        }
+        return new TriggerSpec(name, act != null ? TaskMode.ACT : TaskMode.ASK, template, who, schedule,
                 "queue".equals(overlap), Boolean.TRUE.equals(catchUp));
     }
 

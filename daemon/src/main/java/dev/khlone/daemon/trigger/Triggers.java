@@ -181,7 +181,7 @@ public final class Triggers implements AutoCloseable {
             if (a.entry.spec() == null) {
                 throw new CrewException(ErrorCode.BAD_REQUEST, a.entry.error(), "fix " + root.resolve("khlone.yml"));
             }
-            TaskInfo task = submit(a, new Firings.Firing(clock.millis(), List.copyOf(a.files)));
+            TaskInfo task = submit(a, Firings.Firing.of(clock.millis(), a.files));
             a.files.clear();
             if (task == null) {
                 throw a.refused;
@@ -253,11 +253,11 @@ public final class Triggers implements AutoCloseable {
                     Optional<Instant> slot = latestSlot(cron, a.considered, now);
                     if (slot.isPresent()) {
                         a.considered = slot.get();
-                        fire(a, new Firings.Firing(slot.get().toEpochMilli(), List.of()));
+                        fire(a, Firings.Firing.of(slot.get().toEpochMilli(), List.of()));
                     }
                 } else if (spec.schedule() instanceof TriggerSpec.Watch w && !a.files.isEmpty()
                         && !now.isBefore(a.lastChange.plus(w.debounce()))) {
-                    Firings.Firing firing = new Firings.Firing(now.toEpochMilli(), List.copyOf(a.files));
+                    Firings.Firing firing = Firings.Firing.of(now.toEpochMilli(), a.files);
                     a.files.clear();
                     fire(a, firing);
                 }
@@ -371,7 +371,7 @@ public final class Triggers implements AutoCloseable {
             if (spec.catchUp() && !started) {
                 latestSlot(cron, since, now).ifPresent(missed -> {
                     LOG.info("trigger " + name + ": catching up the firing of " + missed + ", missed while the daemon was down");
-                    fire(a, new Firings.Firing(missed.toEpochMilli(), List.of()));
+                    fire(a, Firings.Firing.of(missed.toEpochMilli(), List.of()));
                 });
             }
         }
@@ -425,7 +425,7 @@ public final class Triggers implements AutoCloseable {
         }
         TaskInfo task = null;
         try {
-            task = target.submit(spec.mode(), prompt(spec.template(), firing.files()), spec.who(), spec.name());
+            task = target.submit(spec.mode(), prompt(spec.template(), firing), spec.who(), spec.name());
             a.refused = null;
             LOG.info("trigger " + spec.name() + " started " + task.id());
         } catch (CrewException e) {
@@ -441,9 +441,10 @@ public final class Triggers implements AutoCloseable {
         return task;
     }
 
-    /** The template with {@code {files}} replaced by the changed files, one space between. */
-    static String prompt(String template, List<String> files) {
-        return template.replace("{files}", String.join(" ", files));
+    /** The template with {@code {files}} replaced by the firing's files, one space between, and how many more. */
+    static String prompt(String template, Firings.Firing firing) {
+        return template.replace("{files}", String.join(" ", firing.files())
+                + (firing.more() > 0 ? " (and " + firing.more() + " more)" : ""));
     }
 
     private TriggerInfo info(Armed a) {

@@ -285,16 +285,21 @@ class TriggersTest {
                     act: x
                   - name: nameless-ask
                     watch: ["src/**"]
+                  - name: wrong-who
+                    cron: "* * * * *"
+                    act: x
+                    who: "mech anic!"
                   - name: minutely
                     cron: "* * * * *"
                     ask: how is it going?
                 """);
         triggers = Triggers.start(tmp, tmp.resolve("triggers.json"), clock, crew);
         List<TriggerInfo> list = triggers.list();
-        assertThat(list).extracting(TriggerInfo::name).containsExactly("broken", "nameless-ask", "minutely");
+        assertThat(list).extracting(TriggerInfo::name).containsExactly("broken", "nameless-ask", "wrong-who", "minutely");
         assertThat(list.get(0).error()).startsWith("khlone.yml: triggers.broken.cron: '0 9 * *' must have five fields");
         assertThat(list.get(1).error()).startsWith("khlone.yml: triggers.nameless-ask.act: give the task as one of act: or ask:");
-        assertThat(list.get(2).error()).isNull();
+        assertThat(list.get(2).error()).startsWith("khlone.yml: triggers.wrong-who.who: ");
+        assertThat(list.get(3).error()).isNull();
 
         clock.advance(Duration.ofSeconds(30));
         tick();
@@ -337,5 +342,14 @@ class TriggersTest {
         clock.advance(Duration.ofSeconds(30));
         tick();
         assertThat(crew.count()).as("the trigger goes on as it was").isEqualTo(1);
+    }
+
+    @Test
+    void aPromptNamesAHundredFilesAndCountsTheRest() {
+        List<String> files = java.util.stream.IntStream.range(0, 150).mapToObj(i -> String.format("src/f%03d.txt", i)).toList();
+        String prompt = Triggers.prompt("review {files}", Firings.Firing.of(0, new java.util.TreeSet<>(files)));
+        assertThat(prompt).startsWith("review src/f000.txt src/f001.txt").contains("src/f099.txt").doesNotContain("src/f100.txt")
+                .endsWith(" (and 50 more)");
+        assertThat(Triggers.prompt("nightly run", Firings.Firing.of(0, List.of()))).isEqualTo("nightly run");
     }
 }
