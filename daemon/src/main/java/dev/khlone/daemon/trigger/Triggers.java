@@ -24,10 +24,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -92,7 +91,7 @@ public final class Triggers implements AutoCloseable {
     private final Path root;
     private final Clock clock;
     private final Target target;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "triggers");
         t.setDaemon(true);
         return t;
@@ -132,6 +131,8 @@ public final class Triggers implements AutoCloseable {
         this.clock = clock;
         this.target = target;
         this.firings = Firings.load(state);
+        // On close, a firing under way finishes (its task's id is written down); the next ticks do not come.
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /**
@@ -508,10 +509,13 @@ public final class Triggers implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        scheduler.shutdown();
         try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                scheduler.shutdownNow(); // the next daemon finishes the firing (see finish)
+            }
         } catch (InterruptedException e) {
+            scheduler.shutdownNow();
             Thread.currentThread().interrupt();
         }
         if (watch != null) {
