@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "triggers", mixinStandardHelpOptions = true,
         description = {"List the zone's triggers: the work khlone.yml's triggers: start on their own.",
-                "Each with its kind (cron or watch), its next and last firing, the last task it started and",
-                "that task's status, and how many firings were skipped because its previous task had not",
-                "ended. A bad entry is listed with what is wrong with it; the others run."},
+                "Each with its kind (cron or watch), its next and last firing, the last task it",
+                "started and that task's status, and how many firings were skipped because its",
+                "previous task had not ended. A bad entry is listed with what is wrong with it;",
+                "the others run."},
         footerHeading = "%nExamples:%n",
         footer = {"  khlone triggers                  what runs when",
                 "  khlone triggers run nightly      fire one now"},

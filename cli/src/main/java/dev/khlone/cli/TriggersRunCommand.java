@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Fire a trigger now: its task is queued as its schedule would queue it, whether or not",
-                "its previous task has ended. Prints the task, like act."})
+        description = {"Fire a trigger now, even while its previous task runs.",
+                "Its task is queued as its schedule would queue it. Prints the task, like act."})
 final class TriggersRunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
