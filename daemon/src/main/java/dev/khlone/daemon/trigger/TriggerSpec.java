@@ -30,7 +30,11 @@ record TriggerSpec(String name, TaskMode mode, String template, String who, Sche
     private static final String FILE = "khlone.yml";
     private static final List<String> KEYS = List.of("name", "act", "ask", "who", "cron", "watch", "debounce", "overlap",
             "catch-up");
-    private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+
+    /** Made on first use: a zone without cron triggers never loads cron-utils. */
+    private static final class Unix {
+        static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+    }
 
     /** When a trigger fires. */
     sealed interface Schedule permits Cron, Watch {
@@ -156,7 +160,7 @@ record TriggerSpec(String name, TaskMode mode, String template, String who, Sche
                     + " month day-of-week, e.g. \"0 9 * * 1-5\"");
         }
         try {
-            return new Cron(expression, ExecutionTime.forCron(CRON.parse(expression).validate()));
+            return new Cron(expression, ExecutionTime.forCron(Unix.CRON.parse(expression).validate()));
         } catch (IllegalArgumentException e) {
             throw new Invalid(where(label, "cron") + "'" + expression + "' is not a cron expression (" + e.getMessage() + ")");
         }
