@@ -28,7 +28,11 @@ import java.util.logging.Logger;
  */
 final class Firings {
     private static final Logger LOG = Logger.getLogger(Firings.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Made on first use: a zone whose triggers never fired does not start databind for them. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /**
      * A firing at {@code atMs} (its cron slot, or when its burst settled) of the files that changed:
@@ -60,7 +64,8 @@ final class Firings {
     static Firings load(Path file) {
         Firings firings = new Firings(file);
         try {
-            JsonNode top = JSON.readTree(Files.readAllBytes(file));
+            byte[] bytes = Files.readAllBytes(file); // first: no file, no mapper
+            JsonNode top = Json.MAPPER.readTree(bytes);
             top.fields().forEachRemaining(e -> {
                 JsonNode r = e.getValue();
                 Firing pending = null;
@@ -89,7 +94,7 @@ final class Firings {
     /** Sets a trigger's record and writes the file before returning. */
     void put(String name, Record record) throws IOException {
         records.put(name, record);
-        ObjectNode top = JSON.createObjectNode();
+        ObjectNode top = Json.MAPPER.createObjectNode();
         records.forEach((n, r) -> {
             ObjectNode o = top.putObject(n);
             o.put("armedMs", r.armedMs()).put("lastMs", r.lastMs());
@@ -104,7 +109,7 @@ final class Firings {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(temp);
         try (FileChannel ch = OwnerOnly.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(JSON.writeValueAsBytes(top));
+            ByteBuffer buf = ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(top));
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
