@@ -39,90 +39,13 @@ class FileTriggerTest {
         root = Files.createDirectories(tmp.resolve("zone"));
         Files.createDirectories(root.resolve("src"));
         Files.writeString(root.resolve("khlone.yml"), "hero: foreman@fake\ntriggers:\n" + trigger);
-        restart(Triggers.Target::of);
-    }
-
-    /** The crew as the state dir has it, and triggers on it through {@code target}: a daemon's start. */
-    private void restart(java.util.function.Function<Crew, Triggers.Target> target) throws Exception {
         Locations locations = new Locations(tmp.resolve("home"), tmp.resolve("s"));
         Zone zone = locations.zoneAt(root);
         transcripts = locations.transcripts(zone);
         store = Store.open(locations.crewFile(zone), locations.taskJournal(zone), locations.transcripts(zone));
         Map<String, Brain> brains = Map.of("fake", FakeBrain.persistent(tmp.resolve("brain")));
         crew = Crew.restore(zone, store, brains, System.getenv());
-        triggers = Triggers.start(root, tmp.resolve("triggers.json"), clock, target.apply(crew));
-    }
-
-    /** What a kill -9 does to the firing thread: it stops there. */
-    static final class Killed extends Error {}
-
-    /** The crew's own target, whose submit dies after the crew journaled the task, or before it reached the crew. */
-    private static Triggers.Target dying(Crew crew, boolean journaled) {
-        Triggers.Target real = Triggers.Target.of(crew);
-        return new Triggers.Target() {
-            @Override
-            public List<Object> entries() throws dev.khlone.daemon.crew.CrewException {
-                return real.entries();
-            }
-
-            @Override
-            public TaskInfo submit(dev.khlone.protocol.brain.TaskMode mode, String prompt, String who, String trigger)
-                    throws dev.khlone.daemon.crew.CrewException {
-                if (journaled) {
-                    real.submit(mode, prompt, who, trigger);
-                }
-                throw new Killed();
-            }
-
-            @Override
-            public java.util.Optional<TaskInfo> task(String id) {
-                return real.task(id);
-            }
-
-            @Override
-            public java.util.Optional<TaskInfo> newest(String trigger) {
-                return real.newest(trigger);
-            }
-        };
-    }
-
-    /** Fires the watch trigger on a dying target, then starts over on the state dir as the next daemon would. */
-    private void killedFiringThenRestart(boolean journaled) throws Exception {
-        triggers.close();
-        crew.shutdown();
-        store.close();
-        restart(c -> dying(c, journaled));
-        Files.writeString(root.resolve("src/a.txt"), "a person's change");
-        Await.until(WAIT, "the watch sees src/a.txt", () -> triggers.burst("src").contains("src/a.txt"));
-        clock.advance(Duration.ofSeconds(5));
-        try {
-            triggers.tick().get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(Killed.class);
-        }
-        triggers.close();
-        crew.shutdown();
-        store.close();
-        restart(Triggers.Target::of);
-    }
-
-    @Test
-    void aFiringKilledBeforeItsTaskReachedTheJournalRunsOnceInTheNextDaemon() throws Exception {
-        open("  - name: src\n    watch: [\"src/**\"]\n    ask: \"echo {files}\"\n");
-        killedFiringThenRestart(false);
-        TaskInfo task = Await.value(WAIT, "the firing's task", () -> tasks().stream().findFirst());
-        assertThat(task.prompt()).isEqualTo("echo src/a.txt");
-        triggers.tick().get(10, TimeUnit.SECONDS);
-        assertThat(tasks()).hasSize(1);
-    }
-
-    @Test
-    void aFiringKilledAfterItsTaskReachedTheJournalDoesNotRunAgain() throws Exception {
-        open("  - name: src\n    watch: [\"src/**\"]\n    ask: \"echo {files}\"\n");
-        killedFiringThenRestart(true);
-        triggers.tick().get(10, TimeUnit.SECONDS);
-        assertThat(tasks()).hasSize(1);
-        assertThat(triggers.list().get(0).lastTask()).isEqualTo(tasks().get(0).id());
+        triggers = Triggers.start(root, tmp.resolve("triggers.json"), clock, Triggers.Target.of(crew));
     }
 
     @AfterEach
