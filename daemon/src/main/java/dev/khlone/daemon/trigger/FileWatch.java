@@ -36,6 +36,8 @@ final class FileWatch implements AutoCloseable {
     private final Consumer<List<String>> changed;
     private final WatchService service;
     private final Thread thread;
+    /** Set once a directory could not be watched (the inotify limit, say): said once, not per directory. */
+    private boolean refused;
 
     private FileWatch(Path root, Consumer<List<String>> changed) throws IOException {
         this.root = root;
@@ -68,7 +70,11 @@ final class FileWatch implements AutoCloseable {
                     dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                             StandardWatchEventKinds.ENTRY_DELETE);
                 } catch (IOException e) {
-                    LOG.warning("cannot watch " + dir + " (" + e.getMessage() + "); changes in it start no trigger");
+                    if (!refused) {
+                        refused = true;
+                        LOG.warning("cannot watch " + dir + " (" + e.getMessage() + "); changes in it and in other directories"
+                                + " that cannot be watched start no trigger (on Linux: sysctl fs.inotify.max_user_watches)");
+                    }
                     continue;
                 }
                 try (Stream<Path> children = Files.list(dir)) {
