@@ -43,7 +43,7 @@ final class Khlone implements Callable<Integer> {
     /** In the order {@code khlone --help} lists them. */
     private static final List<Class<?>> COMMANDS = List.of(ActCommand.class, AskCommand.class, WatchCommand.class,
             TalkCommand.class, StatusCommand.class, TasksCommand.class, WaitCommand.class, LogCommand.class,
-            CancelCommand.class, KillCommand.class,
+            CancelCommand.class, KillCommand.class, TriggersCommand.class,
             RebootCommand.class, ZonesCommand.class, ZoneCommand.class, DaemonCommand.class, DoctorCommand.class, CompletionCommand.class, VersionCommand.class,
             ManPagesCommand.class, CommandLine.HelpCommand.class);
 

@@ -137,6 +137,9 @@ final class StatusCommand implements Callable<Integer> {
         out.println(Render.field("status", t.status().wire(), LABEL));
         out.println(Render.field("attempts", Integer.toString(t.attempts()), LABEL));
         out.println(Render.field("prompt", Render.printable(t.prompt()), LABEL));
+        if (t.trigger() != null) {
+            out.println(Render.field("trigger", t.trigger() + " (khlone.yml)", LABEL));
+        }
         if (t.result() != null) {
             out.println(Render.field("result", Render.printable(t.result()), LABEL));
         }
@@ -187,6 +190,7 @@ final class StatusCommand implements Callable<Integer> {
         g.writeStringField("mode", t.mode().wire());
         g.writeStringField("prompt", t.prompt());
         g.writeStringField("status", t.status().wire());
+        g.writeStringField("trigger", t.trigger());
         g.writeNumberField("attempts", t.attempts());
         g.writeNumberField("createdMs", t.createdMs());
         g.writeNumberField("startedMs", t.startedMs());

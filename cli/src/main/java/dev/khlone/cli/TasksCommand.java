@@ -89,7 +89,8 @@ final class TasksCommand implements Callable<Integer> {
         rows.add(new String[] {"TASK", "CLONE", "STATE", "AGE", "PROMPT"});
         for (TaskInfo t : tasks) {
             rows.add(new String[] {t.id(), paint.bold(t.cloneSlug()), paint.status(t.status()),
-                    Render.duration(Math.max(0, host.nowMs() - t.createdMs())), firstLine(t.prompt())});
+                    Render.duration(Math.max(0, host.nowMs() - t.createdMs())),
+                    (t.trigger() == null ? "" : "[" + t.trigger() + "] ") + firstLine(t.prompt())});
         }
         Render.columns(rows).forEach(out::println);
         return ExitCode.OK;

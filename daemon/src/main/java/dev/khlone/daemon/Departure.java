@@ -13,7 +13,7 @@ import java.util.logging.Logger;
  * <li>its state directory was deleted or replaced: it could keep no promise (every journal
  * record would go to a file nobody will read), so it leaves at once;</li>
  * <li>its zone's root is gone and it is idle: no brain can start there any more;</li>
- * <li>{@code KHLONE_IDLE_EXIT}: nothing queued, running or talking and no client for that long.</li>
+ * <li>{@code KHLONE_IDLE_EXIT}: nothing queued, running or talking, no client and no trigger for that long.</li>
  * </ul>
  * The next command starts a daemon again, with its crew (if the state is still there).
  */
@@ -28,7 +28,7 @@ final class Departure implements AutoCloseable {
 
         boolean rootExists();
 
-        /** No client, nothing queued, running or talking. */
+        /** No client, nothing queued, running or talking, no trigger to fire. */
         boolean idle();
     }
 

@@ -165,4 +165,14 @@ final class Requests implements Request.Visitor<Reply> {
             return new Reply.Ok(reboot.id());
         });
     }
+
+    @Override
+    public Reply triggers(Request.Triggers query) {
+        return answer(query.id(), () -> new Reply.TriggerList(query.id(), daemon.triggers().list()));
+    }
+
+    @Override
+    public Reply triggerRun(Request.TriggerRun run) {
+        return answer(run.id(), () -> new Reply.Accepted(run.id(), daemon.triggers().run(run.name())));
+    }
 }

@@ -4,6 +4,7 @@ import dev.khlone.daemon.crew.Crew;
 import dev.khlone.daemon.server.ZoneServer;
 import dev.khlone.daemon.store.OwnerOnly;
 import dev.khlone.daemon.store.Store;
+import dev.khlone.daemon.trigger.Triggers;
 import dev.khlone.protocol.Durations;
 import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.zone.Locations;
@@ -24,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -48,6 +50,7 @@ public final class ZoneDaemon {
     private ZoneLock lock;
     private Store store;
     private Crew crew;
+    private Triggers triggers;
     private ZoneServer server;
     private Departure departure;
 
@@ -92,6 +95,8 @@ public final class ZoneDaemon {
             daemon.store = Store.open(locations.crewFile(zone), locations.taskJournal(zone),
                     locations.transcripts(zone), System.getenv());
             daemon.crew = Crew.restore(zone, daemon.store, brains(), System.getenv());
+            daemon.triggers = Triggers.start(zone.root(), locations.taskJournal(zone).resolveSibling("triggers.json"),
+                    Clock.systemDefaultZone(), Triggers.Target.of(daemon.crew));
             daemon.server = ZoneServer.start(locations.socket(zone), locations.socketRecord(zone), ownerUid, zone.id(),
                     limits, client -> new Requests(daemon, daemon.crew, client));
         } catch (IOException | RuntimeException e) {
@@ -122,7 +127,7 @@ public final class ZoneDaemon {
 
             @Override
             public boolean idle() {
-                return daemon.server.clients() == 0 && daemon.crew.idle();
+                return daemon.server.clients() == 0 && daemon.crew.idle() && !daemon.triggers.any();
             }
         }, idleExit, daemon::stopSoon);
         return daemon;
@@ -178,6 +183,10 @@ public final class ZoneDaemon {
         return started;
     }
 
+    Triggers triggers() {
+        return triggers;
+    }
+
     /** Stops serving, removes the socket, releases the zone. Safe to call more than once. */
     public synchronized void stop() {
         if (stopped.getCount() == 0) {
@@ -194,6 +203,9 @@ public final class ZoneDaemon {
     }
 
     private void release() {
+        if (triggers != null) {
+            triggers.close(); // no firing is half submitted to a crew that is going
+        }
         if (crew != null) {
             crew.shutdown();
         }

@@ -244,6 +244,9 @@ final class CloneMachine {
     private void run(TaskQueue.Started next) {
         String id = next.task().id();
         state = State.ACTIVE;
+        if (next.task().trigger() != null) { // khlone log says why a task nobody typed ran
+            bulletin.transcript(Transcriber.note(id, "started by the trigger " + next.task().trigger() + " of khlone.yml", now()));
+        }
         bulletin.transcript(Transcriber.prompt(id, next.prompt(), now()));
         // The task is journalled active before its brain hears of it; the crew file is saved after.
         bulletin.settle(state, failure, queue, transcriber, false);

@@ -123,6 +123,12 @@ public final class Crew {
     /** Queues a task for the clone {@code who} names, enrolling one if it says so or none fits. */
     public TaskInfo submit(TaskMode mode, String prompt, String who, Placement placement)
             throws CrewException {
+        return submit(mode, prompt, who, placement, null);
+    }
+
+    /** {@link #submit(TaskMode, String, String, Placement)} for the khlone.yml trigger {@code trigger} (null: a person). */
+    public TaskInfo submit(TaskMode mode, String prompt, String who, Placement placement, String trigger)
+            throws CrewException {
         if (prompt == null || prompt.isBlank()) {
             throw new CrewException(ErrorCode.BAD_REQUEST, "the prompt is empty", "say what the clone should do");
         }
@@ -133,7 +139,7 @@ public final class Crew {
                     "new tasks are refused until the records kept meanwhile are written, so that none accepted is lost");
         }
         Clone clone = roster.resolve(parse(who), config(), "--who ");
-        TaskInfo task = book.open(clone.slug, mode, prompt, System.currentTimeMillis());
+        TaskInfo task = book.open(clone.slug, mode, prompt, System.currentTimeMillis(), trigger);
         try {
             return answer(clone.submit(task, placement));
         } catch (CrewException e) {
@@ -165,6 +171,16 @@ public final class Crew {
 
     public Optional<TaskInfo> task(String id) {
         return book.get(id);
+    }
+
+    /** The newest task the khlone.yml trigger {@code trigger} started, if the zone has one. */
+    public Optional<TaskInfo> newestOf(String trigger) {
+        return book.newestFirst(task -> trigger.equals(task.trigger()), 1).stream().findFirst();
+    }
+
+    /** khlone.yml's {@code triggers:} entries as the file says them, for the trigger package to read. */
+    public List<Object> triggers() throws CrewException {
+        return config().triggers();
     }
 
     /**

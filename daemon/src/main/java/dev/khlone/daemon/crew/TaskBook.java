@@ -46,9 +46,9 @@ final class TaskBook {
         this.tasks = new LinkedHashMap<>(tasks);
     }
 
-    /** A new task for {@code slug}, with an id no other task of the zone has. */
-    synchronized TaskInfo open(String slug, TaskMode mode, String prompt, long nowMs) {
-        TaskInfo task = TaskInfo.queued(newId(), slug, mode, prompt, nowMs);
+    /** A new task for {@code slug}, with an id no other task of the zone has; {@code trigger} started it (null: a person). */
+    synchronized TaskInfo open(String slug, TaskMode mode, String prompt, long nowMs, String trigger) {
+        TaskInfo task = TaskInfo.queued(newId(), slug, mode, prompt, nowMs).triggeredBy(trigger);
         tasks.put(task.id(), task);
         return task;
     }

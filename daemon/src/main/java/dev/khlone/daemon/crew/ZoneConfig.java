@@ -35,13 +35,19 @@ import java.util.Set;
  *   run: notify-send "khlone: $KHLONE_CLONE $KHLONE_STATUS" "$KHLONE_RESULT"   # or a list of words
  *   on: [task-done, task-failed]   # default: task-done, task-failed, clone-failed, queue-empty
  *   timeout: 10s
+ * triggers:         # work that starts itself: each entry is the trigger package's to read (TriggerSpec)
+ *   - name: standup
+ *     cron: "0 9 * * 1-5"
+ *     ask: summarise yesterday's commits
  * worktrees: ../{repo}@{branch}   # read by the cli: where --zone @branch makes a worktree
  * </pre>
+ *
+ * {@code triggers} are kept as the file says them: a bad entry is that trigger's error, not the file's.
  */
 record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAliases, Map<String, Profile> brainAliases,
-                  Hook hook) {
+                  Hook hook, List<Object> triggers) {
     static final String FILE = "khlone.yml";
-    static final ZoneConfig DEFAULT = new ZoneConfig("foreman", "claude", Map.of(), Map.of(), null);
+    static final ZoneConfig DEFAULT = new ZoneConfig("foreman", "claude", Map.of(), Map.of(), null, List.of());
 
     /**
      * A brain and the settings a clone runs it with; {@code name} is the brain alias, or the brain's
@@ -86,8 +92,8 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
         }
         Map<String, Object> top = map(tree, "the file");
         for (String key : top.keySet()) {
-            if (!List.of("hero", "roles", "brains", "notify", "worktrees").contains(key)) {
-                throw new Invalid(file + ": unknown key '" + key + "' (known: hero, roles, brains, notify, worktrees)");
+            if (!List.of("hero", "roles", "brains", "notify", "triggers", "worktrees").contains(key)) {
+                throw new Invalid(file + ": unknown key '" + key + "' (known: hero, roles, brains, notify, triggers, worktrees)");
             }
         }
         if (top.get("worktrees") != null) {
@@ -126,7 +132,13 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
                         p.get("model") == null ? null : String.valueOf(p.get("model")), args, env));
             }
         }
-        return new ZoneConfig(heroRole, heroBrain, roles, brains, top.get("notify") == null ? null : notify(top.get("notify")));
+        if (top.get("triggers") != null && !(top.get("triggers") instanceof List)) {
+            throw new Invalid(file + ": triggers must be a list of entries (- name: ..., cron: or watch:, act: or ask:)");
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> triggers = top.get("triggers") == null ? List.of() : (List<Object>) top.get("triggers");
+        return new ZoneConfig(heroRole, heroBrain, roles, brains, top.get("notify") == null ? null : notify(top.get("notify")),
+                triggers);
     }
 
     /** {@code notify:}: run (a string for sh -c, or a list of words), on (events), timeout (e.g. 10s). */

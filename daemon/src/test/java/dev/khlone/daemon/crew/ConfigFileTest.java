@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,5 +63,16 @@ class ConfigFileTest {
             Files.writeString(yml, bad[0]);
             assertThatThrownBy(() -> new ConfigFile(root).current()).as(bad[0]).hasMessageContaining(bad[1]);
         }
+    }
+
+    @Test
+    void triggersAreKeptAsTheFileSaysThemForTheTriggerPackageAndMustBeAList() throws Exception {
+        Path yml = root.resolve(ZoneConfig.FILE);
+        Files.writeString(yml, "triggers:\n  - name: standup\n    cron: \"0 9 * * 1-5\"\n    ask: what changed?\n  - nonsense\n");
+        assertThat(new ConfigFile(root).current().triggers()).containsExactly(
+                Map.of("name", "standup", "cron", "0 9 * * 1-5", "ask", "what changed?"), "nonsense");
+        assertThat(ZoneConfig.DEFAULT.triggers()).isEmpty();
+        Files.writeString(yml, "triggers:\n  name: standup\n");
+        assertThatThrownBy(() -> new ConfigFile(root).current()).hasMessageContaining("triggers must be a list of entries");
     }
 }

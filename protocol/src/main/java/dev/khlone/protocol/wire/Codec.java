@@ -32,7 +32,7 @@ public final class Codec {
     /**
      * The one registry of wire names: every message type, by the name its frames carry. A switch,
      * not a map of method references: a client links only the readers of the frames it gets, not
-     * all 31 at every start.
+     * all 34 at every start.
      */
     private static Reader reader(String type) {
         return switch (type) {
@@ -52,6 +52,8 @@ public final class Codec {
             case Request.Input.TYPE -> Request.Input::read;
             case Request.Resize.TYPE -> Request.Resize::read;
             case Request.Detach.TYPE -> Request.Detach::read;
+            case Request.Triggers.TYPE -> Request.Triggers::read;
+            case Request.TriggerRun.TYPE -> Request.TriggerRun::read;
             case Reply.Welcome.TYPE -> Reply.Welcome::read;
             case Reply.ZoneStatus.TYPE -> Reply.ZoneStatus::read;
             case Reply.Ok.TYPE -> Reply.Ok::read;
@@ -63,6 +65,7 @@ public final class Codec {
             case Reply.DoctorReport.TYPE -> Reply.DoctorReport::read;
             case Reply.Watching.TYPE -> Reply.Watching::read;
             case Reply.Talking.TYPE -> Reply.Talking::read;
+            case Reply.TriggerList.TYPE -> Reply.TriggerList::read;
             case Push.Output.TYPE -> Push.Output::read;
             case Push.Event.TYPE -> Push.Event::read;
             case Push.Notice.TYPE -> Push.Notice::read;

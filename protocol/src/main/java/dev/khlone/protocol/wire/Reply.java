@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** Daemon to client, answering the request whose id is {@code re}. */
 public sealed interface Reply extends Message permits Reply.Welcome, Reply.ZoneStatus, Reply.Ok, Reply.Error,
-        Reply.Accepted, Reply.TaskEnded, Reply.TaskReport, Reply.TaskList, Reply.DoctorReport, Reply.Watching, Reply.Talking, Push {
+        Reply.Accepted, Reply.TaskEnded, Reply.TaskReport, Reply.TaskList, Reply.DoctorReport, Reply.Watching, Reply.Talking, Reply.TriggerList, Push {
     String re();
 
     /** The answer to {@link Request.Hello}: the daemon's protocol, its version, and the zone it serves. */
@@ -252,6 +252,33 @@ public sealed interface Reply extends Message permits Reply.Welcome, Reply.ZoneS
 
         static Talking read(Fields f) throws ProtocolException {
             return new Talking(f.string("re"), f.string("clone"));
+        }
+    }
+
+    /** The zone's triggers, in khlone.yml's order, bad ones included with what is wrong. */
+    record TriggerList(String re, List<TriggerInfo> triggers) implements Reply {
+        public static final String TYPE = "trigger-list";
+
+        public TriggerList {
+            triggers = List.copyOf(triggers);
+        }
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("re", re).list("triggers", triggers, TriggerInfo::write);
+        }
+
+        static TriggerList read(Fields f) throws ProtocolException {
+            List<TriggerInfo> triggers = new ArrayList<>();
+            for (Fields t : f.list("triggers")) {
+                triggers.add(TriggerInfo.read(t));
+            }
+            return new TriggerList(f.string("re"), triggers);
         }
     }
 }

@@ -47,6 +47,10 @@ public sealed interface Request extends Message {
         R resize(Resize resize);
 
         R detach(Detach detach);
+
+        R triggers(Triggers triggers);
+
+        R triggerRun(TriggerRun run);
     }
 
     /** The first frame of every connection: the daemon answers {@link Reply.Welcome} or refuses another protocol. */
@@ -477,6 +481,54 @@ public sealed interface Request extends Message {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.detach(this);
+        }
+    }
+
+    /** {@code khlone triggers}: the zone's khlone.yml triggers and where each stands; answered by {@link Reply.TriggerList}. */
+    record Triggers(String id) implements Request {
+        public static final String TYPE = "triggers";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id);
+        }
+
+        static Triggers read(Fields f) throws ProtocolException {
+            return new Triggers(f.string("id"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.triggers(this);
+        }
+    }
+
+    /** {@code khlone triggers run NAME}: fires the trigger {@code name} now; answered by {@link Reply.Accepted}. */
+    record TriggerRun(String id, String name) implements Request {
+        public static final String TYPE = "trigger-run";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id).string("name", name);
+        }
+
+        static TriggerRun read(Fields f) throws ProtocolException {
+            return new TriggerRun(f.string("id"), f.string("name"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.triggerRun(this);
         }
     }
 }
