@@ -145,6 +145,16 @@ final class DaemonProcess {
         return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) == 'Z';
     }
 
+    /** The installed {@code bin/khlone} beside {@code lib/}, which a service manager runs. */
+    static Path launcher() {
+        Path launcher = libDir().resolveSibling("bin").resolve("khlone");
+        if (!Files.isExecutable(launcher)) {
+            throw new KhloneException(ExitCode.FAILED, "khlone is not installed: " + launcher + " is missing",
+                    "install it with scripts/install, then run this from the installed khlone");
+        }
+        return launcher;
+    }
+
     private static Path libDir() {
         try {
             return Path.of(DaemonProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
