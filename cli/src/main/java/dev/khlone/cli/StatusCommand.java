@@ -149,7 +149,8 @@ final class StatusCommand implements Callable<Integer> {
         out.println(Render.field("tokens", Render.count(t.inputTokens()) + " in, " + Render.count(t.outputTokens())
                 + " out, " + Render.count(t.cacheReadTokens()) + " cache read, " + Render.count(t.cacheWriteTokens())
                 + " cache write", LABEL));
-        out.println(Render.field("cost", Render.cost(t.costUsd()), LABEL));
+        out.println(Render.field("cost", Render.cost(t.costUsd())
+                + (t.budgetUsd() == null ? "" : " of a " + Render.cost(t.budgetUsd()) + " budget"), LABEL));
         String duration = t.status() == TaskInfo.Status.ACTIVE && t.startedMs() != 0
                 ? "running for " + Render.duration(Math.max(0, host.nowMs() - t.startedMs()))
                 : t.status() == TaskInfo.Status.QUEUED && t.attempts() == 0 ? "-"
@@ -198,6 +199,7 @@ final class StatusCommand implements Callable<Integer> {
         g.writeNumberField("cacheReadTokens", t.cacheReadTokens());
         g.writeNumberField("cacheWriteTokens", t.cacheWriteTokens());
         g.writeNumberField("costUsd", Render.dollars(t.costUsd()));
+        g.writeNumberField("budgetUsd", Render.dollars(t.budgetUsd()));
         g.writeNumberField("durationMs", t.durationMs());
         g.writeArrayFieldStart("interruptions");
         for (String why : t.interruptions()) {

@@ -50,7 +50,7 @@ class StatusTest {
 
     static final TaskInfo TASK = new TaskInfo("t-3f9a", "foreman.1", TaskMode.ACT, "fix the flaky test\nand say why",
             TaskInfo.Status.DONE, 2, NOW - 60_000, NOW - 59_000, NOW - 47_000, "All green.", null, 1200, 350, 8000, 10,
-            0.0125, 12_000, List.of());
+            0.0125, 12_000, List.of(), null);
 
     @Test
     void theCrewIsATreeOfOneLinePerClone() throws Exception {

@@ -93,11 +93,12 @@ final class CloneMachine {
     }
 
     TaskInfo submit(TaskInfo task, Placement placement) throws IOException {
-        if (state == State.IDLE && queue.work().isEmpty() && !talk.waiting()) {
+        Double dayLeft = owner.dayLeft(now());
+        if (state == State.IDLE && queue.work().isEmpty() && !talk.waiting() && (dayLeft == null || dayLeft > 0)) {
             // It runs at once: its first record says so, and is its acceptance (a task the journal
             // refused changes nothing, and the caller hears why). The brain hears of it once it is
             // written; the caller once it is forced too.
-            TaskInfo active = task.started(now());
+            TaskInfo active = capped(task.started(now()), dayLeft);
             owner.taskBegun(active);
             run(queue.runNew(active));
             try {
@@ -236,8 +237,24 @@ final class CloneMachine {
         if (next == null) {
             return;
         }
+        Double dayLeft = owner.dayLeft(now());
+        if (dayLeft != null && dayLeft <= 0) {
+            String why = "the zone's budget for today is spent (budget.day in khlone.yml): the task did not run";
+            bulletin.transcript(Transcriber.error(next.task().id(), why, now()));
+            bulletin.journal(queue.fail(why, now()));
+            pump();
+            return;
+        }
+        if (dayLeft != null) {
+            next = new TaskQueue.Started(queue.replaceRunning(capped(next.task(), dayLeft)), next.prompt());
+        }
         bulletin.journal(next.task());
         run(next);
+    }
+
+    /** {@code task} with a budget of no more than what is left of the zone's day, if the day has a cap. */
+    private static TaskInfo capped(TaskInfo task, Double dayLeft) {
+        return dayLeft == null || task.budgetUsd() != null && task.budgetUsd() <= dayLeft ? task : task.withBudget(dayLeft);
     }
 
     /** Gives {@code next}, just started, to its brain, once the journal says it runs (the settle below writes a noted record). */

@@ -47,10 +47,16 @@ final class TaskBook {
     }
 
     /** A new task for {@code slug}, with an id no other task of the zone has. */
-    synchronized TaskInfo open(String slug, TaskMode mode, String prompt, long nowMs) {
-        TaskInfo task = TaskInfo.queued(newId(), slug, mode, prompt, nowMs);
+    synchronized TaskInfo open(String slug, TaskMode mode, String prompt, long nowMs, Double budget) {
+        TaskInfo task = TaskInfo.queued(newId(), slug, mode, prompt, nowMs).withBudget(budget);
         tasks.put(task.id(), task);
         return task;
+    }
+
+    /** What the zone's tasks cost that ended since {@code fromMs}, or run now. */
+    synchronized double spentSince(long fromMs) {
+        return tasks.values().stream().filter(t -> t.costUsd() != null && (t.endedMs() >= fromMs || !t.status().ended()))
+                .mapToDouble(TaskInfo::costUsd).sum();
     }
 
     /** Forgets a task its clone refused: its acceptance was never recorded. */

@@ -30,6 +30,7 @@ class CodecTest {
                 new Request.Submit("6", TaskMode.ASK, "why?", null, Placement.DISRUPT),
                 new Request.Submit("6", TaskMode.ACT, "go", "scout", Placement.LAST),
                 new Request.Submit("6", TaskMode.ACT, "go", null, Placement.LAST, Map.of("PATH", "/a:/b", "ANTHROPIC_API_KEY", "k")),
+                new Request.Submit("6", TaskMode.ACT, "go", null, Placement.LAST, Map.of(), 0.5),
                 new Reply.Accepted("5", TASK),
                 new Request.Await("7", "t-1a2b"),
                 new Reply.TaskEnded("7", TASK.ended(TaskInfo.Status.DONE, "all done", null, 1_700_000_009_000L)),
