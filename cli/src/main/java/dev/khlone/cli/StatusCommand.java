@@ -120,7 +120,8 @@ final class StatusCommand implements Callable<Integer> {
                     : c.taskStartedMs() == 0 ? c.task()
                     : c.task() + " " + Render.duration(Math.max(0, host.nowMs() - c.taskStartedMs()));
             rows.add(new String[] {(c.slug().equals(status.hero()) ? paint.yellow("★") + " " : "  ") + paint.bold(c.slug()),
-                    c.brain(), paint.state(c.state()), running, c.queue().size() + " queued",
+                    CloneInfo.SINGLE_SHOT.equals(c.process()) ? c.brain() + " " + CloneInfo.SINGLE_SHOT : c.brain(),
+                    paint.state(c.state()), running, c.queue().size() + " queued",
                     Render.tokens(c.inputTokens() + c.outputTokens()) + " tokens", Render.cost(c.costUsd()),
                     c.failure() == null ? "" : paint.red("— " + Render.printable(c.failure()))});
         }
@@ -179,6 +180,7 @@ final class StatusCommand implements Callable<Integer> {
         g.writeStringField("series", c.series());
         g.writeNumberField("pid", c.pid());
         g.writeStringField("failure", c.failure());
+        g.writeStringField("process", c.process());
     }
 
     /** A task's fields under their wire names, absent ones as null. */

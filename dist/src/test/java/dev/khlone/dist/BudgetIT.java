@@ -27,6 +27,17 @@ class BudgetIT {
         zone.close();
     }
 
+    @Test
+    void singleShotClaudeIsStoppedByItsOwnCapBetweenTwoModelCalls() throws Exception {
+        SingleShotIT.singleShot(zone);
+        zone.model.enqueue(Reply.toolCall("Bash", Map.of("command", "true")).withUsage(COSTLY), Reply.text("never asked for"));
+        Result over = zone.run("act", "--await", "--budget", "0.05", "spend, then spend again");
+        assertThat(over.exitCode()).as(over.toString()).isEqualTo(1);
+        assertThat(over.err()).contains("over its budget: it cost $").contains("more than the $0.05 it may")
+                .contains("Reached maximum budget ($0.05)");
+        assertThat(zone.model.turns()).as("claude made no call past its cap").hasSize(1);
+    }
+
     @SuppressWarnings("unchecked")
     private java.util.List<Map<String, Object>> tasks() {
         return (java.util.List<Map<String, Object>>) dev.khlone.protocol.json.Json.parseObject(zone.ok("tasks", "--json").out())

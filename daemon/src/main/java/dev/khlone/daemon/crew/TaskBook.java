@@ -53,6 +53,12 @@ final class TaskBook {
         return task;
     }
 
+    /** The budget of the task {@code slug} runs now, for the process started for it; null for none. */
+    synchronized Double budgetOfRunning(String slug) {
+        return tasks.values().stream().filter(t -> t.cloneSlug().equals(slug) && t.status() == TaskInfo.Status.ACTIVE)
+                .map(TaskInfo::budgetUsd).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
     /** What the zone's tasks cost that ended since {@code fromMs}, or run now. */
     synchronized double spentSince(long fromMs) {
         return tasks.values().stream().filter(t -> t.costUsd() != null && (t.endedMs() >= fromMs || !t.status().ended()))

@@ -33,6 +33,7 @@ import java.util.Set;
  *     args: [--max-turns, "40"]
  *     env: {CLAUDE_CODE_MAX_OUTPUT_TOKENS: "32000"}
  *     budget: 2.00  # dollars a task of this profile may cost, unless act --budget says otherwise
+ *     process: single-shot   # a fresh process per task, resuming the conversation (default: persistent)
  * budget:           # caps on spend, in dollars: a task's default, and the zone's for a day (local time)
  *   task: 0.50
  *   day: 5.00
@@ -60,9 +61,10 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
      * A brain and the settings a clone runs it with; {@code name} is the brain alias, or the brain's
      * own name for its plain profile. The crew file keeps only the name.
      */
-    record Profile(String name, String brain, String model, List<String> args, Map<String, String> env, Double budget) {
+    record Profile(String name, String brain, String model, List<String> args, Map<String, String> env, Double budget,
+                   boolean singleShot) {
         Profile(String name, String brain, String model, List<String> args, Map<String, String> env) {
-            this(name, brain, model, args, env, null);
+            this(name, brain, model, args, env, null, false);
         }
 
         static Profile plain(String brain) {
@@ -138,7 +140,8 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
                 }
                 brains.put(e.getKey(), new Profile(e.getKey(), string(p.get("brain"), "brains." + e.getKey() + ".brain"),
                         p.get("model") == null ? null : String.valueOf(p.get("model")), args, env,
-                        dollars(p.get("budget"), "brains." + e.getKey() + ".budget")));
+                        dollars(p.get("budget"), "brains." + e.getKey() + ".budget"),
+                        singleShot(p.get("process"), "brains." + e.getKey() + ".process")));
             }
         }
         return new ZoneConfig(heroRole, heroBrain, roles, brains, top.get("notify") == null ? null : notify(top.get("notify")),
@@ -154,6 +157,17 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
             }
         }
         return new Budget(dollars(b.get("task"), "budget.task"), dollars(b.get("day"), "budget.day"));
+    }
+
+    /** {@code process:} single-shot (a fresh process per task) or persistent (one for all: the default). */
+    private static boolean singleShot(Object value, String what) throws Invalid {
+        if (value == null || "persistent".equals(value)) {
+            return false;
+        }
+        if ("single-shot".equals(value)) {
+            return true;
+        }
+        throw new Invalid(FILE + ": " + what + ": '" + value + "' is not a process mode (single-shot or persistent)");
     }
 
     /** An amount in dollars, or null when there is none. */

@@ -85,6 +85,25 @@ class BudgetTest {
     }
 
     @Test
+    void statusSaysWhetherAClonesBrainRunsAProcessPerTaskAndAProcessModeThatIsNeitherIsRefused() throws Exception {
+        Path root = Files.createDirectory(tmp.resolve("zone"));
+        Files.writeString(root.resolve("khlone.yml"), "hero: foreman@fake\nbrains:\n  once:\n    brain: once\n    process: single-shot\n");
+        Locations locations = new Locations(tmp.resolve("home"), tmp.resolve("s"));
+        Zone zone = locations.zoneAt(root);
+        store = Store.open(locations.crewFile(zone), locations.taskJournal(zone), locations.transcripts(zone));
+        crew = Crew.restore(zone, store, Map.of("fake", FakeBrain.persistent(tmp.resolve("brain")),
+                "once", FakeBrain.perTask(tmp.resolve("once"))), System.getenv());
+        ended(crew.submit(TaskMode.ACT, "hello", null, Placement.LAST));
+        ended(crew.submit(TaskMode.ACT, "hello", "scout@once++", Placement.LAST));
+        assertThat(crew.status(null)).extracting(c -> c.slug() + " " + c.process())
+                .containsExactlyInAnyOrder("foreman.1 persistent", "scout.1 single-shot");
+
+        Files.writeString(root.resolve("khlone.yml"), "hero: foreman@fake\nbrains:\n  once:\n    brain: fake\n    process: sometimes\n");
+        assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", null, Placement.LAST)).isInstanceOf(CrewException.class)
+                .hasMessageContaining("brains.once.process: 'sometimes' is not a process mode (single-shot or persistent)");
+    }
+
+    @Test
     void aBudgetThatIsNoAmountIsRefusedNamingTheSetting() throws Exception {
         open("hero: foreman@fake\nbudget: {task: lots}\n");
         assertThatThrownBy(() -> crew.submit(TaskMode.ACT, "x", null, Placement.LAST))
