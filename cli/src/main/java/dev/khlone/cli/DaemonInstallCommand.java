@@ -17,9 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "install", mixinStandardHelpOptions = true,
-        description = {"Start the zone's daemon at login: a systemd user unit (systemctl --user) that runs it and",
-                "restarts it on failure, so a zone's work goes on after a reboot without anyone typing a command.",
-                "The unit keeps this command's PATH and where khlone keeps its state, never an API key.",
+        description = {"Start the zone's daemon at login, and again after a failure.",
+                "A systemd user unit (systemctl --user) runs it, so a zone's work goes on after a reboot without",
+                "anyone typing a command. The unit keeps this command's PATH and where khlone keeps its state,",
+                "never an API key. Where there is no systemd, it says so and changes nothing.",
                 "'khlone daemon uninstall' removes it."})
 final class DaemonInstallCommand implements Callable<Integer> {
     private final Host host;
@@ -51,7 +52,11 @@ final class DaemonInstallCommand implements Callable<Integer> {
         write(file, unit.text());
         systemctl.run("daemon-reload");
         PrintWriter out = spec.commandLine().getOut();
-        if (daemon.find() instanceof DaemonConnector.Answering running) {
+        if (systemctl.says("is-active", "--quiet", unit.name())) {
+            systemctl.run("enable", unit.name());
+            out.printf("updated %s: systemd runs the daemon of zone %s; the new unit applies from its next start"
+                    + " (now: systemctl --user restart %s)%n", file, zone.id(), unit.name());
+        } else if (daemon.find() instanceof DaemonConnector.Answering running) {
             long pid;
             try (Connection c = running.connection()) {
                 pid = c.call(new Request.Status(c.id(), null), Reply.ZoneStatus.class).pid();

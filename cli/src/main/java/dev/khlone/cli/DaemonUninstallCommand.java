@@ -12,8 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "uninstall", mixinStandardHelpOptions = true,
-        description = {"Remove the systemd user unit 'khlone daemon install' wrote for the zone: the daemon it",
-                "runs stops (the next command starts one, as before) and no longer starts at login."})
+        description = {"Stop starting the zone's daemon at login.",
+                "Removes the systemd user unit 'khlone daemon install' wrote for the zone: the daemon it runs",
+                "stops (the next command starts one, as before)."})
 final class DaemonUninstallCommand implements Callable<Integer> {
     private final Host host;
 

@@ -150,8 +150,11 @@ final class StatusCommand implements Callable<Integer> {
         out.println(Render.field("tokens", Render.count(t.inputTokens()) + " in, " + Render.count(t.outputTokens())
                 + " out, " + Render.count(t.cacheReadTokens()) + " cache read, " + Render.count(t.cacheWriteTokens())
                 + " cache write", LABEL));
-        out.println(Render.field("cost", Render.cost(t.costUsd())
-                + (t.budgetUsd() == null ? "" : " of a " + Render.cost(t.budgetUsd()) + " budget"), LABEL));
+        String budget = t.budgetUsd() == null ? ""
+                : t.costUsd() == null && t.status() == TaskInfo.Status.DONE
+                ? " (its brain reported no cost, as codex never does: its " + Render.cost(t.budgetUsd()) + " budget bound nothing)"
+                : " of a " + Render.cost(t.budgetUsd()) + " budget";
+        out.println(Render.field("cost", Render.cost(t.costUsd()) + budget, LABEL));
         String duration = t.status() == TaskInfo.Status.ACTIVE && t.startedMs() != 0
                 ? "running for " + Render.duration(Math.max(0, host.nowMs() - t.startedMs()))
                 : t.status() == TaskInfo.Status.QUEUED && t.attempts() == 0 ? "-"

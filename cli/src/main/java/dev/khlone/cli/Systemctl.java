@@ -42,6 +42,11 @@ final class Systemctl {
         }
     }
 
+    /** Whether {@code systemctl --user ARGS} says yes (exit 0), e.g. {@code is-active UNIT}. */
+    boolean says(String... args) {
+        return call(args).code() == 0;
+    }
+
     private record Outcome(int code, String said) {}
 
     private Outcome call(String... args) {

@@ -40,12 +40,16 @@ class DaemonInstallIT {
         khlone.close();
     }
 
-    /** A systemctl on the PATH that records its arguments; {@code showEnvironment} is what it says to the probe, exit 1, or nothing. */
-    private void systemctl(String showEnvironment) throws Exception {
+    /**
+     * A systemctl on the PATH that records its arguments; {@code showEnvironment} is what it says to
+     * the probe, exit 1, or nothing; {@code active}: whether it says the unit runs.
+     */
+    private void systemctl(String showEnvironment, boolean active) throws Exception {
         Path bin = Files.createDirectories(khlone.root().resolve("bin"));
         Path fake = bin.resolve("systemctl");
         Files.writeString(fake, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n"
                 + (showEnvironment == null ? "" : "[ \"$2\" = show-environment ] && { echo '" + showEnvironment + "' >&2; exit 1; }\n")
+                + "[ \"$2\" = is-active ] && exit " + (active ? 0 : 3) + "\n"
                 + "exit 0\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
         khlone.env().put("PATH", bin + ":" + System.getenv("PATH"));
@@ -57,7 +61,7 @@ class DaemonInstallIT {
 
     @Test
     void installWritesAUnitSystemdAcceptsEnablesItAndUninstallRemovesIt() throws Exception {
-        systemctl(null);
+        systemctl(null, false);
         String unit = "khlone-zone-" + khlone.zone(zone).id() + ".service";
         KhloneHarness.Result installed = khlone.run(zone, "daemon", "install");
         assertThat(installed.exitCode()).as(installed.toString()).isZero();
@@ -68,7 +72,8 @@ class DaemonInstallIT {
                 .contains("Restart=on-failure").contains("Environment=\"PATH=" + khlone.env().get("PATH") + "\"")
                 .contains("Environment=\"KHLONE_HOME=" + khlone.env().get("KHLONE_HOME") + "\"")
                 .doesNotContain("sk-ant-never-on-disk");
-        assertThat(calls()).containsExactly("--user show-environment", "--user daemon-reload", "--user enable --now " + unit);
+        assertThat(calls()).containsExactly("--user show-environment", "--user daemon-reload",
+                "--user is-active --quiet " + unit, "--user enable --now " + unit);
 
         Optional<Path> analyze = new Environment(System.getenv()).which("systemd-analyze");
         assumeTrue(analyze.isPresent(), "the unit was not checked by systemd: systemd-analyze is not installed (apt-get install systemd)");
@@ -91,7 +96,7 @@ class DaemonInstallIT {
 
     @Test
     void aRunningDaemonIsLeftServingAndSystemdTakesOverAtTheNextLogin() throws Exception {
-        systemctl(null);
+        systemctl(null, false);
         assertThat(khlone.run(zone, "daemon", "start").exitCode()).isZero();
         long pid = khlone.daemonPid(khlone.zone(zone)).orElseThrow();
         KhloneHarness.Result installed = khlone.run(zone, "daemon", "install");
@@ -102,8 +107,18 @@ class DaemonInstallIT {
     }
 
     @Test
+    void reinstallingAUnitSystemdRunsUpdatesItAndSaysHowToApplyIt() throws Exception {
+        systemctl(null, true);
+        String unit = "khlone-zone-" + khlone.zone(zone).id() + ".service";
+        KhloneHarness.Result r = khlone.run(zone, "daemon", "install");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("systemd runs the daemon of zone").contains("systemctl --user restart " + unit);
+        assertThat(calls()).contains("--user enable " + unit).doesNotContain("--user enable --now " + unit);
+    }
+
+    @Test
     void withoutAUserManagerItSaysSoAndWhatToDoInsteadAndChangesNothing() throws Exception {
-        systemctl("Failed to connect to bus: No medium found");
+        systemctl("Failed to connect to bus: No medium found", false);
         KhloneHarness.Result r = khlone.run(zone, "daemon", "install");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).startsWith("khlone: systemd is not available here: 'systemctl --user' cannot reach a user manager"
@@ -115,7 +130,7 @@ class DaemonInstallIT {
 
     @Test
     void aZoneThatIsNoDirectoryIsAClearErrorAndNothingIsWritten() throws Exception {
-        systemctl(null);
+        systemctl(null, false);
         KhloneHarness.Result r = khlone.run(zone, "daemon", "install", "--zone", zone.resolve("missing").toString());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).contains("khlone: --zone " + zone.resolve("missing")).contains("is not a directory").contains("hint:");
