@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -56,7 +57,7 @@ final class TaskBook {
     /** The budget of the task {@code slug} runs now, for the process started for it; null for none. */
     synchronized Double budgetOfRunning(String slug) {
         return tasks.values().stream().filter(t -> t.cloneSlug().equals(slug) && t.status() == TaskInfo.Status.ACTIVE)
-                .map(TaskInfo::budgetUsd).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                .map(TaskInfo::budgetUsd).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     /** What the zone's tasks cost that ended since {@code fromMs}, or run now. */

@@ -46,6 +46,7 @@ import java.util.Set;
 record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAliases, Map<String, Profile> brainAliases,
                   Hook hook, Budget budget) {
     static final String FILE = "khlone.yml";
+    static final ZoneConfig DEFAULT = new ZoneConfig("foreman", "claude", Map.of(), Map.of(), null);
 
     ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAliases, Map<String, Profile> brainAliases, Hook hook) {
         this(heroRole, heroBrain, roleAliases, brainAliases, hook, Budget.NONE);
@@ -55,7 +56,6 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
     record Budget(Double task, Double day) {
         static final Budget NONE = new Budget(null, null);
     }
-    static final ZoneConfig DEFAULT = new ZoneConfig("foreman", "claude", Map.of(), Map.of(), null);
 
     /**
      * A brain and the settings a clone runs it with; {@code name} is the brain alias, or the brain's
