@@ -49,6 +49,9 @@ final class DaemonInstallCommand implements Callable<Integer> {
         }
         Path file = SystemdUnit.directory(host.env()).resolve(unit.name());
         boolean existed = Files.exists(file);
+        // systemd opens the log (StandardError=append:) before the daemon runs, and fails without its directory.
+        daemon.makeStateDir();
+        DaemonProcess.createLog(daemon.locations().daemonLog(zone));
         write(file, unit.text());
         systemctl.run("daemon-reload");
         PrintWriter out = spec.commandLine().getOut();

@@ -93,15 +93,7 @@ final class DaemonProcess {
                 "echo $$; log=$1; shift; env --default-signal=INT true 2>/dev/null && set -- env --default-signal=INT,TERM \"$@\";"
                         + " exec \"$@\" </dev/null >>\"$log\" 2>&1", log.toString()));
         cmd.addAll(command(zone));
-        try {
-            // Owner-only from the start: the redirect below would create it with the umask's mode.
-            Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException e) {
-            // appended to; the daemon takes others' access away from an old one
-        } catch (IOException e) {
-            throw new KhloneException(ExitCode.UNREACHABLE, "cannot create the daemon's log " + log + ": " + e.getMessage(),
-                    "check that KHLONE_HOME is writable", e);
-        }
+        createLog(log);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(zone.root().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -126,6 +118,18 @@ final class DaemonProcess {
         } catch (NumberFormatException e) {
             throw new KhloneException(ExitCode.UNREACHABLE, "cannot start the zone daemon: 'setsid --fork' gave no pid",
                     "khlone needs util-linux's setsid on the PATH; what it said is in " + log);
+        }
+    }
+
+    /** The daemon's log, owner-only from the start: a redirect to it would create it with the umask's mode. */
+    static void createLog(Path log) {
+        try {
+            Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            // appended to; the daemon takes others' access away from an old one
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.UNREACHABLE, "cannot create the daemon's log " + log + ": " + e.getMessage(),
+                    "check that KHLONE_HOME is writable", e);
         }
     }
 

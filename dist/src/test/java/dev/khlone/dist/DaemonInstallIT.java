@@ -74,6 +74,10 @@ class DaemonInstallIT {
                 .doesNotContain("sk-ant-never-on-disk");
         assertThat(calls()).containsExactly("--user show-environment", "--user daemon-reload",
                 "--user is-active --quiet " + unit, "--user enable --now " + unit);
+        Path log = khlone.locations().daemonLog(khlone.zone(zone));
+        assertThat(text).contains("StandardError=append:" + log);
+        assertThat(Files.getPosixFilePermissions(log)).as("systemd appends to it, and fails where it cannot open it")
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
         Optional<Path> analyze = new Environment(System.getenv()).which("systemd-analyze");
         assumeTrue(analyze.isPresent(), "the unit was not checked by systemd: systemd-analyze is not installed (apt-get install systemd)");
