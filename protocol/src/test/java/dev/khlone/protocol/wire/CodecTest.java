@@ -23,7 +23,7 @@ class CodecTest {
                 new Request.Status("2", null),
                 new Reply.ZoneStatus("2", "/src/app", "app-12345678", 4242, 61_000, "0.1.0", "foreman.1", List.of(
                         new CloneInfo("foreman.1", "claude", CloneInfo.State.ACTIVE, "t-1a2b", 1_700_000_000_000L,
-                                List.of("t-3c4d"), 1200, 340, 0.0125, "9f0c-uuid", 4343, null),
+                                List.of("t-3c4d"), 1200, 340, 0.0125, "9f0c-uuid", 4343, null, CloneInfo.SINGLE_SHOT),
                         new CloneInfo("mechanic.1", "codex", CloneInfo.State.FAILED, null, 0, List.of(), 0, 0, null,
                                 null, 0, "crashed 4 times in 60 s"))),
                 new Request.Submit("5", TaskMode.ACT, "implement auth", "mechanic++", Placement.FIRST),
@@ -32,6 +32,7 @@ class CodecTest {
                 new Request.Submit("6", TaskMode.ACT, "go", null, Placement.LAST, Map.of("PATH", "/a:/b", "ANTHROPIC_API_KEY", "k")),
                 new Request.Submit("6", TaskMode.ACT, "go", null, Placement.LAST, Map.of(), 0.5),
                 new Reply.Accepted("5", TASK),
+                new Reply.Accepted("5", TASK.withBudget(0.5)),
                 new Request.Await("7", "t-1a2b"),
                 new Reply.TaskEnded("7", TASK.ended(TaskInfo.Status.DONE, "all done", null, 1_700_000_009_000L)),
                 new Request.Task("8", "t-1a2b"),
