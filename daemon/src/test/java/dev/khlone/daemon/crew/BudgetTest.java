@@ -30,13 +30,15 @@ class BudgetTest {
     Path tmp;
     Crew crew;
     Store store;
+    Path transcripts;
 
     private void open(String config) throws Exception {
         Path root = Files.createDirectory(tmp.resolve("zone"));
         Files.writeString(root.resolve("khlone.yml"), config);
         Locations locations = new Locations(tmp.resolve("home"), tmp.resolve("s"));
         Zone zone = locations.zoneAt(root);
-        store = Store.open(locations.crewFile(zone), locations.taskJournal(zone), locations.transcripts(zone));
+        transcripts = locations.transcripts(zone);
+        store = Store.open(locations.crewFile(zone), locations.taskJournal(zone), transcripts);
         Map<String, Brain> brains = Map.of("fake", FakeBrain.persistent(tmp.resolve("brain")));
         crew = Crew.restore(zone, store, brains, System.getenv());
     }
@@ -78,6 +80,8 @@ class BudgetTest {
         assertThat(second.status()).isEqualTo(Status.FAILED);
         assertThat(second.budgetUsd()).as("what was left of the day").isCloseTo(0.0005, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(second.error()).startsWith("over its budget: it cost $0.0015");
+        assertThat(Files.readString(transcripts.resolve("foreman.1.jsonl")))
+                .contains("its budget is what is left of the zone's for today (budget.day): $0.0005");
         TaskInfo third = ended(crew.submit(TaskMode.ACT, "third", null, Placement.LAST));
         assertThat(third.status()).isEqualTo(Status.FAILED);
         assertThat(third.error()).isEqualTo("the zone's budget for today is spent (budget.day in khlone.yml): the task did not run");
