@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The systemd user unit that starts a zone's daemon at login: {@code khlone daemon install} writes
@@ -12,6 +13,16 @@ import java.util.TreeMap;
  * installed launcher and the environment of the command that installs it.
  */
 record SystemdUnit(Zone zone, Path launcher, Path log, Map<String, String> environment) {
+
+    private static final String BASH = "/bin/bash";
+    /**
+     * The unit's start, {@code $0} the installed launcher and {@code $1} the zone: the daemon's own JVM
+     * as {@code khlone daemon run} would start it, the line made by the installed khlone at each start
+     * (so an upgrade of khlone or Java needs no new unit), exec'd so that it is the unit's main process
+     * (systemd's SIGTERM reaches it, and no client JVM waits beside it). No words: the launcher failed.
+     */
+    static final String START = "mapfile -d '' -t daemon < <(\"$0\" daemon run --print0 --zone \"$1\")"
+            + " && [ ${#daemon[@]} -gt 0 ] && exec \"${daemon[@]}\"; exit 1";
 
     /**
      * What the unit passes on of the installing command's environment: where khlone keeps its state
@@ -62,13 +73,15 @@ record SystemdUnit(Zone zone, Path launcher, Path log, Map<String, String> envir
         s.append("Type=simple\n");
         s.append("WorkingDirectory=").append(specifiers(zone.root().toString())).append('\n');
         environment.forEach((name, value) -> s.append("Environment=").append(quoted(name + "=" + value, false)).append('\n'));
-        s.append("ExecStart=").append(quoted(launcher.toString(), true)).append(" daemon run --zone ")
-                .append(quoted(zone.root().toString(), true)).append('\n');
+        s.append("ExecStart=").append(String.join(" ", Stream.of(BASH, "-c", START, launcher.toString(), zone.root().toString())
+                .map(word -> quoted(word, true)).toList())).append('\n');
         // The daemon's log where khlone status says it is, as when a command starts the daemon.
         s.append("StandardOutput=append:").append(specifiers(log.toString())).append('\n');
         s.append("StandardError=append:").append(specifiers(log.toString())).append('\n');
         // 'khlone daemon stop' and KHLONE_IDLE_EXIT end it with 0, on purpose: only a failure restarts it.
         s.append("Restart=on-failure\n");
+        // A JVM ended by SIGTERM, its shutdown hooks run (the daemon stopped in order), exits 143.
+        s.append("SuccessExitStatus=143\n");
         s.append("RestartSec=2\n");
         // SIGTERM to khlone alone, which stops its brains in order; whatever is left after it gets SIGKILL.
         s.append("KillMode=mixed\n");

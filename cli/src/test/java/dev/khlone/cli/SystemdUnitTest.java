@@ -30,8 +30,10 @@ class SystemdUnitTest {
     void theUnitRunsTheInstalledKhlonesDaemonForTheZoneRestartsItOnFailureAndKeepsNoSecret() {
         String text = unit(Path.of("/src/my app"), Path.of("/home/u/.local/share/khlone/bin/khlone")).text();
         assertThat(SystemdUnit.name(new Zone(Path.of("/src/my app"), "my-app-1a2b3c4d"))).isEqualTo("khlone-zone-my-app-1a2b3c4d.service");
-        assertThat(text).contains("ExecStart=\"/home/u/.local/share/khlone/bin/khlone\" daemon run --zone \"/src/my app\"\n")
-                .contains("Restart=on-failure\n").contains("WorkingDirectory=/src/my app\n")
+        assertThat(text).contains("ExecStart=\"/bin/bash\" \"-c\" \"mapfile -d '' -t daemon < <(\\\"$$0\\\" daemon run --print0"
+                        + " --zone \\\"$$1\\\") && [ $${#daemon[@]} -gt 0 ] && exec \\\"$${daemon[@]}\\\"; exit 1\""
+                        + " \"/home/u/.local/share/khlone/bin/khlone\" \"/src/my app\"\n")
+                .contains("Restart=on-failure\n").contains("SuccessExitStatus=143\n").contains("WorkingDirectory=/src/my app\n")
                 .contains("Environment=\"PATH=/opt/node/bin:/usr/bin\"\n").contains("Environment=\"KHLONE_HOME=/home/u/state\"\n")
                 .contains("Environment=\"KHLONE_CLAUDE_BIN=/opt/claude\"\n")
                 .contains("StandardError=append:/home/u/state/zones/my-app-1a2b3c4d/daemon.log\n")
@@ -42,7 +44,7 @@ class SystemdUnitTest {
     @Test
     void specifiersQuotesAndDollarsInAPathStayLiteral() {
         String text = unit(Path.of("/src/100% \"$HOME\""), Path.of("/bin/khlone")).text();
-        assertThat(text).contains("--zone \"/src/100%% \\\"$$HOME\\\"\"\n").contains("WorkingDirectory=/src/100%% \"$HOME\"\n");
+        assertThat(text).contains(" \"/src/100%% \\\"$$HOME\\\"\"\n").contains("WorkingDirectory=/src/100%% \"$HOME\"\n");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.khlone.protocol.brain.Environment;
+import dev.khlone.testkit.Await;
 import dev.khlone.testkit.KhloneHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,7 +69,8 @@ class DaemonInstallIT {
         assertThat(installed.out()).contains("installed " + unitDir.resolve(unit)).contains("starts at login");
         Path file = unitDir.resolve(unit);
         String text = Files.readString(file);
-        assertThat(text).contains("ExecStart=\"" + khlone.launcher().toRealPath() + "\" daemon run --zone \"" + zone.toRealPath() + "\"")
+        assertThat(words(text, "ExecStart")).endsWith(khlone.launcher().toRealPath().toString(), zone.toRealPath().toString());
+        assertThat(text)
                 .contains("Restart=on-failure").contains("Environment=\"PATH=" + khlone.env().get("PATH") + "\"")
                 .contains("Environment=\"KHLONE_HOME=" + khlone.env().get("KHLONE_HOME") + "\"")
                 .doesNotContain("sk-ant-never-on-disk");
@@ -96,6 +98,46 @@ class DaemonInstallIT {
         assertThat(removed.out()).contains("removed " + file);
         assertThat(file).doesNotExist();
         assertThat(calls()).containsExactly("--user show-environment", "--user disable --now " + unit, "--user daemon-reload");
+    }
+
+    /** The quoted words of a unit's setting, unescaped as systemd reads them. */
+    private static List<String> words(String unit, String setting) {
+        String line = unit.lines().filter(l -> l.startsWith(setting + "=")).findFirst().orElseThrow();
+        List<String> words = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(line);
+        while (m.find()) {
+            words.add(m.group(1).replaceAll("\\\\(.)", "$1").replace("$$", "$").replace("%%", "%"));
+        }
+        return words;
+    }
+
+    @Test
+    void theUnitsStartIsTheDaemonItselfServingTheZoneAndSigtermStopsItAsSystemdExpects() throws Exception {
+        systemctl(null, false);
+        assertThat(khlone.run(zone, "daemon", "install").exitCode()).isZero();
+        String unit = Files.readString(unitDir.resolve("khlone-zone-" + khlone.zone(zone).id() + ".service"));
+        // what systemd does: the unit's environment on a bare one, its working directory, its command line
+        ProcessBuilder start = new ProcessBuilder(words(unit, "ExecStart")).redirectErrorStream(true)
+                .redirectOutput(khlone.root().resolve("unit.out").toFile()).directory(zone.toFile());
+        start.environment().clear();
+        start.environment().put("HOME", khlone.env().get("HOME"));
+        unit.lines().filter(l -> l.startsWith("Environment=")).forEach(l -> {
+            String pair = words(l, "Environment").get(0);
+            start.environment().put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        });
+        Process daemon = start.start();
+        try {
+            long pid = Await.value(java.time.Duration.ofSeconds(30), "the unit's daemon to serve",
+                    () -> khlone.daemonPid(khlone.zone(zone)));
+            assertThat(pid).as("the unit's main process is the daemon: no client waits beside it").isEqualTo(daemon.pid());
+            assertThat(khlone.run(zone, "daemon", "status").out()).contains("is running: pid " + pid);
+            daemon.destroy(); // SIGTERM, as systemctl stop sends
+            assertThat(daemon.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(unit).contains("SuccessExitStatus=" + daemon.exitValue());
+            assertThat(Files.readString(khlone.root().resolve("unit.out"))).as("in order").contains("INFO    stopped");
+        } finally {
+            daemon.destroyForcibly();
+        }
     }
 
     @Test
