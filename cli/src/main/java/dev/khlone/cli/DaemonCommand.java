@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
         footer = {"  khlone daemon status             is it running? (exit 0 yes, 3 no)",
                 "  khlone daemon restart            after upgrading khlone",
                 "  khlone daemon stop --zone DIR    stop another zone's daemon",
-                "  khlone daemon run                in the foreground, logging to stderr"},
+                "  khlone daemon run                in the foreground, logging to stderr",
+                "  khlone daemon install            start it at login (systemd --user), restart it on failure"},
         subcommands = {DaemonStartCommand.class, DaemonStopCommand.class, DaemonRestartCommand.class,
-                DaemonStatusCommand.class, DaemonRunCommand.class})
+                DaemonStatusCommand.class, DaemonRunCommand.class, DaemonInstallCommand.class, DaemonUninstallCommand.class})
 final class DaemonCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

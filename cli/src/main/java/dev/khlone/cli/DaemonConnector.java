@@ -91,13 +91,7 @@ final class DaemonConnector {
         if (running.isPresent()) {
             return new Connected(running.get(), false);
         }
-        Path dir = locations.zoneDir(zone);
-        try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new KhloneException(ExitCode.FAILED, "cannot create the zone's state directory " + dir + ": " + e,
-                    "check KHLONE_HOME (" + locations.home() + ") is writable");
-        }
+        makeStateDir();
         Path lock = locations.startLock(zone);
         try (FileChannel lockFile = FileChannel.open(lock, Set.of(StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -109,6 +103,17 @@ final class DaemonConnector {
             return new Connected(start(), true);
         } catch (IOException e) {
             throw new KhloneException(ExitCode.FAILED, "cannot take the zone's start lock " + lock + ": " + Failures.of(e, lock),
+                    "check KHLONE_HOME (" + locations.home() + ") is writable");
+        }
+    }
+
+    /** The zone's state directory, made owner-only if there is none yet. */
+    void makeStateDir() {
+        Path dir = locations.zoneDir(zone);
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.FAILED, "cannot create the zone's state directory " + dir + ": " + e,
                     "check KHLONE_HOME (" + locations.home() + ") is writable");
         }
     }

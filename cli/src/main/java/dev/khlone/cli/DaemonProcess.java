@@ -98,15 +98,7 @@ final class DaemonProcess {
                 "echo $$; log=$1; shift; env --default-signal=INT true 2>/dev/null && set -- env --default-signal=INT,TERM \"$@\";"
                         + " exec \"$@\" </dev/null >>\"$log\" 2>&1", log.toString()));
         cmd.addAll(command(zone));
-        try {
-            // Owner-only from the start: the redirect below would create it with the umask's mode.
-            Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException e) {
-            // appended to; the daemon takes others' access away from an old one
-        } catch (IOException e) {
-            throw new KhloneException(ExitCode.UNREACHABLE, "cannot create the daemon's log " + log + ": " + e.getMessage(),
-                    "check that KHLONE_HOME is writable", e);
-        }
+        createLog(log);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(zone.root().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -134,6 +126,18 @@ final class DaemonProcess {
         }
     }
 
+    /** The daemon's log, owner-only from the start: a redirect to it would create it with the umask's mode. */
+    static void createLog(Path log) {
+        try {
+            Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            // appended to; the daemon takes others' access away from an old one
+        } catch (IOException e) {
+            throw new KhloneException(ExitCode.UNREACHABLE, "cannot create the daemon's log " + log + ": " + e.getMessage(),
+                    "check that KHLONE_HOME is writable", e);
+        }
+    }
+
     /**
      * Whether the process is gone. A zombie counts as gone: the daemon's new parent (init, or a
      * container's first process) may be slow to reap it, or never do.
@@ -148,6 +152,16 @@ final class DaemonProcess {
         // pid (comm) state ...: comm may hold anything, so the state follows the last ')'
         int end = stat.lastIndexOf(')');
         return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) == 'Z';
+    }
+
+    /** The installed {@code bin/khlone} beside {@code lib/}, which a service manager runs. */
+    static Path launcher() {
+        Path launcher = libDir().resolveSibling("bin").resolve("khlone");
+        if (!Files.isExecutable(launcher)) {
+            throw new KhloneException(ExitCode.FAILED, "khlone is not installed: " + launcher + " is missing",
+                    "install it with scripts/install, then run this from the installed khlone");
+        }
+        return launcher;
     }
 
     private static Path libDir() {

@@ -120,7 +120,8 @@ final class StatusCommand implements Callable<Integer> {
                     : c.taskStartedMs() == 0 ? c.task()
                     : c.task() + " " + Render.duration(Math.max(0, host.nowMs() - c.taskStartedMs()));
             rows.add(new String[] {(c.slug().equals(status.hero()) ? paint.yellow("★") + " " : "  ") + paint.bold(c.slug()),
-                    c.brain(), paint.state(c.state()), running, c.queue().size() + " queued",
+                    CloneInfo.SINGLE_SHOT.equals(c.process()) ? c.brain() + " " + CloneInfo.SINGLE_SHOT : c.brain(),
+                    paint.state(c.state()), running, c.queue().size() + " queued",
                     Render.tokens(c.inputTokens() + c.outputTokens()) + " tokens", Render.cost(c.costUsd()),
                     c.failure() == null ? "" : paint.red("— " + Render.printable(c.failure()))});
         }
@@ -152,7 +153,11 @@ final class StatusCommand implements Callable<Integer> {
         out.println(Render.field("tokens", Render.count(t.inputTokens()) + " in, " + Render.count(t.outputTokens())
                 + " out, " + Render.count(t.cacheReadTokens()) + " cache read, " + Render.count(t.cacheWriteTokens())
                 + " cache write", LABEL));
-        out.println(Render.field("cost", Render.cost(t.costUsd()), LABEL));
+        String budget = t.budgetUsd() == null ? ""
+                : t.costUsd() == null && t.status() == TaskInfo.Status.DONE
+                ? " (its brain reported no cost, as codex never does: its " + Render.cost(t.budgetUsd()) + " budget bound nothing)"
+                : " of a " + Render.cost(t.budgetUsd()) + " budget";
+        out.println(Render.field("cost", Render.cost(t.costUsd()) + budget, LABEL));
         String duration = t.status() == TaskInfo.Status.ACTIVE && t.startedMs() != 0
                 ? "running for " + Render.duration(Math.max(0, host.nowMs() - t.startedMs()))
                 : t.status() == TaskInfo.Status.QUEUED && t.attempts() == 0 ? "-"
@@ -181,6 +186,7 @@ final class StatusCommand implements Callable<Integer> {
         g.writeStringField("series", c.series());
         g.writeNumberField("pid", c.pid());
         g.writeStringField("failure", c.failure());
+        g.writeStringField("process", c.process());
     }
 
     /** A task's fields under their wire names, absent ones as null. */
@@ -202,6 +208,7 @@ final class StatusCommand implements Callable<Integer> {
         g.writeNumberField("cacheReadTokens", t.cacheReadTokens());
         g.writeNumberField("cacheWriteTokens", t.cacheWriteTokens());
         g.writeNumberField("costUsd", Render.dollars(t.costUsd()));
+        g.writeNumberField("budgetUsd", Render.dollars(t.budgetUsd()));
         g.writeNumberField("durationMs", t.durationMs());
         g.writeArrayFieldStart("interruptions");
         for (String why : t.interruptions()) {

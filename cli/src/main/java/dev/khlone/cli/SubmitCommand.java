@@ -1,5 +1,6 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.Dollars;
 import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.wire.Codec;
@@ -63,6 +64,12 @@ abstract class SubmitCommand implements Callable<Integer> {
     @Option(names = "--now", description = "With --talk: interrupt the running task rather than wait for it.")
     boolean now;
 
+    @Option(names = "--budget", paramLabel = "USD",
+            description = "The most the task may cost, in dollars (e.g. 0.50): a turn whose reported cost passes it fails,"
+                    + " stopped by claude itself in single-shot mode. Default: the profile's or the zone's budget in khlone.yml."
+                    + " codex reports no cost, so no budget binds it.")
+    String budget;
+
     @Option(names = "--await",
             description = "Wait until the task ends and print its result on stdout; exit 1 if it failed or was cancelled. ctrl-c stops the waiting, not the task.")
     boolean await;
@@ -84,6 +91,8 @@ abstract class SubmitCommand implements Callable<Integer> {
         if (now && !talk) {
             throw new KhloneException(ExitCode.USAGE, "--now goes with --talk", "khlone act --talk --now \"...\"");
         }
+        Double usd = budget == null ? null : Dollars.parse(budget).orElseThrow(() -> new KhloneException(ExitCode.USAGE,
+                "--budget " + budget + " is not an amount of dollars", "give one more than 0, e.g. --budget 0.50"));
         String command = spec.qualifiedName();
         String prompt = prompt(command);
         if (prompt.isBlank()) {
@@ -98,7 +107,7 @@ abstract class SubmitCommand implements Callable<Integer> {
                     "a prompt may have up to about " + Protocol.MAX_FRAME / 1024 + " KiB; point the clone at a file instead");
         }
         try (Connection c = zoneOption.connect()) {
-            TaskInfo task = c.call(new Request.Submit(c.id(), mode, prompt, whoText, placement(), host.brainEnvironment()),
+            TaskInfo task = c.call(new Request.Submit(c.id(), mode, prompt, whoText, placement(), host.brainEnvironment(), usd),
                     Reply.Accepted.class).task();
             return follow(c, task, out, err);
         }

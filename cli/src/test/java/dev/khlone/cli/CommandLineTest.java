@@ -93,8 +93,10 @@ class CommandLineTest {
     @Test
     void theDaemonsHelpSaysAllOfEachCommandsFirstLine() {
         String help = khlone("daemon", "--help").out();
-        assertThat(help).contains("restart  Stop the zone's daemon if it runs, then start it again.")
-                .contains("run      Serve the zone in the foreground, logging to stderr.").contains("Examples:");
+        assertThat(help).contains("restart    Stop the zone's daemon if it runs, then start it again.")
+                .contains("run        Serve the zone in the foreground, logging to stderr.")
+                .contains("install    Start the zone's daemon at login, and again after a failure.")
+                .contains("uninstall  Stop starting the zone's daemon at login.").contains("Examples:");
     }
 
     private static final String NL = System.lineSeparator();

@@ -50,7 +50,7 @@ class StatusTest {
 
     static final TaskInfo TASK = new TaskInfo("t-3f9a", "foreman.1", TaskMode.ACT, "fix the flaky test\nand say why",
             TaskInfo.Status.DONE, 2, NOW - 60_000, NOW - 59_000, NOW - 47_000, "All green.", null, 1200, 350, 8000, 10,
-            0.0125, 12_000, List.of(), null);
+            0.0125, 12_000, List.of(), null, null);
 
     @Test
     void theCrewIsATreeOfOneLinePerClone() throws Exception {
@@ -144,7 +144,7 @@ class StatusTest {
             List<Map<String, Object>> clones = (List<Map<String, Object>>) json.get("clones");
             assertThat(clones).hasSize(3);
             assertThat(clones.get(0)).containsOnlyKeys("slug", "brain", "state", "task", "taskStartedMs", "queue",
-                    "inputTokens", "outputTokens", "costUsd", "series", "pid", "failure");
+                    "inputTokens", "outputTokens", "costUsd", "series", "pid", "failure", "process");
             assertThat(clones.get(0)).containsEntry("slug", "foreman.1").containsEntry("state", "active")
                     .containsEntry("task", "t-3f9a").containsEntry("taskStartedMs", NOW - 42_000)
                     .containsEntry("queue", List.of("t-0001", "t-0002")).containsEntry("inputTokens", 12_000L)
@@ -177,6 +177,20 @@ class StatusTest {
                     "started   2025-06-15 15:05:41",
                     "ended     2025-06-15 15:05:53") + NL);
             assertThat(daemon.received()).containsExactly(new Request.Task(daemon.received().get(0).id(), "t-3f9a"));
+        }
+    }
+
+    @Test
+    void aTasksBudgetIsShownBesideItsCostAndABrainThatReportsNoneIsSaidToBeUnbound() throws Exception {
+        TaskInfo capped = TASK.withBudget(0.5);
+        TaskInfo codex = TaskInfo.queued("t-2", "mechanic.1", TaskMode.ACT, "x", NOW - 10_000).withBudget(0.5).started(NOW - 9_000)
+                .used(10, 5, 0, 0, null, 1_000).ended(TaskInfo.Status.DONE, "ok", null, NOW);
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, r -> new Reply.TaskReport(r.id(),
+                ((Request.Task) r).task().equals("t-3f9a") ? capped : codex))) {
+            assertThat(cli.run("status", "--task", "t-3f9a").out()).contains("cost      $0.0125 of a $0.5000 budget" + NL);
+            assertThat(Json.parseObject(cli.run("status", "--task", "t-3f9a", "--json").out())).containsEntry("budgetUsd", 0.5);
+            assertThat(cli.run("status", "--task", "t-2").out())
+                    .contains("cost      — (its brain reported no cost, as codex never does: its $0.5000 budget bound nothing)" + NL);
         }
     }
 

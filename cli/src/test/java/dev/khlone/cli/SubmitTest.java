@@ -79,6 +79,22 @@ class SubmitTest {
     }
 
     @Test
+    void budgetSendsTheCapInDollarsAndAnAmountThatIsNoneIsRefusedBeforeAnyDaemon() throws Exception {
+        for (String bad : new String[] {"lots", "0", "-1", "1e3", "0.5.0"}) {
+            Cli.Run r = cli.run("act", "--budget", bad, "fix it");
+            assertThat(r.exitCode()).as(bad).isEqualTo(2);
+            assertThat(r.err()).startsWith("khlone: --budget " + bad + " is not an amount of dollars")
+                    .contains("hint: give one more than 0, e.g. --budget 0.50");
+        }
+        assertThat(cli.untouched()).isTrue();
+        try (FakeDaemon daemon = FakeDaemon.serving(cli, accepting(t -> t))) {
+            assertThat(cli.run("ask", "--budget", "$0.50", "why?").exitCode()).isZero();
+            assertThat(cli.run("act", "no cap").exitCode()).isZero();
+            assertThat(daemon.received()).extracting(r -> ((Request.Submit) r).budget()).containsExactly(0.5, null);
+        }
+    }
+
+    @Test
     void prioritizePutsTheTaskFirstWithoutInterrupting() throws Exception {
         try (FakeDaemon daemon = FakeDaemon.serving(cli, accepting(t -> t))) {
             Cli.Run r = cli.run("act", "--prioritize", "urgent");

@@ -59,7 +59,7 @@ final class Requests implements Request.Visitor<Reply> {
     public Reply submit(Request.Submit submit) {
         crew.environment(submit.env());
         return answer(submit.id(), () -> new Reply.Accepted(submit.id(),
-                crew.submit(submit.mode(), submit.prompt(), submit.who(), submit.placement())));
+                crew.submit(submit.mode(), submit.prompt(), submit.who(), submit.placement(), submit.budget(), null)));
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.khlone.protocol.brain.Preflight;
 import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.brain.TaskMode;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,6 +25,8 @@ import java.util.stream.Stream;
  *
  * <p>Dispatch is one persistent {@code claude -p} in stream-json mode: a prompt is one JSON line
  * on stdin, and the turn ends with a {@code result} line on stdout (see {@link ClaudeDialogue}).
+ * Single-shot, it is one such process per task, its stdin closed after the prompt: claude runs the
+ * turn and exits, and the next task's process resumes the series.
  * The series id is chosen here ({@code --session-id}) and kept by claude across every kind of
  * resume, observed on 2.1.328: {@code -p --resume ID} and the TUI's {@code claude --resume ID}
  * both go on writing to session {@code ID} (no fork without {@code --fork-session}), and a later
@@ -93,8 +96,13 @@ public final class ClaudeBrain implements Brain {
         argv.addAll(seriesArgs(series));
         argv.addAll(modelArgs(options));
         argv.addAll(mode == TaskMode.ASK ? ASK : ACT);
+        if (options.singleShot() && options.budgetUsd() != null) {
+            // claude's own cap stops a turn between two model calls; it counts what the process spent,
+            // so it is the task's cap only on a process of the task's own.
+            argv.addAll(List.of("--max-budget-usd", BigDecimal.valueOf(options.budgetUsd()).toPlainString()));
+        }
         argv.addAll(options.args());
-        return new LaunchSpec(argv, options.environment().vars(), options.workdir(), true);
+        return new LaunchSpec(argv, options.environment().vars(), options.workdir(), !options.singleShot());
     }
 
     /** The TUI asks for permissions itself, so it gets no permission set: the person at it answers. */

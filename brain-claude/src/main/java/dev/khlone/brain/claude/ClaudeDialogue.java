@@ -139,8 +139,27 @@ final class ClaudeDialogue implements Dialogue {
         return new BrainEvent.TurnCompleted(result,
                 new Usage(count(usage.get("input_tokens")), count(usage.get("output_tokens")),
                         count(usage.get("cache_read_input_tokens")), count(usage.get("cache_creation_input_tokens"))),
-                json.get("total_cost_usd") instanceof Number cost ? Double.valueOf(cost.doubleValue()) : null,
+                cost(json),
                 count(json.get("duration_ms")), isError);
+    }
+
+    /**
+     * What this turn cost. {@code total_cost_usd} is the conversation's spend so far (a second turn
+     * on one process says the sum of both, and a resumed process adds its predecessors', observed on
+     * 2.1.328); {@code model_usage_since_last_result} prices this turn alone, per model. The total
+     * only where that is missing (older claude, which said a turn's own cost there).
+     */
+    private static Double cost(Map<String, Object> json) {
+        if (json.get("model_usage_since_last_result") instanceof Map<?, ?> models) {
+            double sum = 0;
+            for (Object model : models.values()) {
+                if (map(model).get("costUSD") instanceof Number cost) {
+                    sum += cost.doubleValue();
+                }
+            }
+            return sum;
+        }
+        return json.get("total_cost_usd") instanceof Number cost ? Double.valueOf(cost.doubleValue()) : null;
     }
 
     /** A tool result's content: a string, or a list of blocks of which the text ones count. */

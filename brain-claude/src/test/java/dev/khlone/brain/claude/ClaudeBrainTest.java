@@ -39,6 +39,23 @@ class ClaudeBrainTest {
     }
 
     @Test
+    void singleShotIsAProcessPerTaskThatCapsItsSpendWithClaudesOwnBudgetAndPersistentNeverDoes() throws IOException {
+        Path claude = executable("bin/claude");
+        Options options = options(Map.of("PATH", claude.getParent().toString()));
+
+        LaunchSpec persistent = brain.dispatch(Series.started(ID), TaskMode.ACT, options.withTask(false, 0.5));
+        assertThat(persistent.persistent()).isTrue();
+        assertThat(persistent.argv()).as("claude's cap counts a process's spend: never a task's cap on a shared one")
+                .doesNotContain("--max-budget-usd");
+
+        LaunchSpec single = brain.dispatch(Series.started(ID), TaskMode.ACT, options.withTask(true, 0.5));
+        assertThat(single.persistent()).isFalse();
+        assertThat(single.argv()).containsSubsequence("--resume", ID).containsSubsequence("--max-budget-usd", "0.5");
+        assertThat(brain.dispatch(Series.started(ID), TaskMode.ACT, options.withTask(true, null)).argv())
+                .doesNotContain("--max-budget-usd");
+    }
+
+    @Test
     void aNewSeriesHasAFreshUuidAndIsNotStarted() {
         Series one = brain.newSeries();
         Series two = brain.newSeries();

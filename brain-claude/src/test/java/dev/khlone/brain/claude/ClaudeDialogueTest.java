@@ -23,7 +23,7 @@ class ClaudeDialogueTest {
     private static final String SESSION = "35e003f9-dddc-4af9-a61a-0a36b98a4da0";
 
     @Test
-    void threeTurnsOnOneProcessGiveTheirTextsAndResultsInOrder() {
+    void threeTurnsOnOneProcessGiveTheirTextsAndResultsInOrderEachWithItsOwnCost() {
         Recording sink = Recording.decode(new ClaudeDialogue(), "transcript-claude-streamjson-multiturn.jsonl");
 
         assertThat(sink.meaningful()).containsExactly(
@@ -34,11 +34,11 @@ class ClaudeDialogueTest {
                 new SessionStarted(SESSION),
                 new Text("FAKE-REPLY #8: I saw 4 message(s); you said: turn two, remember turn one?"),
                 new TurnCompleted("FAKE-REPLY #8: I saw 4 message(s); you said: turn two, remember turn one?",
-                        new Usage(40, 18, 0, 0), 0.0009000000000000001, 37, false),
+                        new Usage(40, 18, 0, 0), 0.0005200000000000001, 37, false),
                 new SessionStarted(SESSION),
                 new Text("FAKE-REPLY #9: I saw 6 message(s); you said: turn three"),
                 new TurnCompleted("FAKE-REPLY #9: I saw 6 message(s); you said: turn three",
-                        new Usage(60, 13, 0, 0), 0.0014000000000000002, 74, false));
+                        new Usage(60, 13, 0, 0), 0.0005, 74, false));
         assertThat(sink.raw()).isEmpty();
         assertThat(sink.replies).isEmpty();
     }
@@ -120,13 +120,13 @@ class ClaudeDialogueTest {
     }
 
     @Test
-    void aResumedProcessConfirmsTheSeriesAndCountsTheWholeConversationsCost() {
+    void aResumedProcessConfirmsTheSeriesAndCountsOnlyItsOwnTurnsCostNotTheConversationsSoFar() {
         Recording sink = Recording.decode(new ClaudeDialogue(), "transcript-claude-resume.jsonl");
 
         assertThat(sink.meaningful()).first().isEqualTo(new SessionStarted(SESSION));
         assertThat(sink.meaningful()).last().isEqualTo(new TurnCompleted(
                 "FAKE-REPLY #11: I saw 8 message(s); you said: fourth turn via fresh process resume",
-                new Usage(80, 20, 0, 0), 0.0021200000000000004, 154, false));
+                new Usage(80, 20, 0, 0), 0.00072, 154, false));
     }
 
     @Test

@@ -334,6 +334,13 @@ public final class BrainHandle implements BrainCli {
         return taken.future; // a kill or reboot came in and failed the turn
     }
 
+    /** Whether dispatch runs a process per task (codex exec, a single-shot profile) rather than one for every task. */
+    public boolean perTask() {
+        synchronized (lock) {
+            return perTask;
+        }
+    }
+
     @Override
     public boolean write(byte[] bytes) {
         synchronized (lock) {

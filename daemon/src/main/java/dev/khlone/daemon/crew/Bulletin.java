@@ -149,7 +149,8 @@ final class Bulletin {
         currentTask = running == null ? null : running.id();
         long pid = handle.pid().orElse(0);
         info = new CloneInfo(slug, profile.brain(), state, currentTask, running == null ? 0 : running.startedMs(), ids,
-                totals.inputTokens(), totals.outputTokens(), totals.costUsd(), handle.series().id(), pid, failure);
+                totals.inputTokens(), totals.outputTokens(), totals.costUsd(), handle.series().id(), pid, failure,
+                handle.perTask() ? CloneInfo.SINGLE_SHOT : CloneInfo.PERSISTENT);
         record = new CloneRecord(slug, role, index, profile.brain(), profile.name(), handle.series().id(),
                 handle.series().started(), currentTask, ids, failure, pid, pid == 0 ? 0 : handle.startMs(pid),
                 handle.talkSince().map(Instant::toEpochMilli).orElse(0L));

@@ -50,6 +50,9 @@ final class Clone {
 
         /** The clone failed; {@code waiting} are the tasks left in its queue, which wait for a reboot. */
         void cloneFailed(String slug, String failure, List<String> waiting);
+
+        /** What the zone may still spend today (khlone.yml {@code budget.day} less what its tasks cost since midnight); null without a cap. */
+        Double dayLeft(long nowMs);
     }
 
     final String slug;

@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -93,11 +95,13 @@ final class CloneMachine {
     }
 
     TaskInfo submit(TaskInfo task, Placement placement) throws IOException {
-        if (state == State.IDLE && queue.work().isEmpty() && !talk.waiting()) {
+        Double dayLeft = owner.dayLeft(now());
+        if (state == State.IDLE && queue.work().isEmpty() && !talk.waiting() && (dayLeft == null || dayLeft > 0)) {
             // It runs at once: its first record says so, and is its acceptance (a task the journal
             // refused changes nothing, and the caller hears why). The brain hears of it once it is
             // written; the caller once it is forced too.
-            TaskInfo active = task.started(now());
+            TaskInfo active = capped(task.started(now()), dayLeft);
+            noteDayCap(task, active);
             owner.taskBegun(active);
             run(queue.runNew(active));
             try {
@@ -236,8 +240,34 @@ final class CloneMachine {
         if (next == null) {
             return;
         }
+        Double dayLeft = owner.dayLeft(now());
+        if (dayLeft != null && dayLeft <= 0) {
+            String why = "the zone's budget for today is spent (budget.day in khlone.yml): the task did not run";
+            bulletin.transcript(Transcriber.error(next.task().id(), why, now()));
+            bulletin.journal(queue.fail(why, now()));
+            pump();
+            return;
+        }
+        if (dayLeft != null) {
+            TaskInfo before = next.task();
+            next = new TaskQueue.Started(queue.replaceRunning(capped(before, dayLeft)), next.prompt());
+            noteDayCap(before, next.task());
+        }
         bulletin.journal(next.task());
         run(next);
+    }
+
+    /** {@code task} with a budget of no more than what is left of the zone's day, if the day has a cap. */
+    private static TaskInfo capped(TaskInfo task, Double dayLeft) {
+        return dayLeft == null || task.budgetUsd() != null && task.budgetUsd() <= dayLeft ? task : task.withBudget(dayLeft);
+    }
+
+    /** Says in the transcript when a task's budget is what is left of the zone's day, not its own. */
+    private void noteDayCap(TaskInfo before, TaskInfo after) {
+        if (!Objects.equals(before.budgetUsd(), after.budgetUsd())) {
+            bulletin.note(after.id(), String.format(Locale.ROOT,
+                    "its budget is what is left of the zone's for today (budget.day): $%.4f", after.budgetUsd()));
+        }
     }
 
     /** Gives {@code next}, just started, to its brain, once the journal says it runs (the settle below writes a noted record). */

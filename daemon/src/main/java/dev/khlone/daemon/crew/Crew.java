@@ -19,6 +19,9 @@ import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,11 +126,15 @@ public final class Crew {
     /** Queues a task for the clone {@code who} names, enrolling one if it says so or none fits. */
     public TaskInfo submit(TaskMode mode, String prompt, String who, Placement placement)
             throws CrewException {
-        return submit(mode, prompt, who, placement, null);
+        return submit(mode, prompt, who, placement, null, null);
     }
 
-    /** {@link #submit(TaskMode, String, String, Placement)} for the khlone.yml trigger {@code trigger} (null: a person). */
-    public TaskInfo submit(TaskMode mode, String prompt, String who, Placement placement, String trigger)
+    /**
+     * ... with a cap on its cost in dollars: {@code budget}, else the clone's profile's, else the
+     * zone's {@code budget.task} (none when all are null); {@code trigger}: the khlone.yml trigger that
+     * started it (null: a person).
+     */
+    public TaskInfo submit(TaskMode mode, String prompt, String who, Placement placement, Double budget, String trigger)
             throws CrewException {
         if (prompt == null || prompt.isBlank()) {
             throw new CrewException(ErrorCode.BAD_REQUEST, "the prompt is empty", "say what the clone should do");
@@ -138,8 +145,10 @@ public final class Crew {
             throw CrewException.unwritable(e, home,
                     "new tasks are refused until the records kept meanwhile are written, so that none accepted is lost");
         }
-        Clone clone = roster.resolve(parse(who), config(), "--who ");
-        TaskInfo task = book.open(clone.slug, mode, prompt, System.currentTimeMillis(), trigger);
+        ZoneConfig config = config();
+        Clone clone = roster.resolve(parse(who), config, "--who ");
+        Double cap = budget != null ? budget : clone.profile.budget() != null ? clone.profile.budget() : config.budget().task();
+        TaskInfo task = book.open(clone.slug, mode, prompt, System.currentTimeMillis(), cap, trigger);
         try {
             return answer(clone.submit(task, placement));
         } catch (CrewException e) {
@@ -335,6 +344,22 @@ public final class Crew {
 
     /** What the crew does with a clone's changes, on the clone's threads; nothing once the crew is shut down. */
     private final class Changes implements Clone.Owner {
+        @Override
+        public Double dayLeft(long nowMs) {
+            Double day;
+            try {
+                day = config().budget().day();
+            } catch (CrewException badFile) {
+                return null; // said to whoever submits; a running zone keeps to the caps it can read
+            }
+            if (day == null) {
+                return null;
+            }
+            long midnight = LocalDate.ofInstant(Instant.ofEpochMilli(nowMs), ZoneId.systemDefault())
+                    .atStartOfDay(ZoneId.systemDefault()).toInstant().toEpochMilli();
+            return day - book.spentSince(midnight);
+        }
+
         @Override
         public void taskChanged(TaskInfo task) throws IOException {
             if (!closed) {

@@ -326,7 +326,8 @@ final class Roster {
     }
 
     private Clone clone(String slug, String role, int index, Brain brain, ZoneConfig.Profile profile, Series series) {
-        BrainHandle handle = new BrainHandle(slug, marker(slug), brain, series, () -> options(profile));
+        BrainHandle handle = new BrainHandle(slug, marker(slug), brain, series,
+                () -> options(profile).withTask(profile.singleShot(), book.budgetOfRunning(slug)));
         book.runs(slug, profile.name());
         return new Clone(slug, role, index, profile, handle, owner, timers, turnTimeout);
     }

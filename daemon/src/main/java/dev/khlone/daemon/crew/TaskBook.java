@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -46,11 +47,26 @@ final class TaskBook {
         this.tasks = new LinkedHashMap<>(tasks);
     }
 
-    /** A new task for {@code slug}, with an id no other task of the zone has; {@code trigger} started it (null: a person). */
-    synchronized TaskInfo open(String slug, TaskMode mode, String prompt, long nowMs, String trigger) {
-        TaskInfo task = TaskInfo.queued(newId(), slug, mode, prompt, nowMs).triggeredBy(trigger);
+    /**
+     * A new task for {@code slug}, with an id no other task of the zone has, a cap of {@code budget}
+     * dollars (null: none); {@code trigger} started it (null: a person).
+     */
+    synchronized TaskInfo open(String slug, TaskMode mode, String prompt, long nowMs, Double budget, String trigger) {
+        TaskInfo task = TaskInfo.queued(newId(), slug, mode, prompt, nowMs).withBudget(budget).triggeredBy(trigger);
         tasks.put(task.id(), task);
         return task;
+    }
+
+    /** The budget of the task {@code slug} runs now, for the process started for it; null for none. */
+    synchronized Double budgetOfRunning(String slug) {
+        return tasks.values().stream().filter(t -> t.cloneSlug().equals(slug) && t.status() == TaskInfo.Status.ACTIVE)
+                .map(TaskInfo::budgetUsd).filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /** What the zone's tasks cost that ended since {@code fromMs}, or run now. */
+    synchronized double spentSince(long fromMs) {
+        return tasks.values().stream().filter(t -> t.costUsd() != null && (t.endedMs() >= fromMs || !t.status().ended()))
+                .mapToDouble(TaskInfo::costUsd).sum();
     }
 
     /** Forgets a task its clone refused: its acceptance was never recorded. */

@@ -4,6 +4,8 @@ import dev.khlone.protocol.brain.BrainEvent.TurnCompleted;
 import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TaskInfo.Status;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -126,13 +128,36 @@ final class TaskQueue {
                 + ". Check what it already did before you redo anything.)\n\n";
     }
 
-    /** The running task's turn completed: it ended done, or failed if the brain says so, with what it used. */
+    /**
+     * The running task's turn completed: it ended done, or failed if the brain says so or its cost
+     * passed its budget, with what it used.
+     */
     TaskInfo finish(TurnCompleted done, long nowMs) {
-        TaskInfo ended = running.used(done.usage().inputTokens(), done.usage().outputTokens(),
-                        done.usage().cacheReadTokens(), done.usage().cacheWriteTokens(), done.costUsd(), done.durationMs())
-                .ended(done.isError() ? Status.FAILED : Status.DONE, done.result(), done.isError() ? done.result() : null, nowMs);
+        TaskInfo used = running.used(done.usage().inputTokens(), done.usage().outputTokens(),
+                done.usage().cacheReadTokens(), done.usage().cacheWriteTokens(), done.costUsd(), done.durationMs());
+        TaskInfo ended;
+        if (used.overBudget()) {
+            String why = "over its budget: it cost " + dollars(used.costUsd()) + ", more than the " + dollars(used.budgetUsd())
+                    + " it may" + (done.isError() ? " (" + done.result() + ")" : "");
+            ended = used.ended(Status.FAILED, done.isError() ? null : done.result(), why, nowMs);
+        } else {
+            ended = used.ended(done.isError() ? Status.FAILED : Status.DONE, done.result(), done.isError() ? done.result() : null,
+                    nowMs);
+        }
         running = null;
         return ended;
+    }
+
+    /** "$0.50", "$0.0015": to a hundredth of a cent, at least to the cent. */
+    private static String dollars(double usd) {
+        BigDecimal d = BigDecimal.valueOf(usd).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros();
+        return "$" + (d.scale() < 2 ? d.setScale(2) : d).toPlainString();
+    }
+
+    /** The running task, as it now is (its budget capped by the zone's day); returns it. */
+    TaskInfo replaceRunning(TaskInfo task) {
+        running = task;
+        return task;
     }
 
     /** The running task failed for {@code why}. */

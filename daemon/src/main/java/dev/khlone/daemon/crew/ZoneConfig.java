@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.khlone.daemon.notify.Event;
 import dev.khlone.daemon.notify.Hook;
+import dev.khlone.protocol.Dollars;
 import dev.khlone.protocol.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,6 +32,11 @@ import java.util.Set;
  *     model: claude-opus-4-1
  *     args: [--max-turns, "40"]
  *     env: {CLAUDE_CODE_MAX_OUTPUT_TOKENS: "32000"}
+ *     budget: 2.00  # dollars a task of this profile may cost, unless act --budget says otherwise
+ *     process: single-shot   # a fresh process per task, resuming the conversation (default: persistent)
+ * budget:           # caps on spend, in dollars: a task's default, and the zone's for a day (local time)
+ *   task: 0.50
+ *   day: 5.00
  * notify:           # a command run when work is done; the event is in its environment (KHLONE_EVENT, ...)
  *   run: notify-send "khlone: $KHLONE_CLONE $KHLONE_STATUS" "$KHLONE_RESULT"   # or a list of words
  *   on: [task-done, task-failed]   # default: task-done, task-failed, clone-failed, queue-empty
@@ -45,15 +51,29 @@ import java.util.Set;
  * {@code triggers} are kept as the file says them: a bad entry is that trigger's error, not the file's.
  */
 record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAliases, Map<String, Profile> brainAliases,
-                  Hook hook, List<Object> triggers) {
+                  Hook hook, List<Object> triggers, Budget budget) {
     static final String FILE = "khlone.yml";
-    static final ZoneConfig DEFAULT = new ZoneConfig("foreman", "claude", Map.of(), Map.of(), null, List.of());
+    static final ZoneConfig DEFAULT = new ZoneConfig("foreman", "claude", Map.of(), Map.of(), null, List.of(), Budget.NONE);
+
+    ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAliases, Map<String, Profile> brainAliases, Hook hook) {
+        this(heroRole, heroBrain, roleAliases, brainAliases, hook, List.of(), Budget.NONE);
+    }
+
+    /** {@code budget:}: a task's default cap and the zone's cap for a day, in dollars; null where there is none. */
+    record Budget(Double task, Double day) {
+        static final Budget NONE = new Budget(null, null);
+    }
 
     /**
      * A brain and the settings a clone runs it with; {@code name} is the brain alias, or the brain's
      * own name for its plain profile. The crew file keeps only the name.
      */
-    record Profile(String name, String brain, String model, List<String> args, Map<String, String> env) {
+    record Profile(String name, String brain, String model, List<String> args, Map<String, String> env, Double budget,
+                   boolean singleShot) {
+        Profile(String name, String brain, String model, List<String> args, Map<String, String> env) {
+            this(name, brain, model, args, env, null, false);
+        }
+
         static Profile plain(String brain) {
             return new Profile(brain, brain, null, List.of(), Map.of());
         }
@@ -92,8 +112,8 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
         }
         Map<String, Object> top = map(tree, "the file");
         for (String key : top.keySet()) {
-            if (!List.of("hero", "roles", "brains", "notify", "triggers", "worktrees").contains(key)) {
-                throw new Invalid(file + ": unknown key '" + key + "' (known: hero, roles, brains, notify, triggers, worktrees)");
+            if (!List.of("hero", "roles", "brains", "notify", "triggers", "budget", "worktrees").contains(key)) {
+                throw new Invalid(file + ": unknown key '" + key + "' (known: hero, roles, brains, notify, triggers, budget, worktrees)");
             }
         }
         if (top.get("worktrees") != null) {
@@ -129,7 +149,9 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
                     map(p.get("env"), "brains." + e.getKey() + ".env").forEach((k, v) -> env.put(k, String.valueOf(v)));
                 }
                 brains.put(e.getKey(), new Profile(e.getKey(), string(p.get("brain"), "brains." + e.getKey() + ".brain"),
-                        p.get("model") == null ? null : String.valueOf(p.get("model")), args, env));
+                        p.get("model") == null ? null : String.valueOf(p.get("model")), args, env,
+                        dollars(p.get("budget"), "brains." + e.getKey() + ".budget"),
+                        singleShot(p.get("process"), "brains." + e.getKey() + ".process")));
             }
         }
         if (top.get("triggers") != null && !(top.get("triggers") instanceof List)) {
@@ -138,7 +160,39 @@ record ZoneConfig(String heroRole, String heroBrain, Map<String, String> roleAli
         @SuppressWarnings("unchecked")
         List<Object> triggers = top.get("triggers") == null ? List.of() : (List<Object>) top.get("triggers");
         return new ZoneConfig(heroRole, heroBrain, roles, brains, top.get("notify") == null ? null : notify(top.get("notify")),
-                triggers);
+                triggers, top.get("budget") == null ? Budget.NONE : budget(top.get("budget")));
+    }
+
+    /** {@code budget:}: {@code task} and {@code day}, each in dollars. */
+    private static Budget budget(Object value) throws Invalid {
+        Map<String, Object> b = map(value, "budget");
+        for (String key : b.keySet()) {
+            if (!List.of("task", "day").contains(key)) {
+                throw new Invalid(FILE + ": budget." + key + " is not a setting (known: task, day)");
+            }
+        }
+        return new Budget(dollars(b.get("task"), "budget.task"), dollars(b.get("day"), "budget.day"));
+    }
+
+    /** {@code process:} single-shot (a fresh process per task) or persistent (one for all: the default). */
+    private static boolean singleShot(Object value, String what) throws Invalid {
+        if (value == null || "persistent".equals(value)) {
+            return false;
+        }
+        if ("single-shot".equals(value)) {
+            return true;
+        }
+        throw new Invalid(FILE + ": " + what + ": '" + value + "' is not a process mode (single-shot or persistent)");
+    }
+
+    /** An amount in dollars, or null when there is none. */
+    private static Double dollars(Object value, String what) throws Invalid {
+        if (value == null) {
+            return null;
+        }
+        String text = String.valueOf(value);
+        return Dollars.parse(text).orElseThrow(() -> new Invalid(FILE + ": " + what + ": '" + text
+                + "' is not an amount of dollars (more than 0, e.g. 0.50)"));
     }
 
     /** {@code notify:}: run (a string for sh -c, or a list of words), on (events), timeout (e.g. 10s). */

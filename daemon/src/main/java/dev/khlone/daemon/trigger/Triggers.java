@@ -72,7 +72,7 @@ public final class Triggers implements AutoCloseable {
 
                 @Override
                 public TaskInfo submit(TaskMode mode, String prompt, String who, String trigger) throws CrewException {
-                    return crew.submit(mode, prompt, who, Placement.LAST, trigger);
+                    return crew.submit(mode, prompt, who, Placement.LAST, null, trigger);
                 }
 
                 @Override

@@ -638,7 +638,7 @@ class CrewTest {
         Files.writeString(zone.root().resolve("khlone.yml"), "hero: [not, a, string\n");
         assertThatThrownBy(() -> act("x")).hasMessageContaining("khlone.yml is not valid YAML");
         Files.writeString(zone.root().resolve("khlone.yml"), "heroes: foreman\n");
-        assertThatThrownBy(() -> act("x")).hasMessageContaining("unknown key 'heroes' (known: hero, roles, brains, notify, triggers, worktrees)");
+        assertThatThrownBy(() -> act("x")).hasMessageContaining("unknown key 'heroes' (known: hero, roles, brains, notify, triggers, budget, worktrees)");
     }
 
     @Test

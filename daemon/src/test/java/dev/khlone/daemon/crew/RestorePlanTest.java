@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class RestorePlanTest {
     private static final long NOW = 1_000_000;
     private static final ZoneConfig CONFIG = new ZoneConfig("foreman", "fake", Map.of(),
-            Map.of("quick", new ZoneConfig.Profile("quick", "fake", "m1", List.of(), Map.of("K", "v"))), null, List.of());
+            Map.of("quick", new ZoneConfig.Profile("quick", "fake", "m1", List.of(), Map.of("K", "v"))), null);
 
     private final Map<String, TaskInfo> tasks = new LinkedHashMap<>();
 

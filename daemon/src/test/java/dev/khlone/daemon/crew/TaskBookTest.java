@@ -39,7 +39,7 @@ class TaskBookTest {
     @Test
     void anEndIsJournaledWithTheClonesProfileBeforeItsAwaitersHearOfItAndAnAwaiterAfterTheEndHearsAtOnce() throws Exception {
         book.runs("mechanic.1", "quick");
-        TaskInfo task = book.open("mechanic.1", TaskMode.ACT, "fix it", 1, null);
+        TaskInfo task = book.open("mechanic.1", TaskMode.ACT, "fix it", 1, null, null);
         book.taskChanged(task);
         List<String> heard = new CopyOnWriteArrayList<>();
         book.await(task.id(), null, t -> heard.add(journal() + " | " + t.status()), e -> heard.add("not: " + e.getMessage()));
@@ -58,7 +58,7 @@ class TaskBookTest {
 
     @Test
     void anUndoneAwaitHearsNothingAndAnUnknownTaskIsRefused() throws Exception {
-        TaskInfo task = book.open("foreman.1", TaskMode.ASK, "why", 1, null);
+        TaskInfo task = book.open("foreman.1", TaskMode.ASK, "why", 1, null, null);
         book.taskChanged(task);
         List<TaskInfo> heard = new ArrayList<>();
         book.await(task.id(), null, heard::add, e -> { }).run();
@@ -70,7 +70,7 @@ class TaskBookTest {
 
     @Test
     void theAwaitersOfTasksLeftAtAFailedCloneAreToldTheyWaitForAPerson() throws Exception {
-        TaskInfo task = book.open("foreman.1", TaskMode.ACT, "stuck", 1, null);
+        TaskInfo task = book.open("foreman.1", TaskMode.ACT, "stuck", 1, null, null);
         book.taskChanged(task);
         List<String> told = new ArrayList<>();
         book.await(task.id(), null, t -> told.add("ended"), e -> told.add(e.getMessage() + " / " + e.reply("1").hint()));
@@ -81,11 +81,11 @@ class TaskBookTest {
 
     @Test
     void aRefusedTaskIsForgottenButNotOneThatChangedMeanwhile() throws Exception {
-        TaskInfo refused = book.open("foreman.1", TaskMode.ACT, "refused", 1, null);
+        TaskInfo refused = book.open("foreman.1", TaskMode.ACT, "refused", 1, null, null);
         book.refused(refused);
         assertThat(book.get(refused.id())).isEmpty();
 
-        TaskInfo kept = book.open("foreman.1", TaskMode.ACT, "kept", 1, null);
+        TaskInfo kept = book.open("foreman.1", TaskMode.ACT, "kept", 1, null, null);
         book.taskChanged(kept.started(2));
         book.refused(kept);
         assertThat(book.get(kept.id())).contains(kept.started(2));

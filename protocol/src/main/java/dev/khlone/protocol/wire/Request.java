@@ -130,12 +130,20 @@ public sealed interface Request extends Message {
      * {@code placement} says; answered by {@link Reply.Accepted}. {@code env} is the command's
      * environment for brains ({@code Environment.forBrains}): a brain started from now on gets it.
      */
-    record Submit(String id, TaskMode mode, String prompt, String who, Placement placement, Map<String, String> env)
-            implements Request {
+    /**
+     * {@code budget}: the task's cap in dollars, null for the default of its clone's profile or the
+     * zone (khlone.yml {@code budget}); a turn whose reported cost passes it fails with that reason.
+     */
+    record Submit(String id, TaskMode mode, String prompt, String who, Placement placement, Map<String, String> env,
+                  Double budget) implements Request {
         public static final String TYPE = "submit";
 
         public Submit {
             env = Map.copyOf(env);
+        }
+
+        public Submit(String id, TaskMode mode, String prompt, String who, Placement placement, Map<String, String> env) {
+            this(id, mode, prompt, who, placement, env, null);
         }
 
         public Submit(String id, TaskMode mode, String prompt, String who, Placement placement) {
@@ -150,12 +158,13 @@ public sealed interface Request extends Message {
         @Override
         public void write(FrameWriter out) throws IOException {
             out.string("id", id).choice("mode", mode).string("prompt", prompt).string("who", who)
-                    .choice("placement", placement).strings("env", env);
+                    .choice("placement", placement).strings("env", env).decimal("budget", budget);
         }
 
         static Submit read(Fields f) throws ProtocolException {
             return new Submit(f.string("id"), f.choice(TaskMode.class, "mode"), f.string("prompt"),
-                    f.optionalString("who"), f.choice(Placement.class, "placement"), f.stringMap("env"));
+                    f.optionalString("who"), f.choice(Placement.class, "placement"), f.stringMap("env"),
+                    f.optionalDecimal("budget"));
         }
 
         @Override

@@ -9,12 +9,14 @@ import java.util.Locale;
 /**
  * A task as people and scripts see it ({@code cloneSlug} is the wire's {@code clone}): what was asked of which clone, where it stands, and what
  * it came to. Times are epoch milliseconds, 0 for "not yet". The daemon's journal stores the
- * same record. {@code costUsd} is null while no turn has said what it cost (codex never does).
+ * same record. {@code costUsd} is null while no turn has said what it cost (codex never does);
+ * {@code budgetUsd}, the cap on it, null for none.
  */
 public record TaskInfo(String id, String cloneSlug, TaskMode mode, String prompt, Status status, int attempts,
                        long createdMs, long startedMs, long endedMs, String result, String error,
                        long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens,
-                       Double costUsd, long durationMs, List<String> interruptions, String trigger) {
+                       Double costUsd, long durationMs, List<String> interruptions, String trigger,
+                       Double budgetUsd) {
 
     /**
      * {@code interruptions}: why each attempt that counts against the task (a crash, a daemon's death) was cut short;
@@ -38,25 +40,36 @@ public record TaskInfo(String id, String cloneSlug, TaskMode mode, String prompt
     }
 
     public static TaskInfo queued(String id, String cloneSlug, TaskMode mode, String prompt, long nowMs) {
-        return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, 0, nowMs, 0, 0, null, null, 0, 0, 0, 0, null, 0, List.of(), null);
+        return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, 0, nowMs, 0, 0, null, null, 0, 0, 0, 0, null, 0, List.of(), null, null);
     }
 
     /** The same task, started by the khlone.yml trigger {@code name}. */
     public TaskInfo triggeredBy(String name) {
         return new TaskInfo(id, cloneSlug, mode, prompt, status, attempts, createdMs, startedMs, endedMs, result, error,
-                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, interruptions, name);
+                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, interruptions, name, budgetUsd);
+    }
+
+    /** With a cap of {@code usd} dollars on what its turns cost; null for none. */
+    public TaskInfo withBudget(Double usd) {
+        return new TaskInfo(id, cloneSlug, mode, prompt, status, attempts, createdMs, startedMs, endedMs, result, error,
+                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, interruptions, trigger, usd);
+    }
+
+    /** Whether what its turns reported passes its budget. */
+    public boolean overBudget() {
+        return budgetUsd != null && costUsd != null && costUsd > budgetUsd;
     }
 
     public TaskInfo started(long nowMs) {
         return new TaskInfo(id, cloneSlug, mode, prompt, Status.ACTIVE, attempts + 1, createdMs,
                 startedMs == 0 ? nowMs : startedMs, 0, null, null, inputTokens, outputTokens, cacheReadTokens,
-                cacheWriteTokens, costUsd, durationMs, interruptions, trigger);
+                cacheWriteTokens, costUsd, durationMs, interruptions, trigger, budgetUsd);
     }
 
     /** Back in the queue, interrupted on someone's request: keeps what its attempts used. */
     public TaskInfo requeued() {
         return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, attempts, createdMs, startedMs, 0, null, null,
-                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, interruptions, trigger);
+                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, interruptions, trigger, budgetUsd);
     }
 
     /** Back in the queue after an attempt that counts against it was cut short (its brain crashed, the daemon died). */
@@ -64,14 +77,14 @@ public record TaskInfo(String id, String cloneSlug, TaskMode mode, String prompt
         List<String> all = new ArrayList<>(interruptions);
         all.add(why);
         return new TaskInfo(id, cloneSlug, mode, prompt, Status.QUEUED, attempts, createdMs, startedMs, 0, null, null,
-                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, all, trigger);
+                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, all, trigger, budgetUsd);
     }
 
     /** Adds what one turn used; a task's tokens and cost are the sum over its attempts (a cost not said adds nothing). */
     public TaskInfo used(long input, long output, long cacheRead, long cacheWrite, Double cost, long duration) {
         return new TaskInfo(id, cloneSlug, mode, prompt, status, attempts, createdMs, startedMs, endedMs, result, error,
                 inputTokens + input, outputTokens + output, cacheReadTokens + cacheRead, cacheWriteTokens + cacheWrite,
-                plus(costUsd, cost), durationMs + duration, interruptions, trigger);
+                plus(costUsd, cost), durationMs + duration, interruptions, trigger, budgetUsd);
     }
 
     /** The sum of two costs, either of which may be unknown (null); unknown only when both are. */
@@ -81,7 +94,7 @@ public record TaskInfo(String id, String cloneSlug, TaskMode mode, String prompt
 
     public TaskInfo ended(Status end, String result, String error, long nowMs) {
         return new TaskInfo(id, cloneSlug, mode, prompt, end, attempts, createdMs, startedMs, nowMs, result, error,
-                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, interruptions, trigger);
+                inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd, durationMs, interruptions, trigger, budgetUsd);
     }
 
     public void write(FrameWriter out) throws IOException {
@@ -91,7 +104,7 @@ public record TaskInfo(String id, String cloneSlug, TaskMode mode, String prompt
                 .string("error", error).number("inputTokens", inputTokens).number("outputTokens", outputTokens)
                 .number("cacheReadTokens", cacheReadTokens).number("cacheWriteTokens", cacheWriteTokens)
                 .decimal("costUsd", costUsd).number("durationMs", durationMs)
-                .strings("interruptions", interruptions).string("trigger", trigger);
+                .strings("interruptions", interruptions).string("trigger", trigger).decimal("budgetUsd", budgetUsd);
     }
 
     public static TaskInfo read(Fields f) throws ProtocolException {
@@ -100,6 +113,6 @@ public record TaskInfo(String id, String cloneSlug, TaskMode mode, String prompt
                 f.number("startedMs"), f.number("endedMs"), f.optionalString("result"), f.optionalString("error"),
                 f.number("inputTokens"), f.number("outputTokens"), f.number("cacheReadTokens"),
                 f.number("cacheWriteTokens"), f.optionalDecimal("costUsd"), f.number("durationMs"),
-                f.strings("interruptions"), f.optionalString("trigger"));
+                f.strings("interruptions"), f.optionalString("trigger"), f.optionalDecimal("budgetUsd"));
     }
 }
