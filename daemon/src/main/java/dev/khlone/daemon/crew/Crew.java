@@ -342,22 +342,31 @@ public final class Crew {
         }, event);
     }
 
+    /**
+     * What is left today (from local midnight) of khlone.yml's {@code budget.day}, in dollars;
+     * null when there is no such cap (or the file cannot be read: a running zone keeps to the caps
+     * it can read, and whoever submits is told what is wrong with the file).
+     */
+    public Double dayBudgetLeft(long nowMs) {
+        Double day;
+        try {
+            day = config().budget().day();
+        } catch (CrewException badFile) {
+            return null;
+        }
+        if (day == null) {
+            return null;
+        }
+        long midnight = LocalDate.ofInstant(Instant.ofEpochMilli(nowMs), ZoneId.systemDefault())
+                .atStartOfDay(ZoneId.systemDefault()).toInstant().toEpochMilli();
+        return day - book.spentSince(midnight);
+    }
+
     /** What the crew does with a clone's changes, on the clone's threads; nothing once the crew is shut down. */
     private final class Changes implements Clone.Owner {
         @Override
         public Double dayLeft(long nowMs) {
-            Double day;
-            try {
-                day = config().budget().day();
-            } catch (CrewException badFile) {
-                return null; // said to whoever submits; a running zone keeps to the caps it can read
-            }
-            if (day == null) {
-                return null;
-            }
-            long midnight = LocalDate.ofInstant(Instant.ofEpochMilli(nowMs), ZoneId.systemDefault())
-                    .atStartOfDay(ZoneId.systemDefault()).toInstant().toEpochMilli();
-            return day - book.spentSince(midnight);
+            return dayBudgetLeft(nowMs);
         }
 
         @Override

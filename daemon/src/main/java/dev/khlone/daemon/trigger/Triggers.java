@@ -62,6 +62,9 @@ public final class Triggers implements AutoCloseable {
         /** The newest task {@code trigger} started, by the journal. */
         Optional<TaskInfo> newest(String trigger);
 
+        /** What is left of the zone's budget for today, in dollars; null when it has none. */
+        Double dayBudgetLeft(long nowMs);
+
         /** The zone's crew: a trigger's task is queued as {@code act} or {@code ask} queues one, last in its clone's queue. */
         static Target of(Crew crew) {
             return new Target() {
@@ -83,6 +86,11 @@ public final class Triggers implements AutoCloseable {
                 @Override
                 public Optional<TaskInfo> newest(String trigger) {
                     return crew.newestOf(trigger);
+                }
+
+                @Override
+                public Double dayBudgetLeft(long nowMs) {
+                    return crew.dayBudgetLeft(nowMs);
                 }
             };
         }
@@ -400,13 +408,24 @@ public final class Triggers implements AutoCloseable {
         }
     }
 
-    /** A firing: skipped (and counted) while the trigger's previous task is queued or running, unless it queues. */
+    /**
+     * A firing: skipped (and counted) while the trigger's previous task is queued or running, unless
+     * it queues, and while the zone's budget for the day is spent (its task could only fail).
+     */
     private void fire(Armed a, Firings.Firing firing) {
         String last = firings.get(a.entry.name()).lastTask();
         Optional<TaskInfo> previous = last == null ? Optional.empty() : target.task(last);
         if (!a.entry.spec().queueOverlap() && previous.isPresent() && !previous.get().status().ended()) {
             a.skipped++;
             LOG.info("trigger " + a.entry.name() + ": skipped a firing, " + last + " is still " + previous.get().status().wire());
+            return;
+        }
+        Double left = target.dayBudgetLeft(clock.millis());
+        if (left != null && left <= 0) {
+            a.skipped++;
+            a.refused = new CrewException(ErrorCode.BAD_REQUEST, "the zone's budget for today is spent",
+                    "raise budget.day in khlone.yml, or wait for midnight");
+            LOG.info("trigger " + a.entry.name() + ": skipped a firing, the zone's budget for today is spent");
             return;
         }
         submit(a, firing);

@@ -100,6 +100,14 @@ class TriggersTest {
             return journal.values().stream().filter(t -> trigger.equals(t.trigger())).reduce((a, b) -> b);
         }
 
+        /** What is left of the zone's budget for today; null: no cap. */
+        volatile Double dayLeft;
+
+        @Override
+        public Double dayBudgetLeft(long nowMs) {
+            return dayLeft;
+        }
+
         synchronized void endAll() {
             journal.replaceAll((id, t) -> t.status().ended() ? t : t.started(2).ended(TaskInfo.Status.DONE, "ok", null, 3));
         }
@@ -162,6 +170,25 @@ class TriggersTest {
         assertThat(info.nextMs()).isEqualTo(Instant.parse("2026-11-30T10:03:00Z").toEpochMilli());
         assertThat(info.lastTask()).isEqualTo("t-2");
         assertThat(info.lastStatus()).isEqualTo("queued");
+    }
+
+    @Test
+    void aFiringWhileTheZonesBudgetForTheDayIsSpentIsSkippedCountedAndSaid() throws Exception {
+        RecordingCrew crew = new RecordingCrew(EVERY_MINUTE);
+        crew.dayLeft = 0.0;
+        triggers = Triggers.start(tmp, tmp.resolve("triggers.json"), clock, crew);
+        clock.advance(Duration.ofSeconds(30)); // 10:01:00
+        tick();
+        assertThat(crew.count()).as("no task: it could only fail").isZero();
+        TriggerInfo info = triggers.list().get(0);
+        assertThat(info.skipped()).isEqualTo(1);
+        assertThat(info.lastStatus()).isEqualTo("not started: the zone's budget for today is spent");
+
+        crew.dayLeft = 0.40; // a new day, or a raised budget.day
+        clock.advance(Duration.ofSeconds(60)); // 10:02:00
+        tick();
+        assertThat(crew.count()).isEqualTo(1);
+        assertThat(triggers.list().get(0).lastStatus()).isEqualTo("queued");
     }
 
     @Test
