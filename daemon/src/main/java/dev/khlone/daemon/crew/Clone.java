@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -47,6 +48,9 @@ final class Clone {
 
         /** The entries of one chunk of the brain's output have all been heard: they are written now. */
         void heardAll(String slug);
+
+        /** What {@code status} shows of the clone changed: {@code info} is it now (for followers of the crew). */
+        void cloneChanged(CloneInfo info);
 
         /** The clone failed; {@code waiting} are the tasks left in its queue, which wait for a reboot. */
         void cloneFailed(String slug, String failure, List<String> waiting);
@@ -204,6 +208,14 @@ final class Clone {
         TranscriptEntry entry = Transcriber.event(event, bulletin.currentTask(), System.currentTimeMillis());
         if (entry != null) {
             owner.heard(slug, entry);
+            if (entry.kind() == TranscriptEntry.Kind.TEXT || entry.kind() == TranscriptEntry.Kind.TOOL) {
+                String line = entry.kind() == TranscriptEntry.Kind.TEXT ? CloneInfo.lastLine(entry.text())
+                        : CloneInfo.firstLine(entry.tool() + " " + Objects.requireNonNullElse(CloneInfo.firstLine(entry.text()), ""));
+                if (line != null) {
+                    bulletin.said(line);
+                    thread.post(() -> { }); // its settle publishes the line to the crew's followers
+                }
+            }
         }
     }
 }

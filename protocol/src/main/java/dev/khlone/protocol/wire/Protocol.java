@@ -3,7 +3,7 @@ package dev.khlone.protocol.wire;
 /** Constants both ends agree on. Bump {@link #VERSION} on any incompatible change to the frames. */
 public final class Protocol {
     /** Checked in hello/welcome: a client and daemon of different versions refuse each other clearly. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     /** The largest frame either side accepts, in bytes, newline excluded. */
     public static final int MAX_FRAME = 1 << 20;
 
