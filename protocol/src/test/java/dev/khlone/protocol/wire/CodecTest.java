@@ -67,7 +67,11 @@ class CodecTest {
                 new Request.Input("15", "héllo\r".getBytes(StandardCharsets.UTF_8)),
                 new Request.Resize("16", 100, 30),
                 new Request.Detach("17"),
-                new Push.TalkEnded("14", "detached"));
+                new Push.TalkEnded("14", "detached"),
+                new Request.Follow("18"),
+                new Push.CloneChanged("18", new CloneInfo("foreman.1", "claude", CloneInfo.State.ACTIVE, "t-1a2b",
+                        1_700_000_000_000L, List.of(), 1, 2, null, "s", 7, null, "fix the build", "Bash ls -la")),
+                new Push.CloneLeft("18", "mechanic.1"));
         for (Message m : messages) {
             byte[] frame = Codec.encode(m);
             assertThat(frame[frame.length - 1]).isEqualTo((byte) '\n');
