@@ -52,7 +52,7 @@ final class TopLayout {
         int index = 0;
         for (Section s : sections) {
             if (s.label() != null) {
-                body.add(fit("── " + s.label() + " ", width, '─'));
+                body.add(fit("━━ " + s.label() + " ", width, '━'));
             }
             if (s.clones().isEmpty()) {
                 body.add(fit("   no clones yet — khlone act \"...\" enrolls the hero", width, ' '));
@@ -64,7 +64,7 @@ final class TopLayout {
                 String figures = (index == selected ? "▸ " : "  ") + row(cells.get(index + 1), widths);
                 String prompt = c.prompt() == null ? "" : "  " + clean(c.prompt());
                 body.add(fit(figures + prompt, width, ' '));
-                body.add(fit("    └ " + said(c), width, ' '));
+                body.add(fit("    ╰ " + said(c), width, ' '));
                 if (index == selected) {
                     to = body.size();
                 }

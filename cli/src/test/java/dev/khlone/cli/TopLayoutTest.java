@@ -34,12 +34,12 @@ class TopLayoutTest {
         assertThat(f.lines()).hasSize(24).allSatisfy(line -> assertThat(Render.width(line)).isEqualTo(80));
         assertThat(f.lines().get(0)).startsWith("khlone top — app-1234 — 3 clones, 1 active, 2 queued");
         assertThat(f.lines().get(1)).startsWith("  CLONE      BRAIN    STATE  TASK   AGE  QUEUE TOKENS    COST  PROMPT");
-        assertThat(f.lines().get(2)).startsWith("▸ foreman.1  claude   active t-0003 1m5s      2  12.3k $0.0421  refactor the")
+        assertThat(f.lines().get(2)).startsWith("▸ foreman.1  claude   active t-0003 1m5s     2  12.3k $0.0421  refactor the")
                 .endsWith("…");
-        assertThat(f.lines().get(3).strip()).isEqualTo("└ Reading src/parser.rs");
-        assertThat(f.lines().get(4).stripTrailing()).isEqualTo("  mechanic.1 codex    idle   -      -         0  12.3k $0.0421");
-        assertThat(f.lines().get(5).strip()).isEqualTo("└ All tests pass.");
-        assertThat(f.lines().get(7).strip()).isEqualTo("└ failed: crashed 4 times in 60 s");
+        assertThat(f.lines().get(3).strip()).isEqualTo("╰ Reading src/parser.rs");
+        assertThat(f.lines().get(4).stripTrailing()).isEqualTo("  mechanic.1 codex    idle   -      -        0  12.3k $0.0421");
+        assertThat(f.lines().get(5).strip()).isEqualTo("╰ All tests pass.");
+        assertThat(f.lines().get(7).strip()).isEqualTo("╰ failed: crashed 4 times in 60 s");
         assertThat(f.lines().get(23)).startsWith("q quit");
         assertThat(f.selectedFrom()).isEqualTo(2);
         assertThat(f.selectedTo()).isEqualTo(4);
@@ -54,7 +54,7 @@ class TopLayoutTest {
             assertThat(Render.width(line)).isEqualTo(40);
             assertThat(line).doesNotContain("\u001b");
         });
-        assertThat(f.lines().get(3).strip()).isEqualTo("└ cleared?");
+        assertThat(f.lines().get(3).strip()).isEqualTo("╰ cleared?");
     }
 
     @Test
@@ -66,7 +66,7 @@ class TopLayoutTest {
         TopLayout.Frame f = frame(many, 19, 80, 24);
         assertThat(f.lines()).hasSize(24);
         assertThat(f.lines().get(f.selectedFrom())).startsWith("▸ worker.20 ");
-        assertThat(f.lines().get(f.selectedTo() - 1).strip()).isEqualTo("└ said 20");
+        assertThat(f.lines().get(f.selectedTo() - 1).strip()).isEqualTo("╰ said 20");
         assertThat(f.selectedTo()).isEqualTo(23); // just above the footer
         assertThat(f.lines().get(23)).startsWith("q quit");
     }
@@ -75,9 +75,9 @@ class TopLayoutTest {
     void severalZonesAreHeadedByTheirNames() {
         TopLayout.Frame f = TopLayout.frame("t", List.of(new TopLayout.Section("app-1 /src/app", CREW.subList(0, 1)),
                 new TopLayout.Section("lib-2 /src/lib", List.of())), 0, 80, 24, NOW, "q");
-        assertThat(f.lines().get(2)).startsWith("── app-1 /src/app ───");
+        assertThat(f.lines().get(2)).startsWith("━━ app-1 /src/app ━━━");
         assertThat(f.lines().get(3)).startsWith("▸ foreman.1");
-        assertThat(f.lines().get(5)).startsWith("── lib-2 /src/lib ───");
+        assertThat(f.lines().get(5)).startsWith("━━ lib-2 /src/lib ━━━");
         assertThat(f.lines().get(6).strip()).startsWith("no clones yet");
     }
 }

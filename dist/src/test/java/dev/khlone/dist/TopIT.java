@@ -1,0 +1,106 @@
+package dev.khlone.dist;
+
+import static dev.khlone.dist.BrainZone.WAIT;
+import static dev.khlone.dist.BrainZone.slow;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.khlone.testkit.Await;
+import dev.khlone.testkit.Tmux;
+import dev.khlone.testkit.fakemodel.Reply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** khlone top in a real terminal (tmux, 80x24), with a claude clone and a codex clone behind the daemon. */
+class TopIT {
+    BrainZone zone;
+    Tmux tmux;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        zone = new BrainZone("claude");
+        tmux = new Tmux(zone.khlone.root());
+    }
+
+    @AfterEach
+    void tearDown() {
+        tmux.close();
+        zone.close();
+    }
+
+    /** The screen's line that shows {@code slug}'s figures, once it has all of {@code words}. */
+    private String row(String slug, String... words) {
+        return Await.value(WAIT, slug + "'s row showing " + String.join(", ", words), () -> line(tmux.screen("top"), slug),
+                line -> {
+                    for (String w : words) {
+                        if (!line.contains(w)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+    }
+
+    private static String line(String screen, String slug) {
+        return screen.lines().filter(l -> l.matches("[▸ ] " + slug.replace(".", "\\.") + " .*")).findFirst().orElse("");
+    }
+
+    @Test
+    void showsTwoBrainsFollowsATaskFromQueuedToDoneAndComesBackFromATalkWithTheTerminalIntact() throws Exception {
+        zone.model.enqueue(Reply.text("the hero is warm"));
+        zone.ok("act", "--await", "warm up the hero");
+        zone.model.enqueue(Reply.text("the mechanic is warm"));
+        zone.ok("act", "--await", "--who", "mechanic@codex++", "warm up the mechanic");
+
+        tmux.open("top", 80, 24, zone.dir, zone.shellEnv());
+        Path before = zone.khlone.root().resolve("stty-before");
+        Path after = zone.khlone.root().resolve("stty-after");
+        tmux.run("top", "stty -a > " + before + "; khlone top; stty -a > " + after + "; echo TOP-OVER-$((40+2))");
+        tmux.awaitScreen("top", "khlone top — ", WAIT);
+        assertThat(row("foreman.1", "claude", "idle")).startsWith("▸ foreman.1");
+        row("mechanic.1", "codex", "idle");
+        assertThat(tmux.screen("top")).contains("╰ the hero is warm").contains("╰ the mechanic is warm")
+                .contains("enter talk").contains("q quit");
+
+        // A slow task, and one queued behind it, submitted from another shell while top runs.
+        zone.model.enqueue(slow("a slow reply", Duration.ofSeconds(6)));
+        zone.model.enqueue(slow("the queued one is done", Duration.ofSeconds(3)));
+        String slowTask = zone.submit("act", "first: take your time");
+        String queued = zone.submit("act", "second: wait your turn");
+        String running = row("foreman.1", "active", slowTask, " 1 ");
+        assertThat(running).as("its queue of one, and the prompt's first line").contains("first: take");
+        row("foreman.1", "active", queued, " 0 ");
+        row("foreman.1", "idle", " 0 ");
+        tmux.awaitScreen("top", "╰ the queued one is done", WAIT);
+        assertThat(zone.task(queued).get("status")).isEqualTo("done");
+
+        // enter talks to the selected clone; ctrl-] comes back to a redrawn dashboard whose keys work.
+        tmux.keys("top", "Enter");
+        tmux.awaitScreen("top", "talking to foreman.1", WAIT);
+        tmux.awaitScreen("top", "Claude Code", WAIT);
+        tmux.keys("top", "C-]");
+        tmux.awaitScreen("top", "khlone top — ", WAIT);
+        row("foreman.1", "idle");
+        assertThat(tmux.screen("top")).contains("back from foreman.1");
+        tmux.keys("top", "j");
+        assertThat(row("mechanic.1", "codex")).startsWith("▸ mechanic.1");
+        assertThat(line(tmux.screen("top"), "foreman.1")).startsWith("  foreman.1");
+
+        tmux.keys("top", "q");
+        tmux.awaitScreen("top", "TOP-OVER-42", WAIT);
+        String screen = Await.value(WAIT, "the shell's prompt after top", () -> tmux.screen("top"),
+                s -> s.contains("TOP-OVER-42\n$"));
+        assertThat(screen).as("the dashboard leaves no trace on the shell's screen").doesNotContain("khlone top —");
+        assertThat(Files.readString(after)).isEqualTo(Files.readString(before));
+    }
+
+    @Test
+    void topRefusesAnythingButATerminal() {
+        var r = zone.run("top");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("khlone top needs a terminal: its stdin is not one");
+    }
+}
