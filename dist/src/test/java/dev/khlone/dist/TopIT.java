@@ -98,6 +98,52 @@ class TopIT {
     }
 
     @Test
+    void watchesCancelsAfterAskingRedrawsOnAResizeAndSaysSoWhenTheDaemonGoes() throws Exception {
+        zone.model.enqueue(Reply.text("the hero is warm"));
+        zone.ok("act", "--await", "warm up the hero");
+        tmux.open("top", 80, 24, zone.dir, zone.shellEnv());
+        Path before = zone.khlone.root().resolve("stty-before");
+        Path after = zone.khlone.root().resolve("stty-after");
+        tmux.run("top", "stty -a > " + before + "; khlone top; echo EXIT=$?; stty -a > " + after);
+        row("foreman.1", "idle");
+
+        // w watches the clone; q comes back.
+        tmux.keys("top", "w");
+        tmux.awaitScreen("top", "watching foreman.1 — q or ctrl-c goes back to khlone top", WAIT);
+        tmux.awaitScreen("top", "● foreman.1 │ › warm up the hero", WAIT);
+        tmux.keys("top", "q");
+        row("foreman.1", "idle");
+
+        // c asks first: n keeps the task; y cancels it.
+        zone.model.enqueue(slow("too slow to finish", Duration.ofSeconds(30)));
+        String task = zone.submit("act", "a task to cancel");
+        row("foreman.1", "active", task);
+        tmux.keys("top", "c");
+        tmux.awaitScreen("top", "cancel " + task + ", the task foreman.1 runs? y/n", WAIT);
+        tmux.keys("top", "n");
+        tmux.awaitScreen("top", "not cancelled", WAIT);
+        assertThat(zone.task(task).get("status")).isEqualTo("active");
+        tmux.keys("top", "c");
+        tmux.awaitScreen("top", "? y/n", WAIT);
+        tmux.keys("top", "y");
+        tmux.awaitScreen("top", task + " is cancelled", WAIT);
+        row("foreman.1", "idle", " 0 ");
+        assertThat(zone.task(task).get("status")).isEqualTo("cancelled");
+
+        // A resize redraws: the footer moves to the new last line.
+        tmux.resize("top", 100, 30);
+        Await.value(WAIT, "the footer on the last of 30 lines", () -> tmux.screen("top").lines().toList(),
+                lines -> lines.size() >= 30 && lines.get(29).startsWith(task + " is cancelled"));
+
+        zone.ok("daemon", "stop");
+        tmux.awaitScreen("top", "EXIT=3", WAIT);
+        assertThat(tmux.screen("top")).contains("khlone: the zone daemon went away");
+        Await.value(WAIT, "stty's output after top", () -> Files.exists(after) ? Files.readString(after) : "", s -> !s.isEmpty());
+        String size = "rows \\d+; columns \\d+;";
+        assertThat(Files.readString(after).replaceAll(size, "")).isEqualTo(Files.readString(before).replaceAll(size, ""));
+    }
+
+    @Test
     void topRefusesAnythingButATerminal() {
         var r = zone.run("top");
         assertThat(r.exitCode()).isEqualTo(2);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One agent of the crew: it owns its brain handle and runs one task at a time. Its state and the
@@ -66,6 +67,8 @@ final class Clone {
     private final Bulletin bulletin;
     private final OwnerThread thread;
     private final CloneMachine machine;
+    /** A job is posted that will publish what the brain said last. */
+    private final AtomicBoolean saidPending = new AtomicBoolean();
 
     Clone(String slug, String role, int index, ZoneConfig.Profile profile, BrainHandle handle, Owner owner,
           ScheduledExecutorService timers, Duration turnTimeout) {
@@ -213,7 +216,10 @@ final class Clone {
                         : CloneInfo.firstLine(entry.tool() + " " + Objects.requireNonNullElse(CloneInfo.firstLine(entry.text()), ""));
                 if (line != null) {
                     bulletin.said(line);
-                    thread.post(() -> { }); // its settle publishes the line to the crew's followers
+                    // Its settle publishes the line to the crew's followers; one job waits at most, however fast the brain talks.
+                    if (saidPending.compareAndSet(false, true)) {
+                        thread.post(() -> saidPending.set(false));
+                    }
                 }
             }
         }
