@@ -59,9 +59,12 @@ final class Dashboard {
     private Attributes cooked;
     private Display display;
     private int selected;
+    /** The clone the selection was put on: it stays on it while clones before it come and go. */
+    private Selected picked;
     /** A question on the footer line (cancel?), or a word about what just happened; null for the keys. */
     private String footer;
-    private CloneInfo cancelling;
+    /** The clone whose running task the footer asks to cancel. */
+    private Selected cancelling;
 
     Dashboard(Host host, List<Followed> zones, byte detachKey, String detachName, PrintWriter err) {
         this.host = host;
@@ -87,7 +90,9 @@ final class Dashboard {
         keyboard.setDaemon(true);
         Thread restoreOnSignal = new Thread(this::leave);
         try {
-            terminal = TerminalBuilder.builder().system(true).nativeSignals(false).build();
+            // No grapheme-cluster probe: its answer is read with a timeout, which leaves a JLine thread blocked on
+            // stdin that takes the next key typed (the keyboard is top-keys' alone); no signal handlers either.
+            terminal = TerminalBuilder.builder().system(true).nativeSignals(false).graphemeCluster(false).build();
             cooked = terminal.getAttributes();
             Runtime.getRuntime().addShutdownHook(restoreOnSignal);
             enter();
@@ -159,8 +164,9 @@ final class Dashboard {
     }
 
     private void move(int by) {
-        int count = clones().size();
-        selected = count == 0 ? 0 : Math.max(0, Math.min(count - 1, selected + by));
+        List<Selected> shown = shown();
+        selected = shown.isEmpty() ? 0 : Math.max(0, Math.min(shown.size() - 1, selected + by));
+        picked = shown.isEmpty() ? null : shown.get(selected);
         footer = null;
     }
 
@@ -178,26 +184,23 @@ final class Dashboard {
         }
     }
 
-    private List<CloneInfo> clones() {
-        return TopLayout.clones(sections());
+    /** Every clone shown, with its zone, in the order shown. */
+    private List<Selected> shown() {
+        synchronized (crews) {
+            List<Selected> shown = new ArrayList<>();
+            for (Map.Entry<Followed, Map<String, CloneInfo>> e : crews.entrySet()) {
+                if (!gone.contains(e.getKey())) {
+                    e.getValue().values().forEach(c -> shown.add(new Selected(e.getKey(), c)));
+                }
+            }
+            return shown;
+        }
     }
 
     /** The selected clone and the zone it is in, or null. */
     private Selected selection() {
-        synchronized (crews) {
-            int i = 0;
-            for (Map.Entry<Followed, Map<String, CloneInfo>> e : crews.entrySet()) {
-                if (gone.contains(e.getKey())) {
-                    continue;
-                }
-                for (CloneInfo c : e.getValue().values()) {
-                    if (i++ == selected) {
-                        return new Selected(e.getKey(), c);
-                    }
-                }
-            }
-            return null;
-        }
+        List<Selected> shown = shown();
+        return selected < shown.size() ? shown.get(selected) : null;
     }
 
     private record Selected(Followed zone, CloneInfo info) {}
@@ -208,6 +211,14 @@ final class Dashboard {
         int rows = Math.max(TopLayout.CHROME + 2, size.getRows());
         List<TopLayout.Section> sections = sections();
         List<CloneInfo> all = TopLayout.clones(sections);
+        if (picked != null) {
+            List<Selected> shown = shown();
+            for (int i = 0; i < shown.size(); i++) {
+                if (shown.get(i).zone() == picked.zone() && shown.get(i).info().slug().equals(picked.info().slug())) {
+                    selected = i;
+                }
+            }
+        }
         selected = Math.max(0, Math.min(selected, all.size() - 1));
         String zone = zones.size() == 1 ? zones.get(0).daemon().zone().id() : zones.size() + " zones";
         TopLayout.Frame frame = TopLayout.frame(TopLayout.title(zone, all), sections, selected, cols, rows,
@@ -230,19 +241,16 @@ final class Dashboard {
             footer = s == null ? "no clone selected" : s.info().slug() + " runs no task; nothing to cancel";
             return;
         }
-        cancelling = s.info();
+        cancelling = s;
         footer = "cancel " + s.info().task() + ", the task " + s.info().slug() + " runs? y/n";
     }
 
     private void confirmCancel(int key) {
-        CloneInfo clone = cancelling;
+        Selected s = cancelling;
+        CloneInfo clone = s.info();
         cancelling = null;
         if (key != 'y' && key != 'Y') {
             footer = "not cancelled";
-            return;
-        }
-        Selected s = selection();
-        if (s == null) {
             return;
         }
         try (Connection c = s.zone().daemon().connectOrStart().connection()) {

@@ -33,15 +33,19 @@ class TopIT {
 
     /** The screen's line that shows {@code slug}'s figures, once it has all of {@code words}. */
     private String row(String slug, String... words) {
-        return Await.value(WAIT, slug + "'s row showing " + String.join(", ", words), () -> line(tmux.screen("top"), slug),
-                line -> {
-                    for (String w : words) {
-                        if (!line.contains(w)) {
-                            return false;
+        try {
+            return Await.value(WAIT, slug + "'s row showing " + String.join(", ", words), () -> line(tmux.screen("top"), slug),
+                    line -> {
+                        for (String w : words) {
+                            if (!line.contains(w)) {
+                                return false;
+                            }
                         }
-                    }
-                    return true;
-                });
+                        return true;
+                    });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the screen:\n" + tmux.screen("top"), e);
+        }
     }
 
     private static String line(String screen, String slug) {
@@ -86,7 +90,7 @@ class TopIT {
         row("foreman.1", "idle");
         assertThat(tmux.screen("top")).contains("back from foreman.1");
         tmux.keys("top", "j");
-        assertThat(row("mechanic.1", "codex")).startsWith("▸ mechanic.1");
+        Await.value(WAIT, "the selection on mechanic.1", () -> line(tmux.screen("top"), "mechanic.1"), l -> l.startsWith("▸ "));
         assertThat(line(tmux.screen("top"), "foreman.1")).startsWith("  foreman.1");
 
         tmux.keys("top", "q");
