@@ -356,6 +356,7 @@ final class Dashboard {
 
     private void resume() {
         keys.removeIf(k -> k == WAKE);
+        woken.set(false);
         enter();
     }
 
