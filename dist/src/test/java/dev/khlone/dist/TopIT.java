@@ -4,12 +4,15 @@ import static dev.khlone.dist.BrainZone.WAIT;
 import static dev.khlone.dist.BrainZone.slow;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.khlone.protocol.json.Json;
 import dev.khlone.testkit.Await;
 import dev.khlone.testkit.Tmux;
 import dev.khlone.testkit.fakemodel.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,13 @@ class TopIT {
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; the screen:\n" + tmux.screen("top"), e);
         }
+    }
+
+    /** The state of the only clone in {@code khlone status --json}'s output. */
+    @SuppressWarnings("unchecked")
+    private static String state(String statusJson) {
+        List<Map<String, Object>> clones = (List<Map<String, Object>>) Json.parseObject(statusJson).get("clones");
+        return clones.isEmpty() ? "" : clones.get(0).get("state").toString();
     }
 
     private static String line(String screen, String slug) {
@@ -145,6 +155,34 @@ class TopIT {
         Await.value(WAIT, "stty's output after top", () -> Files.exists(after) ? Files.readString(after) : "", s -> !s.isEmpty());
         String size = "rows \\d+; columns \\d+;";
         assertThat(Files.readString(after).replaceAll(size, "")).isEqualTo(Files.readString(before).replaceAll(size, ""));
+    }
+
+    @Test
+    void allShowsEveryRunningZoneUnderItsNameAndEnterTalksToACloneOfTheOtherZone() throws Exception {
+        Path lib = zone.khlone.newDirectory("lib");
+        Files.copy(zone.dir.resolve("khlone.yml"), lib.resolve("khlone.yml"));
+        zone.model.enqueue(Reply.text("app's hero is warm"));
+        zone.ok("act", "--await", "warm up app");
+        zone.model.enqueue(Reply.text("lib's hero is warm"));
+        assertThat(zone.khlone.run(lib, "act", "--await", "warm up lib").exitCode()).isZero();
+
+        tmux.open("top", 80, 24, zone.dir, zone.shellEnv());
+        tmux.run("top", "khlone top --all; echo TOP-OVER-$((40+2))");
+        tmux.awaitScreen("top", "khlone top — 2 zones — 2 clones", WAIT);
+        String screen = tmux.screen("top");
+        assertThat(screen).contains("━━ app-").contains("━━ lib-").contains("╰ app's hero is warm").contains("╰ lib's hero is warm");
+        assertThat(screen.indexOf("╰ lib's hero is warm")).as("each clone under its zone's name")
+                .isGreaterThan(screen.indexOf("━━ lib-")).isGreaterThan(screen.indexOf("╰ app's hero is warm"));
+
+        tmux.keys("top", "j");
+        tmux.keys("top", "Enter");
+        tmux.awaitScreen("top", "talking to foreman.1", WAIT);
+        Await.value(WAIT, "lib's clone talking", () -> state(zone.khlone.run(lib, "status", "--json").out()), "talking"::equals);
+        assertThat(state(zone.ok("status", "--json").out())).as("app's clone is not the one talking").isEqualTo("idle");
+        tmux.keys("top", "C-]");
+        tmux.awaitScreen("top", "khlone top — 2 zones", WAIT);
+        tmux.keys("top", "q");
+        tmux.awaitScreen("top", "TOP-OVER-42", WAIT);
     }
 
     @Test
