@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
         footer = {"  khlone act \"fix the flaky test\"  the hero (the first clone) takes a task",
                 "  khlone ask --who scout@codex++ --await \"why is the build slow?\"",
                 "  khlone status                    the crew, and what each clone is doing",
+                "  khlone top                       the same, live and full screen; enter talks to a clone",
                 "  khlone watch                     the hero at work, live; ctrl-c to stop",
                 "  khlone talk                      the hero's own TUI; ctrl-] gives it back",
                 "  khlone log -f                    what they say, as they say it",
@@ -42,7 +43,7 @@ final class Khlone implements Callable<Integer> {
 
     /** In the order {@code khlone --help} lists them. */
     private static final List<Class<?>> COMMANDS = List.of(ActCommand.class, AskCommand.class, WatchCommand.class,
-            TalkCommand.class, StatusCommand.class, TasksCommand.class, WaitCommand.class, LogCommand.class,
+            TalkCommand.class, StatusCommand.class, TopCommand.class, TasksCommand.class, WaitCommand.class, LogCommand.class,
             CancelCommand.class, KillCommand.class, TriggersCommand.class,
             RebootCommand.class, ZonesCommand.class, ZoneCommand.class, DaemonCommand.class, DoctorCommand.class, CompletionCommand.class, VersionCommand.class,
             ManPagesCommand.class, CommandLine.HelpCommand.class);

@@ -10,7 +10,14 @@ import picocli.CommandLine;
 public final class Main {
     private Main() {}
 
+    private static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
+
     public static void main(String[] args) {
+        // The JDK's own selector provider, named: else the first socket looks for another in every jar of the class
+        // path (a ServiceLoader scan), JLine's too, which only khlone top uses. khlone runs on Linux only.
+        if (System.getProperty(SELECTOR_PROVIDER) == null) {
+            System.setProperty(SELECTOR_PROVIDER, "sun.nio.ch.EPollSelectorProvider");
+        }
         // UTF-8 whatever the locale: results, prompts and the crew's marks are UTF-8, and Java 17 would print '?' under LC_ALL=C.
         System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
                 new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), Host.system()));

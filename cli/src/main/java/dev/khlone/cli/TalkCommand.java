@@ -1,6 +1,8 @@
 package dev.khlone.cli;
 
 import dev.khlone.protocol.crew.Who;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,7 +58,7 @@ final class TalkCommand implements Callable<Integer> {
                     "run it in a terminal; scripts can use khlone watch or khlone act --await");
         }
         try (Connection c = zoneOption.connect()) {
-            return TalkSession.run(c, who, now, key, keyName, host.brainEnvironment(), err);
+            return TalkSession.run(c, who, now, key, keyName, host.brainEnvironment(), err, new FileInputStream(FileDescriptor.in));
         }
     }
 }

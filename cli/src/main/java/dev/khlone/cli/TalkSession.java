@@ -3,7 +3,6 @@ package dev.khlone.cli;
 import dev.khlone.protocol.wire.Push;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -50,9 +49,9 @@ final class TalkSession {
                 "name a control key: ctrl-] (the default), ctrl-q, ctrl-\\\\, ...");
     }
 
-    /** Talks until the talk ends; returns the exit code. */
+    /** Talks until the talk ends, the keys read from {@code keyboard} (the terminal's stdin, or {@code khlone top}'s keys); returns the exit code. */
     static int run(Connection c, String who, boolean now, byte detachKey, String detachName, Map<String, String> env,
-                   PrintWriter err) {
+                   PrintWriter err, InputStream keyboard) {
         String saved = stty("-g");
         int[] size = size();
         OutputStream screen = new FileOutputStream(FileDescriptor.out);
@@ -115,7 +114,7 @@ final class TalkSession {
             int[] resized = size();
             c.send(new Request.Resize(c.id(), resized[1], resized[0]));
         });
-        Thread keys = new Thread(() -> forward(new FileInputStream(FileDescriptor.in), c, detachKey), "talk-keys");
+        Thread keys = new Thread(() -> forward(keyboard, c, detachKey), "talk-keys");
         keys.setDaemon(true);
         keys.start();
         String reason = null;

@@ -4,11 +4,13 @@ import dev.khlone.daemon.crew.Crew;
 import dev.khlone.daemon.crew.CrewException;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.protocol.Version;
+import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.ErrorCode;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** The daemon's answers to one client's requests after the handshake; one method per request type. */
 final class Requests implements Request.Visitor<Reply> {
@@ -44,9 +46,12 @@ final class Requests implements Request.Visitor<Reply> {
 
     @Override
     public Reply status(Request.Status status) {
-        return answer(status.id(), () -> new Reply.ZoneStatus(status.id(), daemon.zone().root().toString(), daemon.zone().id(),
-                ProcessHandle.current().pid(), Duration.between(daemon.started(), Instant.now()).toMillis(),
-                Version.CURRENT, crew.hero(), crew.status(status.who())));
+        return answer(status.id(), () -> zoneStatus(status.id(), crew.status(status.who())));
+    }
+
+    private Reply.ZoneStatus zoneStatus(String re, List<CloneInfo> clones) {
+        return new Reply.ZoneStatus(re, daemon.zone().root().toString(), daemon.zone().id(), ProcessHandle.current().pid(),
+                Duration.between(daemon.started(), Instant.now()).toMillis(), Version.CURRENT, crew.hero(), clones);
     }
 
     @Override
@@ -114,6 +119,13 @@ final class Requests implements Request.Visitor<Reply> {
             crew.watch(watch.who(), client, watch.id(), watch.raw());
             return null;
         });
+    }
+
+    /** Answers with the zone's status, then pushes each clone's changes until the connection closes. */
+    @Override
+    public Reply follow(Request.Follow follow) {
+        crew.follow(client, follow.id(), clones -> zoneStatus(follow.id(), clones));
+        return null;
     }
 
     /** Answers with {@link Reply.Talking} once attached, which may take a running task's time. */

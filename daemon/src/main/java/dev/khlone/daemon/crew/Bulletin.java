@@ -38,6 +38,8 @@ final class Bulletin {
     private volatile CloneInfo info;
     private volatile CloneRecord record;
     private volatile String currentTask;
+    /** The last line the brain said, set by its reader thread; published by the next settle. */
+    private volatile String said;
 
     Bulletin(String slug, String role, int index, ZoneConfig.Profile profile, BrainHandle handle, Clone.Owner owner) {
         this.slug = slug;
@@ -59,6 +61,11 @@ final class Bulletin {
     /** The running task's id as last published, or null. */
     String currentTask() {
         return currentTask;
+    }
+
+    /** The brain said {@code line} (its reader thread): the next settle publishes it. */
+    void said(String line) {
+        said = line;
     }
 
     /** {@code task} changed: the crew journals it and tells its awaiters. */
@@ -101,11 +108,15 @@ final class Bulletin {
      */
     void settle(State state, String failure, TaskQueue queue, Transcriber totals, boolean saveCrew) {
         CloneRecord before = record;
+        CloneInfo shown = info;
         boolean failedBefore = info.state() == State.FAILED;
         publish(state, failure, queue, totals);
         List<Runnable> told = List.copyOf(news);
         news.clear();
         told.forEach(Runnable::run);
+        if (!info.equals(shown)) {
+            owner.cloneChanged(info);
+        }
         crewUnsaved |= !restoresAlike(before, record, queue.work());
         if (saveCrew && crewUnsaved) {
             crewUnsaved = !owner.crewChanged();
@@ -150,7 +161,8 @@ final class Bulletin {
         long pid = handle.pid().orElse(0);
         info = new CloneInfo(slug, profile.brain(), state, currentTask, running == null ? 0 : running.startedMs(), ids,
                 totals.inputTokens(), totals.outputTokens(), totals.costUsd(), handle.series().id(), pid, failure,
-                handle.perTask() ? CloneInfo.SINGLE_SHOT : CloneInfo.PERSISTENT);
+                handle.perTask() ? CloneInfo.SINGLE_SHOT : CloneInfo.PERSISTENT,
+                running == null ? null : CloneInfo.firstLine(running.prompt()), said);
         record = new CloneRecord(slug, role, index, profile.brain(), profile.name(), handle.series().id(),
                 handle.series().started(), currentTask, ids, failure, pid, pid == 0 ? 0 : handle.startMs(pid),
                 handle.talkSince().map(Instant::toEpochMilli).orElse(0L));

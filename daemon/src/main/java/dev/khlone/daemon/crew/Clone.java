@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One agent of the crew: it owns its brain handle and runs one task at a time. Its state and the
@@ -48,6 +50,9 @@ final class Clone {
         /** The entries of one chunk of the brain's output have all been heard: they are written now. */
         void heardAll(String slug);
 
+        /** What {@code status} shows of the clone changed: {@code info} is it now (for followers of the crew). */
+        void cloneChanged(CloneInfo info);
+
         /** The clone failed; {@code waiting} are the tasks left in its queue, which wait for a reboot. */
         void cloneFailed(String slug, String failure, List<String> waiting);
 
@@ -65,6 +70,8 @@ final class Clone {
     private final Bulletin bulletin;
     private final OwnerThread thread;
     private final CloneMachine machine;
+    /** A job is posted that will publish what the brain said last. */
+    private final AtomicBoolean saidPending = new AtomicBoolean();
 
     Clone(String slug, String role, int index, ZoneConfig.Profile profile, BrainHandle handle, Owner owner,
           ScheduledExecutorService timers, Duration turnTimeout) {
@@ -207,6 +214,17 @@ final class Clone {
         TranscriptEntry entry = Transcriber.event(event, bulletin.currentTask(), System.currentTimeMillis());
         if (entry != null) {
             owner.heard(slug, entry);
+            if (entry.kind() == TranscriptEntry.Kind.TEXT || entry.kind() == TranscriptEntry.Kind.TOOL) {
+                String line = entry.kind() == TranscriptEntry.Kind.TEXT ? CloneInfo.lastLine(entry.text())
+                        : CloneInfo.firstLine(entry.tool() + " " + Objects.requireNonNullElse(CloneInfo.firstLine(entry.text()), ""));
+                if (line != null) {
+                    bulletin.said(line);
+                    // Its settle publishes the line to the crew's followers; one job waits at most, however fast the brain talks.
+                    if (saidPending.compareAndSet(false, true)) {
+                        thread.post(() -> saidPending.set(false));
+                    }
+                }
+            }
         }
     }
 }

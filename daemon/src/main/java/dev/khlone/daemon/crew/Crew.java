@@ -5,6 +5,7 @@ import dev.khlone.daemon.notify.Event;
 import dev.khlone.daemon.notify.Notifier;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.daemon.store.Store;
+import dev.khlone.daemon.watch.Followers;
 import dev.khlone.protocol.brain.Brain;
 import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.crew.Who;
@@ -13,6 +14,7 @@ import dev.khlone.protocol.wire.BrainReport;
 import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.ErrorCode;
 import dev.khlone.protocol.wire.Placement;
+import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
@@ -33,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -62,6 +65,7 @@ public final class Crew {
     private final TaskBook book;
     private final Roster roster;
     private final Notifier notifier;
+    private final Followers followers = new Followers(timers);
     /** Set on shutdown: what clones still report then is an interruption the next daemon undoes, not a change to record. */
     private volatile boolean closed;
 
@@ -233,6 +237,7 @@ public final class Crew {
 
     public void kill(String slug) throws CrewException {
         answer(roster.remove(slug).kill());
+        followers.left(slug);
         saveCrew();
     }
 
@@ -269,6 +274,14 @@ public final class Crew {
         }
         clone.watch(client, re, raw);
         return clone.slug;
+    }
+
+    /**
+     * {@code client} follows the whole crew until it closes: {@code answer} of every clone, then each
+     * change of one (see {@link Followers}).
+     */
+    public void follow(Client client, String re, Function<List<CloneInfo>, Reply> answer) {
+        followers.follow(client, re, () -> roster.all().stream().map(Clone::info).toList(), answer);
     }
 
     /** Attaches {@code client} to the TUI of the clone {@code who} names (the hero if empty); returns it. */
@@ -394,6 +407,13 @@ public final class Crew {
         @Override
         public void forceJournal() throws IOException {
             store.force();
+        }
+
+        @Override
+        public void cloneChanged(CloneInfo info) {
+            if (!closed) {
+                followers.changed(info);
+            }
         }
 
         @Override

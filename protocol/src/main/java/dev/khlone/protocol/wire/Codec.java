@@ -48,6 +48,7 @@ public final class Codec {
             case Request.Kill.TYPE -> Request.Kill::read;
             case Request.Reboot.TYPE -> Request.Reboot::read;
             case Request.Watch.TYPE -> Request.Watch::read;
+            case Request.Follow.TYPE -> Request.Follow::read;
             case Request.Talk.TYPE -> Request.Talk::read;
             case Request.Input.TYPE -> Request.Input::read;
             case Request.Resize.TYPE -> Request.Resize::read;
@@ -70,6 +71,8 @@ public final class Codec {
             case Push.Event.TYPE -> Push.Event::read;
             case Push.Notice.TYPE -> Push.Notice::read;
             case Push.TalkEnded.TYPE -> Push.TalkEnded::read;
+            case Push.CloneChanged.TYPE -> Push.CloneChanged::read;
+            case Push.CloneLeft.TYPE -> Push.CloneLeft::read;
             default -> null;
         };
     }

@@ -81,4 +81,42 @@ public sealed interface Push extends Reply {
             return new TalkEnded(f.string("re"), f.string("reason"));
         }
     }
+
+    /** A followed clone changed; {@code info} (the wire's {@code clone}) is all of it as it is now. */
+    record CloneChanged(String re, CloneInfo info) implements Push {
+        public static final String TYPE = "clone-changed";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("re", re).object("clone", info, CloneInfo::write);
+        }
+
+        static CloneChanged read(Fields f) throws ProtocolException {
+            return new CloneChanged(f.string("re"), CloneInfo.read(f.object("clone")));
+        }
+    }
+
+    /** A followed clone left the crew (it was killed). */
+    record CloneLeft(String re, String slug) implements Push {
+        public static final String TYPE = "clone-left";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("re", re).string("clone", slug);
+        }
+
+        static CloneLeft read(Fields f) throws ProtocolException {
+            return new CloneLeft(f.string("re"), f.string("clone"));
+        }
+    }
 }

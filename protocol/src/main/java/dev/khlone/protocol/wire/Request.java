@@ -40,6 +40,8 @@ public sealed interface Request extends Message {
 
         R watch(Watch watch);
 
+        R follow(Follow follow);
+
         R talk(Talk talk);
 
         R input(Input input);
@@ -380,6 +382,34 @@ public sealed interface Request extends Message {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.watch(this);
+        }
+    }
+
+    /**
+     * {@code khlone top}: the connection follows the whole crew until it closes: {@link Reply.ZoneStatus}
+     * of every clone, then {@link Push.CloneChanged} each time a clone changes ({@link Push.CloneLeft} when
+     * one is killed). A client that reads slowly gets each clone's latest state, not every change.
+     */
+    record Follow(String id) implements Request {
+        public static final String TYPE = "follow";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void write(FrameWriter out) throws IOException {
+            out.string("id", id);
+        }
+
+        static Follow read(Fields f) throws ProtocolException {
+            return new Follow(f.string("id"));
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.follow(this);
         }
     }
 

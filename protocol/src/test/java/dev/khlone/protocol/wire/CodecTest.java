@@ -23,7 +23,7 @@ class CodecTest {
                 new Request.Status("2", null),
                 new Reply.ZoneStatus("2", "/src/app", "app-12345678", 4242, 61_000, "0.1.0", "foreman.1", List.of(
                         new CloneInfo("foreman.1", "claude", CloneInfo.State.ACTIVE, "t-1a2b", 1_700_000_000_000L,
-                                List.of("t-3c4d"), 1200, 340, 0.0125, "9f0c-uuid", 4343, null, CloneInfo.SINGLE_SHOT),
+                                List.of("t-3c4d"), 1200, 340, 0.0125, "9f0c-uuid", 4343, null, CloneInfo.SINGLE_SHOT, null, null),
                         new CloneInfo("mechanic.1", "codex", CloneInfo.State.FAILED, null, 0, List.of(), 0, 0, null,
                                 null, 0, "crashed 4 times in 60 s"))),
                 new Request.Submit("5", TaskMode.ACT, "implement auth", "mechanic++", Placement.FIRST),
@@ -75,7 +75,11 @@ class CodecTest {
                 new Request.Input("15", "héllo\r".getBytes(StandardCharsets.UTF_8)),
                 new Request.Resize("16", 100, 30),
                 new Request.Detach("17"),
-                new Push.TalkEnded("14", "detached"));
+                new Push.TalkEnded("14", "detached"),
+                new Request.Follow("18"),
+                new Push.CloneChanged("18", new CloneInfo("foreman.1", "claude", CloneInfo.State.ACTIVE, "t-1a2b",
+                        1_700_000_000_000L, List.of(), 1, 2, null, "s", 7, null, CloneInfo.PERSISTENT, "fix the build", "Bash ls -la")),
+                new Push.CloneLeft("18", "mechanic.1"));
         for (Message m : messages) {
             byte[] frame = Codec.encode(m);
             assertThat(frame[frame.length - 1]).isEqualTo((byte) '\n');
