@@ -121,7 +121,7 @@ final class Session implements Client {
         } catch (SocketTimeoutException e) {
             LOG.info("session " + number + ": no hello within " + helloTimeout.toMillis() + " ms; closing");
         } catch (ProtocolException e) {
-            // Only an oversized frame gets here: the stream is mid-frame and cannot be resynchronised.
+            // Only a frame the reader cannot end (oversized, or output cut or lying about its length) gets here: the stream is mid-frame and cannot be resynchronised.
             LOG.info("session " + number + ": " + e.getMessage() + "; closing");
             send(e.reply(null));
         } catch (IOException e) {
