@@ -195,6 +195,16 @@ final class Session implements Client {
     }
 
     @Override
+    public boolean holdFrame(byte[] head, byte[] body) {
+        return outbox.offer(head, body, false);
+    }
+
+    @Override
+    public void release() {
+        outbox.wake();
+    }
+
+    @Override
     public long backlog() {
         return outbox.bytes();
     }
