@@ -80,6 +80,22 @@ class WatchFloodTest {
         assertThat(stopped.notices).anyMatch(n -> n.startsWith("skipped ") && n.contains("bytes of foreman.1's output"));
     }
 
+    @Test
+    void aRenderedWatcherSeesWhatTheBrainSaidWhileTheBrainGoesOnWorkingInSilence() throws Exception {
+        RawClient control = client();
+        act(control, "hello");
+        RawClient watcher = client();
+        watcher.send(new Request.Watch("w", null, false));
+        assertThat(watcher.next()).isInstanceOf(Reply.Watching.class);
+        control.send(new Request.Submit("s", TaskMode.ACT, "sleep 600 quietly", null, Placement.LAST));
+        assertThat(control.next()).isInstanceOf(Reply.Accepted.class);
+        // The brain says "sleeping 600" and then nothing more for ten minutes: no later frame may be what brings it.
+        Message m;
+        do {
+            m = watcher.next(WAIT);
+        } while (!(m instanceof Push.Event e && "sleeping 600".equals(e.entry().text())));
+    }
+
     private RawClient client() throws Exception {
         RawClient c = new RawClient(socket);
         clients.add(c);

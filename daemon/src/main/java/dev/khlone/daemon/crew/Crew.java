@@ -446,13 +446,17 @@ public final class Crew {
             byte[] line = store.transcript(slug, entry, held);
             Clone clone = roster.get(slug);
             if (clone != null) {
-                clone.audience().entry(line);
+                clone.audience().entry(line, held);
             }
         }
 
         @Override
         public void heardAll(String slug) {
             store.transcriptHeard(slug);
+            Clone clone = roster.get(slug);
+            if (clone != null) {
+                clone.audience().heard();
+            }
         }
     }
 

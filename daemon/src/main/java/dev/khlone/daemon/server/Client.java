@@ -16,6 +16,17 @@ public interface Client {
      */
     boolean sendFrame(byte[] head, byte[] body);
 
+    /**
+     * {@link #sendFrame} of one of a burst (the entries of one chunk of a brain's output): it goes
+     * out with the others at {@link #release}, in one write rather than one each.
+     */
+    default boolean holdFrame(byte[] head, byte[] body) {
+        return sendFrame(head, body);
+    }
+
+    /** Sends what {@link #holdFrame} queued. */
+    default void release() {}
+
     /** Bytes queued for the client and not yet written: how far behind it is. */
     long backlog();
 

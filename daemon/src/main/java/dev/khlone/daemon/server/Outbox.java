@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
  * may be queued in two pieces, its head and a body other clients' frames share.
  */
 final class Outbox {
+    /** Held frames of this many bytes wake the writer anyway: one write's worth. */
+    private static final long HELD = 64 << 10;
     private final long capacity;
     /** The pieces of the frames, in order: a frame's pieces are queued together. */
     private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
@@ -26,6 +28,14 @@ final class Outbox {
 
     /** Queues the frame {@code head} then {@code body} (none if null), as {@link #offer(byte[])}. */
     synchronized boolean offer(byte[] head, byte[] body) {
+        return offer(head, body, true);
+    }
+
+    /**
+     * {@link #offer(byte[], byte[])}; without {@code wake}, a writer waiting for frames is not woken
+     * for this one (the frames of a burst go out together, at {@link #wake}), unless a write's worth is queued.
+     */
+    synchronized boolean offer(byte[] head, byte[] body, boolean wake) {
         int length = head.length + (body == null ? 0 : body.length);
         if (closed || bytes + length > capacity) {
             return false;
@@ -35,8 +45,15 @@ final class Outbox {
             frames.add(body);
         }
         bytes += length;
-        notifyAll();
+        if (wake || bytes >= HELD) {
+            notifyAll();
+        }
         return true;
+    }
+
+    /** Wakes a writer waiting for frames: those offered without waking it go out. */
+    synchronized void wake() {
+        notifyAll();
     }
 
     synchronized long bytes() {

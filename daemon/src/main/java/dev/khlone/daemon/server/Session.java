@@ -121,7 +121,7 @@ final class Session implements Client {
         } catch (SocketTimeoutException e) {
             LOG.info("session " + number + ": no hello within " + helloTimeout.toMillis() + " ms; closing");
         } catch (ProtocolException e) {
-            // Only an oversized frame gets here: the stream is mid-frame and cannot be resynchronised.
+            // Only a frame the reader cannot end (oversized, or output cut or lying about its length) gets here: the stream is mid-frame and cannot be resynchronised.
             LOG.info("session " + number + ": " + e.getMessage() + "; closing");
             send(e.reply(null));
         } catch (IOException e) {
@@ -192,6 +192,16 @@ final class Session implements Client {
     @Override
     public boolean sendFrame(byte[] head, byte[] body) {
         return outbox.offer(head, body);
+    }
+
+    @Override
+    public boolean holdFrame(byte[] head, byte[] body) {
+        return outbox.offer(head, body, false);
+    }
+
+    @Override
+    public void release() {
+        outbox.wake();
     }
 
     @Override

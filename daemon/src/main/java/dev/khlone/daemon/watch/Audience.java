@@ -80,6 +80,11 @@ public final class Audience {
         boolean send(Entry e) {
             return client.sendFrame(eventHead, e.body());
         }
+
+        /** {@link #send}, one of a chunk's entries: it goes out with them at {@link Audience#heard}. */
+        boolean hold(Entry e) {
+            return client.holdFrame(eventHead, e.body());
+        }
     }
 
     public Audience(String slug) {
@@ -120,7 +125,7 @@ public final class Audience {
         this.answerer = answerer;
         for (Watcher w : watchers) {
             if (w.client != talker) {
-                send(w, null, new Push.Notice(w.re, why));
+                send(w, null, new Push.Notice(w.re, why), false);
             }
         }
     }
@@ -182,9 +187,10 @@ public final class Audience {
 
     /**
      * One thing the clone did, {@code line} its transcript line ({@link TranscriptEntry#toLine}): kept
-     * for new and lagging watchers, sent to those who read events.
+     * for new and lagging watchers, sent to those who read events; if {@code heard} (one of the
+     * entries of a chunk of the brain's output), with the chunk's others at {@link #heard}.
      */
-    public synchronized void entry(byte[] line) {
+    public synchronized void entry(byte[] line, boolean heard) {
         Entry e = new Entry(++sequence, EventFrames.body(line));
         history.addLast(e);
         if (history.size() > HISTORY) {
@@ -192,19 +198,26 @@ public final class Audience {
         }
         for (Watcher w : watchers) {
             if (!w.raw && screen == null) {
-                send(w, e, null);
+                send(w, e, null, heard);
             }
+        }
+    }
+
+    /** The entries of a chunk of the brain's output are all here: they go out, one write per watcher. */
+    public synchronized void heard() {
+        for (Watcher w : watchers) {
+            w.client.release();
         }
     }
 
     public synchronized void notice(String text) {
         for (Watcher w : watchers) {
-            send(w, null, new Push.Notice(w.re, text));
+            send(w, null, new Push.Notice(w.re, text), false);
         }
     }
 
-    /** Sends {@code w} the {@code event} just added to the history, or else {@code notice}. */
-    private void send(Watcher w, Entry event, Push.Notice notice) {
+    /** Sends {@code w} the {@code event} just added to the history (held, if {@code heard}), or else {@code notice}. */
+    private void send(Watcher w, Entry event, Push.Notice notice, boolean heard) {
         if (w.skipped > 0) {
             if (!resync(w)) {
                 w.skipped++;
@@ -214,7 +227,7 @@ public final class Audience {
                 return; // the replayed history already holds it
             }
         }
-        if (!(event != null ? w.send(event) : w.client.send(notice))) {
+        if (!(event == null ? w.client.send(notice) : heard ? w.hold(event) : w.send(event))) {
             // A refused event is the newest in the history and is replayed; anything else came after it.
             lags(w, 1, event != null ? sequence : sequence + 1, tail == null ? 0 : tail.written());
         }

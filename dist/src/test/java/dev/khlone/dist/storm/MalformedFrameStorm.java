@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Malformed frames on raw connections to the zone's socket — garbage, invalid UTF-8, not an
  * object, unknown and wrong types, bad base64, replies sent as requests, deep nesting, half frames
- * cut off by a hang-up, frames over the 1 MiB limit — while a well-behaved client does its work
+ * cut off by a hang-up, frames over the 1 MiB limit, output frames counting past the limit, lying
+ * about their length or cut — while a well-behaved client does its work
  * beside them. Its every command must succeed, the daemon must stay the same process, and no
  * malformed frame may become a task.
  */
@@ -48,7 +49,14 @@ record MalformedFrameStorm() implements Storm {
             "{\"type\":\"status\",\"id\":\"s\"} trailing",
             "{\"type\":\"status\",\"id\":\"s\",\"id\":\"twice\"",
             "[".repeat(200) + "]".repeat(200),
-            "{\"type\":\"hello\",\"id\":\"again\",\"protocol\":99,\"client\":\"x\"}");
+            "{\"type\":\"hello\",\"id\":\"again\",\"protocol\":99,\"client\":\"x\"}",
+            "{\"type\":\"output\",\"re\":\"o\",\"bytes\":3}\n{\n}", // a whole output frame: a push, not a request
+            "{\"type\":\"output\",\"re\":\"o\",\"data\":\"AAE=\"}"); // protocol 3's output frame
+    /** Output frames the daemon cannot read to their end, each the last of its connection: a count past the limit, a lying count, a cut. */
+    private static final List<String> UNENDING = List.of(
+            "{\"type\":\"output\",\"re\":\"o\",\"bytes\":99999999999}\n",
+            "{\"type\":\"output\",\"re\":\"o\",\"bytes\":3}\nhello\n",
+            "{\"type\":\"output\",\"re\":\"o\",\"bytes\":1000}\nonly this much");
 
     @Override
     public String name() {
@@ -137,6 +145,10 @@ record MalformedFrameStorm() implements Storm {
                     if (kind < 5) {
                         byte[] half = HELLO.substring(0, HELLO.length() / 2).getBytes(StandardCharsets.UTF_8);
                         write(ch, half);
+                        break;
+                    }
+                    if (kind < 10) {
+                        write(ch, UNENDING.get(random.nextInt(UNENDING.size())).getBytes(StandardCharsets.UTF_8));
                         break;
                     }
                     write(ch, kind < 200 ? garbage(random) : (MALFORMED.get(random.nextInt(MALFORMED.size())) + "\n")

@@ -21,37 +21,55 @@ public final class JsonLines {
 
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
+    /** Hands over each line {@code chunk} ends; a line whole in it is read there, not copied through {@code partial} first. */
     public void feed(byte[] chunk, int offset, int length, Handler handler) {
         int start = offset;
         int end = offset + length;
         for (int i = offset; i < end; i++) {
             if (chunk[i] == '\n') {
-                partial.write(chunk, start, i - start);
-                line(partial.toByteArray(), handler);
-                partial.reset();
+                if (partial.size() == 0) {
+                    line(chunk, start, i - start, handler);
+                } else {
+                    partial.write(chunk, start, i - start);
+                    byte[] bytes = partial.toByteArray();
+                    partial.reset();
+                    line(bytes, 0, bytes.length, handler);
+                }
                 start = i + 1;
             }
         }
         partial.write(chunk, start, end - start);
     }
 
-    private static void line(byte[] bytes, Handler handler) {
-        int len = bytes.length;
-        if (len > 0 && bytes[len - 1] == '\r') {
+    private static void line(byte[] bytes, int offset, int length, Handler handler) {
+        int len = length;
+        if (len > 0 && bytes[offset + len - 1] == '\r') {
             len--;
         }
         if (len == 0) {
             return;
         }
-        String text = new String(bytes, 0, len, StandardCharsets.UTF_8);
-        if (text.charAt(0) == '{') {
-            try {
-                handler.object(Json.parseObject(text), Arrays.copyOf(bytes, len));
+        byte[] line = Arrays.copyOfRange(bytes, offset, offset + len);
+        if (line[0] == '{') {
+            Map<String, Object> json = object(line);
+            if (json != null) {
+                handler.object(json, line);
                 return;
-            } catch (IllegalArgumentException notJson) {
-                // handed over as it is
             }
         }
-        handler.other(Arrays.copyOf(bytes, len));
+        handler.other(line);
+    }
+
+    /** The line as a JSON object, or null; malformed UTF-8 in it is read as U+FFFD, as a String of it would. */
+    private static Map<String, Object> object(byte[] line) {
+        try {
+            return Json.parseObject(line, 0, line.length);
+        } catch (IllegalArgumentException notValidUtf8OrJson) {
+            try {
+                return Json.parseObject(new String(line, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException notJson) {
+                return null;
+            }
+        }
     }
 }

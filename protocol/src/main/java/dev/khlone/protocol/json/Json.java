@@ -25,7 +25,34 @@ public final class Json {
 
     /** Parses one JSON value; throws {@link IllegalArgumentException} on malformed input. */
     public static Object parse(String text) {
-        try (JsonParser parser = FACTORY.createParser(text)) {
+        try {
+            return parse(FACTORY.createParser(text));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A JSON object from {@code length} bytes of UTF-8 at {@code offset}, read as bytes (a brain's
+     * megabytes of output: no String of the line, no chars of it to parse); throws
+     * {@link IllegalArgumentException} if they are anything else, malformed UTF-8 included.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(byte[] utf8, int offset, int length) {
+        Object value;
+        try {
+            value = parse(FACTORY.createParser(utf8, offset, length));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed JSON: " + e.getMessage(), e);
+        }
+        if (value instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        throw new IllegalArgumentException("not a JSON object");
+    }
+
+    private static Object parse(JsonParser created) {
+        try (JsonParser parser = created) {
             if (parser.nextToken() == null) {
                 throw new IllegalArgumentException("empty JSON text");
             }

@@ -9,10 +9,6 @@ import dev.khlone.protocol.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -77,9 +73,6 @@ public final class Codec {
         };
     }
 
-    private static final byte[] OUTPUT = "{\"type\":\"output\",\"re\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DATA = "\",\"data\":\"".getBytes(StandardCharsets.US_ASCII);
-
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build();
@@ -91,7 +84,7 @@ public final class Codec {
         return reader(type) != null;
     }
 
-    /** One frame: the message as a JSON object followed by {@code \n}. */
+    /** One frame: the message as a JSON object followed by {@code \n}; an output's bytes and a {@code \n} after that. */
     public static byte[] encode(Message message) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (JsonGenerator json = JSON.createGenerator(bytes)) {
@@ -103,6 +96,10 @@ public final class Codec {
             throw new UncheckedIOException("encoding to memory cannot fail", e);
         }
         bytes.write('\n');
+        if (message instanceof Push.Output output) {
+            bytes.writeBytes(output.data());
+            bytes.write('\n');
+        }
         return bytes.toByteArray();
     }
 
@@ -125,9 +122,9 @@ public final class Codec {
         return new Fields(what, parseObject(json));
     }
 
-    /** Decodes one frame, newline excluded. */
+    /** Decodes one frame as {@link FrameReader#next} hands it out. */
     public static Message decode(byte[] frame) throws ProtocolException {
-        Push.Output output = output(frame);
+        Push.Output output = OutputFrames.read(frame);
         if (output != null) {
             return output;
         }
@@ -154,37 +151,6 @@ public final class Codec {
             return request;
         }
         throw new ProtocolException(ErrorCode.BAD_REQUEST, "'" + m.type() + "' is not a request");
-    }
-
-    /**
-     * The bulk of a watch stream, read straight off the frame as {@link OutputFrames} writes it
-     * ({@code {"type":"output","re":"...","data":"..."}}): jackson's base64 decoding was most of a
-     * watcher's time. Null for any other frame, or one in another form (an escape in {@code re},
-     * fields in another order, bad base64), which the general path then reads or explains.
-     */
-    private static Push.Output output(byte[] frame) {
-        int re = OUTPUT.length;
-        if (frame.length < re || !Arrays.equals(frame, 0, re, OUTPUT, 0, re)) {
-            return null;
-        }
-        int quote = re;
-        while (quote < frame.length && frame[quote] != '"' && frame[quote] != '\\') {
-            quote++;
-        }
-        int data = quote + DATA.length;
-        if (quote == frame.length || frame[quote] == '\\' || data + 2 > frame.length
-                || !Arrays.equals(frame, quote, data, DATA, 0, DATA.length)
-                || frame[frame.length - 2] != '"' || frame[frame.length - 1] != '}') {
-            return null;
-        }
-        try {
-            ByteBuffer bytes = Base64.getDecoder().decode(ByteBuffer.wrap(frame, data, frame.length - 2 - data));
-            byte[] decoded = bytes.array();
-            return new Push.Output(new String(frame, re, quote - re, StandardCharsets.UTF_8),
-                    decoded.length == bytes.remaining() ? decoded : Arrays.copyOf(decoded, bytes.remaining()));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static Fields parse(byte[] frame) throws ProtocolException {

@@ -5,8 +5,9 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Splits a byte stream into newline-terminated frames. A frame over the limit is refused as soon
- * as the limit is passed, before it is buffered whole.
+ * Splits a byte stream into frames: newline-terminated lines, and output frames whose header line
+ * counts the bytes after it. A frame over the limit is refused as soon as the limit is passed (or an
+ * output header names more), before it is buffered whole.
  */
 public final class FrameReader {
     private final InputStream in;
@@ -37,11 +38,15 @@ public final class FrameReader {
     }
 
     /**
-     * The next frame without its newline, or null at the end of the stream. A partial frame cut
-     * off by the end of the stream is dropped: its sender is gone and nobody waits for an answer.
+     * The next frame without its newline, or null at the end of the stream: a JSON line, or an
+     * output frame's header line, a newline and the bytes its header counts ({@link OutputFrames}).
+     * A partial line cut off by the end of the stream is dropped: its sender is gone and nobody
+     * waits for an answer.
      *
-     * @throws ProtocolException {@code frame-too-large} once a frame passes the limit; the
-     *     stream is then mid-frame and the caller should close it
+     * @throws ProtocolException {@code frame-too-large} once a frame passes the limit (an output
+     *     frame: as soon as its header counts more); {@code bad-request} when an output frame's
+     *     header has no byte count, its bytes are not followed by a newline (the header lied), or
+     *     the stream ends inside them. The stream is then mid-frame and the caller should close it
      */
     public byte[] next() throws IOException, ProtocolException {
         int length = 0;
@@ -72,8 +77,61 @@ public final class FrameReader {
             length += n;
             if (chunkPos < chunkEnd) {
                 chunkPos++;
-                return Arrays.copyOf(line, length);
+                int payload = OutputFrames.payload(line, length);
+                return payload < 0 ? Arrays.copyOf(line, length) : withPayload(length, payload);
             }
         }
+    }
+
+    /** The header line read ({@code header} bytes), a newline, and the {@code payload} bytes it says follow it and their newline. */
+    private byte[] withPayload(int header, int payload) throws IOException, ProtocolException {
+        if (payload > limit - header - 1) {
+            throw new ProtocolException(ErrorCode.FRAME_TOO_LARGE, "an output frame of " + (payload > 999_999_999 ? "over 10^9" : payload)
+                    + " bytes is larger than " + limit + " bytes", "send smaller frames");
+        }
+        byte[] frame = Arrays.copyOf(line, header + 1 + payload);
+        frame[header] = '\n';
+        int at = header + 1;
+        while (at < frame.length) {
+            if (chunkPos == chunkEnd) {
+                if (frame.length - at >= chunk.length) { // a large rest goes straight into the frame
+                    int n = in.read(frame, at, frame.length - at);
+                    if (n < 0) {
+                        throw cut(at - header - 1, payload);
+                    }
+                    at += n;
+                    continue;
+                }
+                fill(at - header - 1, payload);
+            }
+            int n = Math.min(chunkEnd - chunkPos, frame.length - at);
+            System.arraycopy(chunk, chunkPos, frame, at, n);
+            chunkPos += n;
+            at += n;
+        }
+        if (chunkPos == chunkEnd) {
+            fill(payload, payload);
+        }
+        if (chunk[chunkPos] != '\n') {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "an output frame's bytes do not end where its header says (after "
+                    + payload + " bytes)", "send frames of this khlone's protocol");
+        }
+        chunkPos++;
+        return frame;
+    }
+
+    /** Reads the next chunk in the middle of an output frame, {@code got} of its {@code payload} bytes read. */
+    private void fill(int got, int payload) throws IOException, ProtocolException {
+        int n = in.read(chunk);
+        if (n < 0) {
+            throw cut(got, payload);
+        }
+        chunkPos = 0;
+        chunkEnd = n;
+    }
+
+    private static ProtocolException cut(int got, int payload) {
+        return new ProtocolException(ErrorCode.BAD_REQUEST, "the stream ended inside an output frame, after "
+                + got + " of its " + payload + " bytes", "see why the other end went away");
     }
 }

@@ -6,7 +6,7 @@ import java.io.IOException;
 /** What the daemon sends unasked while a watch or talk lasts; {@code re} names the watch or talk request. */
 public sealed interface Push extends Reply {
 
-    /** Bytes the clone's terminal (or, for raw watchers in dispatch, its stdout) wrote. */
+    /** Bytes the clone's terminal (or, for raw watchers in dispatch, its stdout) wrote: the one binary frame. */
     record Output(String re, byte[] data) implements Push {
         public static final String TYPE = "output";
 
@@ -15,13 +15,17 @@ public sealed interface Push extends Reply {
             return TYPE;
         }
 
+        /** The header's fields: its bytes follow the header line ({@link OutputFrames}). */
         @Override
         public void write(FrameWriter out) throws IOException {
-            out.string("re", re).bytes("data", data);
+            out.string("re", re).number("bytes", data.length);
         }
 
+        /** An output header in another form than {@link OutputFrames} reads: its bytes cannot be found. */
         static Output read(Fields f) throws ProtocolException {
-            return new Output(f.string("re"), f.bytes("data"));
+            throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                    "an output frame's header must begin {\"type\":\"output\", and end with its byte count",
+                    "send frames of this khlone's protocol");
         }
     }
 

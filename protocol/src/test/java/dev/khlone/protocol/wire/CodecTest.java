@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.store.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -163,19 +164,26 @@ class CodecTest {
         assertBadRequest("{\"type\":\"submit\",\"id\":\"1\",\"mode\":\"act\",\"prompt\":\"p\",\"placement\":\"sideways\"}",
                 "field 'placement' has no value 'sideways'");
         assertBadRequest("{\"type\":\"status\",\"id\":\"1\"", "not valid JSON");
-        assertBadRequest("{\"type\":\"output\",\"re\":\"1\",\"data\":\"no base64!\"}", "field 'data' of a 'output' frame must be base64");
-        assertBadRequest("{\"type\":\"output\",\"re\":\"1\",\"data\":\"AAE=\"} {}", "content after");
+        // protocol 3's output frame, its bytes in base64: refused, not misread
+        assertBadRequest("{\"type\":\"output\",\"re\":\"1\",\"data\":\"AAE=\"}", "has no bytes after its header line");
+        assertBadRequest("{\"re\":\"1\",\"type\":\"output\",\"bytes\":2}", "header must begin"); // the reader found no bytes
+        assertBadRequest("{\"type\":\"output\",\"re\":\"1\",\"bytes\":3}\nab", "names 3 bytes but 2 follow it");
+        assertBadRequest("{\"type\":\"output\",\"re\":\"1\",\"bytes\":x}\nab", "must end with its byte count");
+        assertBadRequest("{\"type\":\"output\",\"re\":1,\"bytes\":2}\nab", "field 're'");
     }
 
     @Test
-    void outputFramesInAnotherFormThanOursAreReadToo() throws Exception {
-        for (String json : List.of("{\"re\":\"5\",\"type\":\"output\",\"data\":\"AAE=\"}",
-                "{\"type\":\"output\",\"re\":\"5\",\"data\":\"AAE=\",\"extra\":1}",
-                "{\"type\":\"output\", \"re\":\"5\",\"data\":\"AAE=\"}",
-                "{\"type\":\"output\",\"re\":\"\\u0035\",\"data\":\"AAE=\"}")) {
-            Push.Output output = (Push.Output) decode(json);
-            assertThat(output.re()).as(json).isEqualTo("5");
-            assertThat(output.data()).as(json).containsExactly(0, 1);
+    void anOutputFramesBytesFollowItsHeaderAsTheyAre() throws Exception {
+        byte[] data = {'{', '\n', 0, (byte) 0xff, '"', '\\', '\n'};
+        byte[] frame = Codec.encode(new Push.Output("5", data));
+        byte[] header = "{\"type\":\"output\",\"re\":\"5\",\"bytes\":7}\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(Arrays.copyOf(frame, header.length)).isEqualTo(header);
+        assertThat(Arrays.copyOfRange(frame, header.length, frame.length - 1)).isEqualTo(data);
+        assertThat(frame[frame.length - 1]).isEqualTo((byte) '\n');
+        for (String re : List.of("5", "\u0035")) { // an escape in the header goes the general path
+            Push.Output read = (Push.Output) decode("{\"type\":\"output\",\"re\":\"" + re + "\",\"bytes\":2}\n\u0000\u0001");
+            assertThat(read.re()).as(re).isEqualTo("5");
+            assertThat(read.data()).as(re).containsExactly(0, 1);
         }
     }
 
