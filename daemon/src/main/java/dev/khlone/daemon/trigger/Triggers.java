@@ -8,7 +8,6 @@ import dev.khlone.protocol.wire.Placement;
 import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.wire.TriggerInfo;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -46,8 +44,6 @@ public final class Triggers implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Triggers.class.getName());
     /** The longest the scheduler sleeps: how soon an edit of khlone.yml is seen. */
     private static final Duration NAP = Duration.ofSeconds(1);
-    /** A file gone this soon after a trigger's task ended was the task's own doing. */
-    static final Duration OWN_WRITES = Duration.ofSeconds(1);
     private static final long ANSWER_TIMEOUT_S = 70;
 
     /** The crew as triggers see it. */
@@ -107,6 +103,7 @@ public final class Triggers implements AutoCloseable {
 
     // Owned by the scheduler thread.
     private final Firings firings;
+    private final Starter starter;
     private final Map<String, Armed> armed = new LinkedHashMap<>();
     private List<Object> entries;
     /** Why khlone.yml could not be read now (the triggers go on as they were), or null. */
@@ -117,28 +114,12 @@ public final class Triggers implements AutoCloseable {
     private ScheduledFuture<?> nextTick;
     private boolean started;
 
-    /** A trigger as it runs: its spec (null for a bad entry), and what this daemon has seen of it. */
-    private static final class Armed {
-        final TriggerSpec.Entry entry;
-        /** Cron: the time up to which firings have been taken or let go. */
-        Instant considered;
-        /** Watch: the files changed in the burst under way, and when the last change was seen. */
-        final TreeSet<String> files = new TreeSet<>();
-        Instant lastChange;
-        long skipped;
-        /** Why its last firing started no task (the crew refused it), or null. */
-        CrewException refused;
-
-        Armed(TriggerSpec.Entry entry) {
-            this.entry = entry;
-        }
-    }
-
     private Triggers(Path root, Path state, Clock clock, Target target) {
         this.root = root;
         this.clock = clock;
         this.target = target;
         this.firings = Firings.load(state);
+        this.starter = new Starter(root, clock, target, firings);
         // On close, a firing under way finishes (its task's id is written down); the next ticks do not come.
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
@@ -190,7 +171,7 @@ public final class Triggers implements AutoCloseable {
             if (a.entry.spec() == null) {
                 throw new CrewException(ErrorCode.BAD_REQUEST, a.entry.error(), "fix " + root.resolve("khlone.yml"));
             }
-            TaskInfo task = submit(a, Firings.Firing.of(clock.millis(), a.files));
+            TaskInfo task = starter.submit(a, Firings.Firing.of(clock.millis(), a.files));
             a.files.clear();
             if (task == null) {
                 throw a.refused;
@@ -211,7 +192,7 @@ public final class Triggers implements AutoCloseable {
             scheduler.execute(() -> {
                 for (Armed a : armed.values()) {
                     if (a.entry.spec() != null && a.entry.spec().schedule() instanceof TriggerSpec.Watch w) {
-                        List<String> matching = files.stream().filter(w::matches).filter(f -> !ownWrite(a, f, seenMs)).toList();
+                        List<String> matching = files.stream().filter(w::matches).filter(f -> !starter.ownWrite(a, f, seenMs)).toList();
                         if (!matching.isEmpty()) {
                             a.files.addAll(matching);
                             a.lastChange = clock.instant();
@@ -222,30 +203,6 @@ public final class Triggers implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             // closed
-        }
-    }
-
-    /**
-     * Whether a change of {@code file} seen at {@code seenMs} is a write of this trigger's own task:
-     * seen while the task is queued or running, or of a file last modified before the task ended
-     * (the watch may hear of the task's last writes after the crew heard of its end; a person's
-     * change after it is newer). A file gone since counts by when it was seen, within {@link #OWN_WRITES}.
-     */
-    private boolean ownWrite(Armed a, String file, long seenMs) {
-        String last = firings.get(a.entry.name()).lastTask();
-        Optional<TaskInfo> task = last == null ? Optional.empty() : target.task(last);
-        if (task.isEmpty()) {
-            return false;
-        }
-        TaskInfo t = task.get();
-        if (!t.status().ended()) {
-            return true;
-        }
-        try {
-            long modifiedMs = Files.getLastModifiedTime(root.resolve(file)).toMillis();
-            return modifiedMs >= t.createdMs() && modifiedMs <= t.endedMs();
-        } catch (IOException e) {
-            return seenMs - t.endedMs() < OWN_WRITES.toMillis();
         }
     }
 
@@ -262,13 +219,13 @@ public final class Triggers implements AutoCloseable {
                     Optional<Instant> slot = latestSlot(cron, a.considered, now);
                     if (slot.isPresent()) {
                         a.considered = slot.get();
-                        fire(a, Firings.Firing.of(slot.get().toEpochMilli(), List.of()));
+                        starter.fire(a, Firings.Firing.of(slot.get().toEpochMilli(), List.of()));
                     }
                 } else if (spec.schedule() instanceof TriggerSpec.Watch w && !a.files.isEmpty()
                         && !now.isBefore(a.lastChange.plus(w.debounce()))) {
                     Firings.Firing firing = Firings.Firing.of(now.toEpochMilli(), a.files);
                     a.files.clear();
-                    fire(a, firing);
+                    starter.fire(a, firing);
                 }
             }
         } catch (RuntimeException e) {
@@ -372,7 +329,7 @@ public final class Triggers implements AutoCloseable {
             LOG.warning("cannot record trigger " + name + " (" + e.getMessage() + "); it runs, but may miss a catch-up");
         }
         if (record.pending() != null && !started) {
-            finish(a, record);
+            starter.finish(a, record);
         }
         if (spec.schedule() instanceof TriggerSpec.Cron cron) {
             Instant since = Instant.ofEpochMilli(Math.max(record.armedMs(), record.lastMs()));
@@ -380,91 +337,10 @@ public final class Triggers implements AutoCloseable {
             if (spec.catchUp() && !started) {
                 latestSlot(cron, since, now).ifPresent(missed -> {
                     LOG.info("trigger " + name + ": catching up the firing of " + missed + ", missed while the daemon was down");
-                    fire(a, Firings.Firing.of(missed.toEpochMilli(), List.of()));
+                    starter.fire(a, Firings.Firing.of(missed.toEpochMilli(), List.of()));
                 });
             }
         }
-    }
-
-    /**
-     * A firing the last daemon wrote down but may not have submitted: if the journal has a task of
-     * this trigger newer than its last known one, that is the firing's task; else it is submitted now.
-     */
-    private void finish(Armed a, Firings.Record record) {
-        String name = a.entry.name();
-        Optional<TaskInfo> newest = target.newest(name);
-        if (newest.isPresent() && !newest.get().id().equals(record.lastTask())) {
-            LOG.info("trigger " + name + ": its firing of " + Instant.ofEpochMilli(record.pending().atMs()) + " started "
-                    + newest.get().id() + " before the daemon stopped");
-            try {
-                firings.put(name, new Firings.Record(record.armedMs(), record.lastMs(), newest.get().id(), null));
-            } catch (IOException e) {
-                LOG.warning("cannot record trigger " + name + "'s task (" + e.getMessage() + ")");
-            }
-        } else {
-            LOG.info("trigger " + name + ": its firing of " + Instant.ofEpochMilli(record.pending().atMs())
-                    + " had not started its task when the daemon stopped; starting it now");
-            submit(a, record.pending());
-        }
-    }
-
-    /**
-     * A firing: skipped (and counted) while the trigger's previous task is queued or running, unless
-     * it queues, and while the zone's budget for the day is spent (its task could only fail).
-     */
-    private void fire(Armed a, Firings.Firing firing) {
-        String last = firings.get(a.entry.name()).lastTask();
-        Optional<TaskInfo> previous = last == null ? Optional.empty() : target.task(last);
-        if (!a.entry.spec().queueOverlap() && previous.isPresent() && !previous.get().status().ended()) {
-            a.skipped++;
-            LOG.info("trigger " + a.entry.name() + ": skipped a firing, " + last + " is still " + previous.get().status().wire());
-            return;
-        }
-        Double left = target.dayBudgetLeft(clock.millis());
-        if (left != null && left <= 0) {
-            a.skipped++;
-            a.refused = new CrewException(ErrorCode.BAD_REQUEST, "the zone's budget for today is spent",
-                    "raise budget.day in khlone.yml, or wait for midnight");
-            LOG.info("trigger " + a.entry.name() + ": skipped a firing, the zone's budget for today is spent");
-            return;
-        }
-        submit(a, firing);
-    }
-
-    /** Writes the firing down, submits its task, writes the task's id down; null when the crew refused it. */
-    private TaskInfo submit(Armed a, Firings.Firing firing) {
-        TriggerSpec spec = a.entry.spec();
-        Firings.Record before = firings.get(spec.name());
-        try {
-            firings.put(spec.name(), new Firings.Record(before.armedMs(), firing.atMs(), before.lastTask(), firing));
-        } catch (IOException e) {
-            a.refused = new CrewException(ErrorCode.STATE_UNWRITABLE, "cannot record the firing of trigger " + spec.name()
-                    + " (" + e.getMessage() + "); not started, so that it cannot run twice", "free space on the disk of " + root);
-            LOG.warning(a.refused.getMessage());
-            return null;
-        }
-        TaskInfo task = null;
-        try {
-            task = target.submit(spec.mode(), prompt(spec.template(), firing), spec.who(), spec.name());
-            a.refused = null;
-            LOG.info("trigger " + spec.name() + " started " + task.id());
-        } catch (CrewException e) {
-            a.refused = e;
-            LOG.warning("trigger " + spec.name() + ": the crew refused its task: " + e.getMessage());
-        }
-        try {
-            firings.put(spec.name(), new Firings.Record(before.armedMs(), firing.atMs(),
-                    task != null ? task.id() : before.lastTask(), null));
-        } catch (IOException e) {
-            LOG.warning("trigger " + spec.name() + ": cannot record its task (" + e.getMessage() + "); the next daemon finds it");
-        }
-        return task;
-    }
-
-    /** The template with {@code {files}} replaced by the firing's files, one space between, and how many more. */
-    static String prompt(String template, Firings.Firing firing) {
-        return template.replace("{files}", String.join(" ", firing.files())
-                + (firing.more() > 0 ? " (and " + firing.more() + " more)" : ""));
     }
 
     private TriggerInfo info(Armed a) {

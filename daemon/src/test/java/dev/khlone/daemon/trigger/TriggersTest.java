@@ -374,9 +374,9 @@ class TriggersTest {
     @Test
     void aPromptNamesAHundredFilesAndCountsTheRest() {
         List<String> files = java.util.stream.IntStream.range(0, 150).mapToObj(i -> String.format("src/f%03d.txt", i)).toList();
-        String prompt = Triggers.prompt("review {files}", Firings.Firing.of(0, new java.util.TreeSet<>(files)));
+        String prompt = Starter.prompt("review {files}", Firings.Firing.of(0, new java.util.TreeSet<>(files)));
         assertThat(prompt).startsWith("review src/f000.txt src/f001.txt").contains("src/f099.txt").doesNotContain("src/f100.txt")
                 .endsWith(" (and 50 more)");
-        assertThat(Triggers.prompt("nightly run", Firings.Firing.of(0, List.of()))).isEqualTo("nightly run");
+        assertThat(Starter.prompt("nightly run", Firings.Firing.of(0, List.of()))).isEqualTo("nightly run");
     }
 }
