@@ -1,22 +1,16 @@
 package dev.khlone.cli;
 
 import dev.khlone.protocol.wire.CloneInfo;
-import dev.khlone.protocol.wire.Push;
 import dev.khlone.protocol.wire.Reply;
 import dev.khlone.protocol.wire.Request;
 import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Size;
@@ -29,46 +23,34 @@ import org.jline.utils.InfoCmp.Capability;
 import sun.misc.Signal;
 
 /**
- * {@code khlone top}'s full screen (JLine): the crew of each followed zone as its daemon pushes it
- * ({@code follow}), redrawn on every push, on a resize and once a second for the ages; the keys
- * move the selection, talk to a clone, watch it or cancel its task. One thread reads the keyboard
- * for all of it (a talk's keys included, so that none is lost between the dashboard and a talk);
- * one reader thread per zone takes its pushes. The terminal is put back on every way out.
+ * {@code khlone top}'s full screen (JLine): the crews of the followed zones ({@link TopCrews}),
+ * redrawn on every push, on a resize and once a second for the ages; the keys ({@link TopKeys})
+ * move the selection, talk to a clone, watch it or cancel its task. The terminal is put back on
+ * every way out.
  */
 final class Dashboard {
-    /** What a zone's reader or a resize puts among the keys to have the screen redrawn. */
-    private static final int WAKE = -1;
     private static final String KEYS = "↑↓/jk select  enter talk  w watch  c cancel  q quit";
 
-    /** A zone followed: how to reach its daemon again (talk, watch, cancel) and the connection that follows it. */
-    record Followed(DaemonConnector daemon, Connection connection) {}
-
     private final Host host;
-    private final List<Followed> zones;
+    private final TopCrews crews;
     private final byte detachKey;
     private final String detachName;
     private final PrintWriter err;
-    /** Keys as they are typed (bytes), and {@link #WAKE}s. */
-    private final LinkedBlockingDeque<Integer> keys = new LinkedBlockingDeque<>();
-    private final AtomicBoolean woken = new AtomicBoolean();
-    /** Each zone's clones by slug, in the order they came; guarded by itself. */
-    private final Map<Followed, Map<String, CloneInfo>> crews = new LinkedHashMap<>();
-    /** The zones whose daemon went away; guarded by {@link #crews}. */
-    private final List<Followed> gone = new ArrayList<>();
+    private final TopKeys keys = new TopKeys();
     private Terminal terminal;
     private Attributes cooked;
     private Display display;
     private int selected;
     /** The clone the selection was put on: it stays on it while clones before it come and go. */
-    private Selected picked;
+    private TopCrews.Shown picked;
     /** A question on the footer line (cancel?), or a word about what just happened; null for the keys. */
     private String footer;
     /** The clone whose running task the footer asks to cancel. */
-    private Selected cancelling;
+    private TopCrews.Shown cancelling;
 
-    Dashboard(Host host, List<Followed> zones, byte detachKey, String detachName, PrintWriter err) {
+    Dashboard(Host host, List<TopCrews.Followed> zones, byte detachKey, String detachName, PrintWriter err) {
         this.host = host;
-        this.zones = List.copyOf(zones);
+        this.crews = new TopCrews(zones, keys::wake);
         this.detachKey = detachKey;
         this.detachName = detachName;
         this.err = err;
@@ -76,18 +58,7 @@ final class Dashboard {
 
     /** Runs until q, ctrl-c or the daemon's going; returns the exit code. */
     int run() {
-        for (Followed z : zones) {
-            String id = z.connection().id();
-            Reply.ZoneStatus first = z.connection().call(new Request.Follow(id), Reply.ZoneStatus.class);
-            Map<String, CloneInfo> crew = new LinkedHashMap<>();
-            first.clones().forEach(c -> crew.put(c.slug(), c));
-            crews.put(z, crew);
-            Thread reader = new Thread(() -> follow(z, id), "top-follow");
-            reader.setDaemon(true);
-            reader.start();
-        }
-        Thread keyboard = new Thread(this::readKeys, "top-keys");
-        keyboard.setDaemon(true);
+        crews.start();
         Thread restoreOnSignal = new Thread(this::leave);
         try {
             // No grapheme-cluster probe: its answer is read with a timeout, which leaves a JLine thread blocked on
@@ -96,7 +67,7 @@ final class Dashboard {
             cooked = terminal.getAttributes();
             Runtime.getRuntime().addShutdownHook(restoreOnSignal);
             enter();
-            keyboard.start();
+            keys.start();
             return loop();
         } catch (IOException e) {
             throw new KhloneException(ExitCode.FAILED, "the terminal failed: " + e.getMessage(), "run khlone top in a terminal", e);
@@ -116,9 +87,8 @@ final class Dashboard {
 
     private int loop() throws InterruptedException {
         while (true) {
-            Integer key = keys.poll(1, TimeUnit.SECONDS); // a second at most between redraws: the ages move
-            woken.set(false);
-            if (key != null && key != WAKE) {
+            Integer key = keys.poll(1000); // a second at most between redraws: the ages move
+            if (key != null && key != TopKeys.WAKE) {
                 if (cancelling != null) {
                     confirmCancel(key);
                 } else if (key == 'q' || key == 3) {
@@ -137,13 +107,11 @@ final class Dashboard {
                     askCancel();
                 }
             }
-            synchronized (crews) {
-                if (gone.size() == zones.size()) {
-                    leave();
-                    err.println(zones.size() > 1 ? "khlone: the zone daemons went away" : "khlone: the zone daemon went away");
-                    err.println("  hint: khlone status starts it again; its crew and their queues are kept");
-                    return ExitCode.UNREACHABLE;
-                }
+            if (crews.allGone()) {
+                leave();
+                err.println(crews.zones().size() > 1 ? "khlone: the zone daemons went away" : "khlone: the zone daemon went away");
+                err.println("  hint: khlone status starts it again; its crew and their queues are kept");
+                return ExitCode.UNREACHABLE;
             }
             draw();
         }
@@ -151,11 +119,11 @@ final class Dashboard {
 
     /** ESC [ A (or ESC O A) is up, B down; whatever else follows ESC is dropped. */
     private void arrow() throws InterruptedException {
-        Integer bracket = keys.poll(50, TimeUnit.MILLISECONDS);
+        Integer bracket = keys.poll(50);
         if (bracket == null || bracket != '[' && bracket != 'O') {
             return;
         }
-        Integer code = keys.poll(50, TimeUnit.MILLISECONDS);
+        Integer code = keys.poll(50);
         if (code != null && code == 'A') {
             move(-1);
         } else if (code != null && code == 'B') {
@@ -164,55 +132,26 @@ final class Dashboard {
     }
 
     private void move(int by) {
-        List<Selected> shown = shown();
+        List<TopCrews.Shown> shown = crews.shown();
         selected = shown.isEmpty() ? 0 : Math.max(0, Math.min(shown.size() - 1, selected + by));
         picked = shown.isEmpty() ? null : shown.get(selected);
         footer = null;
     }
 
-    /** The zones still followed, as the layout's sections. */
-    private List<TopLayout.Section> sections() {
-        synchronized (crews) {
-            List<TopLayout.Section> sections = new ArrayList<>();
-            for (Map.Entry<Followed, Map<String, CloneInfo>> e : crews.entrySet()) {
-                if (!gone.contains(e.getKey())) {
-                    String label = zones.size() > 1 ? e.getKey().daemon().zone().id() + "  " + e.getKey().daemon().zone().root() : null;
-                    sections.add(new TopLayout.Section(label, List.copyOf(e.getValue().values())));
-                }
-            }
-            return sections;
-        }
-    }
-
-    /** Every clone shown, with its zone, in the order shown. */
-    private List<Selected> shown() {
-        synchronized (crews) {
-            List<Selected> shown = new ArrayList<>();
-            for (Map.Entry<Followed, Map<String, CloneInfo>> e : crews.entrySet()) {
-                if (!gone.contains(e.getKey())) {
-                    e.getValue().values().forEach(c -> shown.add(new Selected(e.getKey(), c)));
-                }
-            }
-            return shown;
-        }
-    }
-
     /** The selected clone and the zone it is in, or null. */
-    private Selected selection() {
-        List<Selected> shown = shown();
+    private TopCrews.Shown selection() {
+        List<TopCrews.Shown> shown = crews.shown();
         return selected < shown.size() ? shown.get(selected) : null;
     }
-
-    private record Selected(Followed zone, CloneInfo info) {}
 
     private void draw() {
         Size size = terminal.getSize();
         int cols = Math.max(20, size.getColumns());
         int rows = Math.max(TopLayout.CHROME + 2, size.getRows());
-        List<TopLayout.Section> sections = sections();
+        List<TopLayout.Section> sections = crews.sections();
         List<CloneInfo> all = TopLayout.clones(sections);
         if (picked != null) {
-            List<Selected> shown = shown();
+            List<TopCrews.Shown> shown = crews.shown();
             for (int i = 0; i < shown.size(); i++) {
                 if (shown.get(i).zone() == picked.zone() && shown.get(i).info().slug().equals(picked.info().slug())) {
                     selected = i;
@@ -220,6 +159,7 @@ final class Dashboard {
             }
         }
         selected = Math.max(0, Math.min(selected, all.size() - 1));
+        List<TopCrews.Followed> zones = crews.zones();
         String zone = zones.size() == 1 ? zones.get(0).daemon().zone().id() : zones.size() + " zones";
         TopLayout.Frame frame = TopLayout.frame(TopLayout.title(zone, all), sections, selected, cols, rows,
                 host.nowMs(), footer != null ? footer : KEYS);
@@ -236,7 +176,7 @@ final class Dashboard {
     }
 
     private void askCancel() {
-        Selected s = selection();
+        TopCrews.Shown s = selection();
         if (s == null || s.info().task() == null) {
             footer = s == null ? "no clone selected" : s.info().slug() + " runs no task; nothing to cancel";
             return;
@@ -246,7 +186,7 @@ final class Dashboard {
     }
 
     private void confirmCancel(int key) {
-        Selected s = cancelling;
+        TopCrews.Shown s = cancelling;
         CloneInfo clone = s.info();
         cancelling = null;
         if (key != 'y' && key != 'Y') {
@@ -263,19 +203,19 @@ final class Dashboard {
 
     /** Talks to the selected clone on the terminal as khlone talk does, then comes back. */
     private void talk() throws InterruptedException {
-        Selected s = selection();
+        TopCrews.Shown s = selection();
         if (s == null) {
             return;
         }
         pause();
-        Keyboard keyboard = new Keyboard();
+        InputStream keyboard = keys.forTalk();
         try (Connection c = s.zone().daemon().connectOrStart().connection()) {
             TalkSession.run(c, s.info().slug(), false, detachKey, detachName, host.brainEnvironment(), err, keyboard);
             footer = "back from " + s.info().slug();
         } catch (KhloneException e) {
             footer = "cannot talk to " + s.info().slug() + ": " + e.getMessage();
         } finally {
-            keyboard.close();
+            closeQuietly(keyboard);
             err.flush();
             resume();
         }
@@ -283,7 +223,7 @@ final class Dashboard {
 
     /** Watches the selected clone until q or ctrl-c, then comes back. */
     private void watch() throws InterruptedException {
-        Selected s = selection();
+        TopCrews.Shown s = selection();
         if (s == null) {
             return;
         }
@@ -302,7 +242,7 @@ final class Dashboard {
                     // closed below, or the daemon went: the dashboard says which
                 } finally {
                     ended.set(true);
-                    wake();
+                    keys.wake();
                 }
             }, "top-watch");
             stream.setDaemon(true);
@@ -342,7 +282,7 @@ final class Dashboard {
         terminal.puts(Capability.clear_screen);
         terminal.flush();
         display = new Display(terminal, true);
-        Signal.handle(new Signal("WINCH"), s -> wake());
+        Signal.handle(new Signal("WINCH"), s -> keys.wake());
         draw();
     }
 
@@ -355,8 +295,7 @@ final class Dashboard {
     }
 
     private void resume() {
-        keys.removeIf(k -> k == WAKE);
-        woken.set(false);
+        keys.dropWakes();
         enter();
     }
 
@@ -387,99 +326,11 @@ final class Dashboard {
         }
     }
 
-    private void wake() {
-        if (woken.compareAndSet(false, true)) {
-            keys.add(WAKE);
-        }
-    }
-
-    /** A zone's pushes until its daemon goes away. */
-    private void follow(Followed z, String id) {
+    private static void closeQuietly(InputStream in) {
         try {
-            Reply r;
-            while ((r = z.connection().next()) != null) {
-                if (!id.equals(r.re())) {
-                    continue;
-                }
-                synchronized (crews) {
-                    Map<String, CloneInfo> crew = crews.get(z);
-                    if (r instanceof Push.CloneChanged changed) {
-                        crew.put(changed.info().slug(), changed.info());
-                    } else if (r instanceof Push.CloneLeft leftCrew) {
-                        crew.remove(leftCrew.slug());
-                    }
-                }
-                wake();
-            }
-        } catch (KhloneException e) {
-            // the connection failed: the daemon is gone, as far as the dashboard can tell
-        }
-        synchronized (crews) {
-            gone.add(z);
-        }
-        wake();
-    }
-
-    /** Reads the terminal's keys for as long as the dashboard runs. */
-    private void readKeys() {
-        InputStream in = new FileInputStream(FileDescriptor.in);
-        byte[] buf = new byte[256];
-        try {
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                for (int i = 0; i < n; i++) {
-                    keys.add(buf[i] & 0xff);
-                }
-            }
-        } catch (IOException e) {
-            // the terminal is gone: q is all that is left to do
-        }
-        keys.add((int) 'q');
-    }
-
-    /**
-     * The keys as a talk reads them, from the same keyboard thread: wakes are skipped, and once
-     * closed it ends, leaving the next key for the dashboard.
-     */
-    private final class Keyboard extends InputStream {
-        private volatile boolean closed;
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                while (!closed) {
-                    Integer key = keys.poll(100, TimeUnit.MILLISECONDS);
-                    if (key == null || key == WAKE) {
-                        continue;
-                    }
-                    if (closed) {
-                        keys.addFirst(key); // the talk ended meanwhile: the key is the dashboard's
-                        break;
-                    }
-                    int n = 0;
-                    b[off + n++] = (byte) (int) key;
-                    Integer more;
-                    while (n < len && (more = keys.peekFirst()) != null && more != WAKE) {
-                        b[off + n++] = (byte) (int) keys.pollFirst();
-                    }
-                    return n;
-                }
-                return -1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
+            in.close();
+        } catch (IOException ignored) {
+            // a talk's keys: nothing to close
         }
     }
 }

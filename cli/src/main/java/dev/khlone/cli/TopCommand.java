@@ -44,13 +44,13 @@ final class TopCommand implements Callable<Integer> {
         }
         String keyName = host.detachKey();
         byte detachKey = TalkSession.detachKey(keyName);
-        List<Dashboard.Followed> zones = new ArrayList<>();
+        List<TopCrews.Followed> zones = new ArrayList<>();
         try {
             if (all) {
                 for (Zone zone : Zones.recorded(host.locations())) {
                     DaemonConnector daemon = new DaemonConnector(zone, host);
                     if (daemon.find() instanceof DaemonConnector.Answering answering) {
-                        zones.add(new Dashboard.Followed(daemon, answering.connection()));
+                        zones.add(new TopCrews.Followed(daemon, answering.connection()));
                     }
                 }
                 if (zones.isEmpty()) {
@@ -59,7 +59,7 @@ final class TopCommand implements Callable<Integer> {
                 }
             } else {
                 DaemonConnector daemon = zoneOption.daemon();
-                zones.add(new Dashboard.Followed(daemon, daemon.connectOrStart().connection()));
+                zones.add(new TopCrews.Followed(daemon, daemon.connectOrStart().connection()));
             }
             return new Dashboard(host, zones, detachKey, keyName, spec.commandLine().getErr()).run();
         } finally {
