@@ -1,8 +1,6 @@
 package dev.khlone.daemon.crew;
 
 import dev.khlone.daemon.brain.Orphans;
-import dev.khlone.daemon.notify.Event;
-import dev.khlone.daemon.notify.Notifier;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.daemon.store.Store;
 import dev.khlone.daemon.watch.Followers;
@@ -21,9 +19,6 @@ import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +38,8 @@ import java.util.logging.Logger;
 /**
  * The zone's clones and their tasks, as the request handlers see them. Who the clones are is the
  * {@link Roster}'s, the tasks and their awaiters the {@link TaskBook}'s; the crew answers requests
- * across both, and takes the clones' changes to the journal, the crew file and the transcripts.
+ * across both. The clones' changes go to the journal, the crew file and the transcripts through
+ * {@link Changes}.
  *
  * <p>Over 300 lines: it is the one door of twelve requests, each a few lines joining the roster,
  * the task book and a clone's answer; what they share (waiting for an answer, khlone.yml, the
@@ -64,10 +60,8 @@ public final class Crew {
     });
     private final TaskBook book;
     private final Roster roster;
-    private final Notifier notifier;
     private final Followers followers = new Followers(timers);
-    /** Set on shutdown: what clones still report then is an interruption the next daemon undoes, not a change to record. */
-    private volatile boolean closed;
+    private final Changes changes;
 
     private Crew(Zone zone, Store store, Map<String, Brain> brains, Map<String, String> env, Duration turnTimeout,
                  ConfigFile config, RestorePlan plan) {
@@ -76,8 +70,9 @@ public final class Crew {
         this.home = Locations.fromEnvironment(env).home();
         this.config = config;
         this.book = new TaskBook(store, home, plan.tasks());
-        this.notifier = new Notifier(zone.root());
-        this.roster = new Roster(zone, brains, env, new Changes(), book, timers, turnTimeout, plan.indexes());
+        this.changes = new Changes(zone, store, book, config, followers);
+        this.roster = new Roster(zone, brains, env, changes, book, timers, turnTimeout, plan.indexes());
+        changes.attach(roster);
         // Records the journal could not take (a full disk) are written as soon as it can.
         timers.scheduleWithFixedDelay(() -> {
             try {
@@ -238,7 +233,7 @@ public final class Crew {
     public void kill(String slug) throws CrewException {
         answer(roster.remove(slug).kill());
         followers.left(slug);
-        saveCrew();
+        changes.saveCrew();
     }
 
     /** Restarts the clone's brain on its conversation, or with {@code fresh} on a new one (the transcript keeps the old). */
@@ -317,11 +312,15 @@ public final class Crew {
 
     /** The hero's slug, once it has been enrolled (null also while khlone.yml is invalid). */
     public String hero() {
-        try {
-            return roster.hero(config.current().heroRole());
-        } catch (ZoneConfig.Invalid e) {
-            return null;
-        }
+        return changes.hero();
+    }
+
+    /**
+     * What is left today (from local midnight) of khlone.yml's {@code budget.day}, in dollars;
+     * null when there is no such cap.
+     */
+    public Double dayBudgetLeft(long nowMs) {
+        return changes.dayLeft(nowMs);
     }
 
     /**
@@ -329,8 +328,7 @@ public final class Crew {
      * back to its queue without counting against it: stopping the daemon was someone's decision.
      */
     public void shutdown() {
-        closed = true;
-        notifier.close();
+        changes.close();
         roster.close().forEach(Clone::shutdown);
         timers.shutdownNow();
         for (TaskInfo t : book.active()) {
@@ -341,141 +339,6 @@ public final class Crew {
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "cannot put " + t.id() + " back in its queue; the next daemon counts it as interrupted", e);
             }
-        }
-    }
-
-    /** Runs khlone.yml's notify hook for {@code event}, if there is one, on the notify thread. */
-    private void fire(Event event) {
-        notifier.fire(() -> {
-            try {
-                return config.current().hook();
-            } catch (ZoneConfig.Invalid e) {
-                return null; // said to every request until it is fixed
-            }
-        }, event);
-    }
-
-    /**
-     * What is left today (from local midnight) of khlone.yml's {@code budget.day}, in dollars;
-     * null when there is no such cap (or the file cannot be read: a running zone keeps to the caps
-     * it can read, and whoever submits is told what is wrong with the file).
-     */
-    public Double dayBudgetLeft(long nowMs) {
-        Double day;
-        try {
-            day = config().budget().day();
-        } catch (CrewException badFile) {
-            return null;
-        }
-        if (day == null) {
-            return null;
-        }
-        long midnight = LocalDate.ofInstant(Instant.ofEpochMilli(nowMs), ZoneId.systemDefault())
-                .atStartOfDay(ZoneId.systemDefault()).toInstant().toEpochMilli();
-        return day - book.spentSince(midnight);
-    }
-
-    /** What the crew does with a clone's changes, on the clone's threads; nothing once the crew is shut down. */
-    private final class Changes implements Clone.Owner {
-        @Override
-        public Double dayLeft(long nowMs) {
-            return dayBudgetLeft(nowMs);
-        }
-
-        @Override
-        public void taskChanged(TaskInfo task) throws IOException {
-            if (!closed) {
-                boolean queueEmpty = book.taskChanged(task);
-                if (task.status() == TaskInfo.Status.DONE || task.status() == TaskInfo.Status.FAILED) {
-                    fire(new Event(task.status() == TaskInfo.Status.DONE ? Event.Kind.TASK_DONE : Event.Kind.TASK_FAILED,
-                            zone.id(), task.cloneSlug(), task.id(), task.status().wire(),
-                            task.result() != null ? task.result() : task.error(), task.costUsd()));
-                }
-                if (queueEmpty) {
-                    fire(new Event(Event.Kind.QUEUE_EMPTY, zone.id(), task.cloneSlug(), task.id(), null, null, null));
-                }
-            }
-        }
-
-        @Override
-        public void taskBegun(TaskInfo task) throws IOException {
-            if (!closed) {
-                book.taskBegun(task);
-            }
-        }
-
-        @Override
-        public void forceJournal() throws IOException {
-            store.force();
-        }
-
-        @Override
-        public void cloneChanged(CloneInfo info) {
-            if (!closed) {
-                followers.changed(info);
-            }
-        }
-
-        @Override
-        public void cloneFailed(String slug, String failure, List<String> waiting) {
-            if (!closed) {
-                fire(new Event(Event.Kind.CLONE_FAILED, zone.id(), slug, null, "failed", failure, null));
-                book.cloneFailed(slug, failure, waiting);
-            }
-        }
-
-        @Override
-        public boolean crewChanged() {
-            return saveCrew();
-        }
-
-        @Override
-        public void transcript(String slug, TranscriptEntry entry) {
-            transcript(slug, entry, false);
-        }
-
-        @Override
-        public void heard(String slug, TranscriptEntry entry) {
-            transcript(slug, entry, true);
-        }
-
-        private void transcript(String slug, TranscriptEntry entry, boolean held) {
-            if (closed) {
-                return;
-            }
-            byte[] line = store.transcript(slug, entry, held);
-            Clone clone = roster.get(slug);
-            if (clone != null) {
-                clone.audience().entry(line, held);
-            }
-        }
-
-        @Override
-        public void heardAll(String slug) {
-            store.transcriptHeard(slug);
-            Clone clone = roster.get(slug);
-            if (clone != null) {
-                clone.audience().heard();
-            }
-        }
-    }
-
-    /** Saves the crew file; false if it could not be written. */
-    private boolean saveCrew() {
-        if (closed) {
-            return true;
-        }
-        Roster.Saved saved = roster.saved();
-        try {
-            store.saveCrew(hero(), saved.indexes(), saved.clones());
-            return true;
-        } catch (IOException e) {
-            if (!closed) { // a save cut short by shutdown leaves the previous file, which is what the next daemon wants
-                // One line, not a trace: on a full disk this recurs with every change until there is room.
-                LOG.severe("cannot save the crew file (" + e + "); the next change of the crew tries again,"
-                        + " and the journal rebuilds what it lacks");
-            }
-            return false;
         }
     }
 
