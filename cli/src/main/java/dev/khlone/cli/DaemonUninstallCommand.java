@@ -30,7 +30,7 @@ final class DaemonUninstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Zone zone = zoneOption.zone();
+        Zone zone = zoneOption.existingZone(); // also a zone whose directory is gone: its unit can only fail
         String name = SystemdUnit.name(zone);
         Path file = SystemdUnit.directory(host.env()).resolve(name);
         PrintWriter out = spec.commandLine().getOut();

@@ -4,6 +4,7 @@ import dev.khlone.protocol.zone.Locations;
 import dev.khlone.protocol.zone.Zone;
 import dev.khlone.protocol.zone.ZoneKey;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -28,8 +29,9 @@ final class ZoneOption {
     }
 
     /**
-     * The zone named, never making a worktree: for commands that only read (log), so that a branch
-     * whose worktree is gone is found by the root its daemon recorded.
+     * The zone named, never making a worktree: for commands that only read or undo (log, daemon
+     * uninstall), so that a branch whose worktree is gone, or a directory that is gone, is found by
+     * the root its daemon recorded.
      */
     Zone existingZone() {
         return zone(false);
@@ -59,6 +61,12 @@ final class ZoneOption {
                 return Zones.recorded(locations).stream().filter(z -> z.root().equals(place)).findFirst()
                         .orElseThrow(() -> new KhloneException(ExitCode.USAGE, "--zone @" + branch + ": the branch has no worktree,"
                                 + " and no zone was ever at " + place, "khlone zones lists the zones"));
+            }
+            if (root != null && !make && !Files.exists(root)) {
+                Path gone = root.toAbsolutePath().normalize();
+                return Zones.recorded(locations).stream().filter(z -> z.root().equals(gone)).findFirst()
+                        .orElseThrow(() -> new KhloneException(ExitCode.USAGE, "--zone " + root
+                                + ": no such directory, and no zone was ever there", "khlone zones lists the zones"));
             }
             return root == null ? locations.zoneContaining(Path.of("").toAbsolutePath()) : locations.zoneAt(root);
         } catch (ZoneKey.Unavailable e) {

@@ -183,4 +183,26 @@ class DaemonInstallIT {
         assertThat(unitDir).doesNotExist();
         assertThat(calls()).isEmpty();
     }
+
+    @Test
+    void aZoneWhoseDirectoryIsGoneCanStillBeUninstalledAndItsLogRead() throws Exception {
+        systemctl(null, false);
+        Path doomed = khlone.newDirectory("doomed");
+        assertThat(khlone.run(doomed, "status").exitCode()).isZero(); // its daemon records where the zone was
+        String unit = "khlone-zone-" + khlone.zone(doomed).id() + ".service";
+        assertThat(khlone.run(doomed, "daemon", "install").exitCode()).isZero();
+        assertThat(khlone.run(doomed, "daemon", "stop").exitCode()).isZero();
+        String path = doomed.toString();
+        KhloneHarness.run(new ProcessBuilder("rm", "-rf", path));
+
+        KhloneHarness.Result removed = khlone.run(zone, "daemon", "uninstall", "--zone", path);
+        assertThat(removed.exitCode()).as(removed.toString()).isZero();
+        assertThat(unitDir.resolve(unit)).doesNotExist();
+        assertThat(calls()).contains("--user disable --now " + unit);
+        assertThat(khlone.run(zone, "log", "--zone", path).exitCode()).isZero();
+
+        KhloneHarness.Result never = khlone.run(zone, "daemon", "uninstall", "--zone", path + "-never");
+        assertThat(never.exitCode()).isEqualTo(2);
+        assertThat(never.err()).contains("no such directory, and no zone was ever there").contains("hint: khlone zones");
+    }
 }
