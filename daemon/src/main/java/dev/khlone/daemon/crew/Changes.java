@@ -91,10 +91,10 @@ final class Changes implements Clone.Owner {
             if (task.status() == TaskInfo.Status.DONE || task.status() == TaskInfo.Status.FAILED) {
                 fire(new Event(task.status() == TaskInfo.Status.DONE ? Event.Kind.TASK_DONE : Event.Kind.TASK_FAILED,
                         zone.id(), task.cloneSlug(), task.id(), task.status().wire(),
-                        task.result() != null ? task.result() : task.error(), task.costUsd()));
+                        task.result() != null ? task.result() : task.error(), task.costUsd(), task.trigger()));
             }
             if (queueEmpty) {
-                fire(new Event(Event.Kind.QUEUE_EMPTY, zone.id(), task.cloneSlug(), task.id(), null, null, null));
+                fire(new Event(Event.Kind.QUEUE_EMPTY, zone.id(), task.cloneSlug(), task.id(), null, null, null, task.trigger()));
             }
         }
     }

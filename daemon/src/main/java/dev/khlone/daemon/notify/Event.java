@@ -5,7 +5,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /** What a hook is told, in its environment: never in its command line, so no word of a prompt or result is run. */
-public record Event(Kind kind, String zone, String slug, String task, String status, String result, Double costUsd) {
+public record Event(Kind kind, String zone, String slug, String task, String status, String result, Double costUsd,
+                    String trigger) {
+    /** An event of no khlone.yml trigger's task. */
+    public Event(Kind kind, String zone, String slug, String task, String status, String result, Double costUsd) {
+        this(kind, zone, slug, task, status, result, costUsd, null);
+    }
+
     public enum Kind {
         TASK_DONE, TASK_FAILED, CLONE_FAILED, QUEUE_EMPTY;
 
@@ -25,6 +31,7 @@ public record Event(Kind kind, String zone, String slug, String task, String sta
         put(env, "KHLONE_STATUS", status);
         put(env, "KHLONE_RESULT", result == null ? null : result.strip().lines().findFirst().orElse(""));
         put(env, "KHLONE_COST_USD", costUsd == null ? null : String.format(Locale.ROOT, "%.4f", costUsd));
+        put(env, "KHLONE_TRIGGER", trigger);
         return env;
     }
 

@@ -179,17 +179,20 @@ class CrewTest {
     void theNotifyHookHearsEachTaskDoneOrFailedAndTheEmptyQueueThroughItsEnvironmentAndRunsNoWordOfAResult() throws Exception {
         Path root = zone.root();
         Files.writeString(root.resolve("khlone.yml"), "hero: foreman@fake\nnotify:\n"
-                + "  run: printf '%s|%s|%s|%s|%s\\n' \"$KHLONE_EVENT\" \"$KHLONE_CLONE\" \"$KHLONE_TASK\" \"$KHLONE_STATUS\""
-                + " \"$KHLONE_RESULT\" >> hook.log\n");
+                + "  run: printf '%s|%s|%s|%s|%s|%s\\n' \"$KHLONE_EVENT\" \"$KHLONE_CLONE\" \"$KHLONE_TASK\" \"$KHLONE_STATUS\""
+                + " \"$KHLONE_RESULT\" \"$KHLONE_TRIGGER\" >> hook.log\n");
         TaskInfo done = ended(act("$(touch pwned)"));
         TaskInfo failed = ended(act("error it broke; $(touch pwned)"));
+        TaskInfo triggered = ended(crew.submit(TaskMode.ACT, "from a schedule", null, Placement.LAST, null, "nightly"));
         List<String> heard = Await.value(WAIT, "the hook's lines", () -> Files.exists(root.resolve("hook.log"))
-                ? Files.readAllLines(root.resolve("hook.log")) : List.<String>of(), lines -> lines.size() >= 4);
+                ? Files.readAllLines(root.resolve("hook.log")) : List.<String>of(), lines -> lines.size() >= 6);
         assertThat(heard).containsExactly(
-                "task-done|foreman.1|" + done.id() + "|done|echo: $(touch pwned)",
-                "queue-empty|foreman.1|" + done.id() + "||",
-                "task-failed|foreman.1|" + failed.id() + "|failed|it broke; $(touch pwned)",
-                "queue-empty|foreman.1|" + failed.id() + "||");
+                "task-done|foreman.1|" + done.id() + "|done|echo: $(touch pwned)|",
+                "queue-empty|foreman.1|" + done.id() + "|||",
+                "task-failed|foreman.1|" + failed.id() + "|failed|it broke; $(touch pwned)|",
+                "queue-empty|foreman.1|" + failed.id() + "|||",
+                "task-done|foreman.1|" + triggered.id() + "|done|echo: from a schedule|nightly",
+                "queue-empty|foreman.1|" + triggered.id() + "|||nightly");
         assertThat(root.resolve("pwned")).as("no word of a prompt or result ran").doesNotExist();
     }
 
