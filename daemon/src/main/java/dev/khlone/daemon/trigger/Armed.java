@@ -15,7 +15,6 @@ final class Armed {
     /** Watch: the files changed in the burst under way, and when the last change was seen. */
     final TreeSet<String> files = new TreeSet<>();
     Instant lastChange;
-    long skipped;
     /** Why its last firing started no task (the crew refused it), or null. */
     CrewException refused;
 

@@ -48,9 +48,16 @@ final class Firings {
         }
     }
 
-    /** One trigger's record; {@code pending} is the firing whose task's acceptance is not yet known. */
-    record Record(long armedMs, long lastMs, String lastTask, Firing pending) {
-        static final Record NONE = new Record(0, 0, null, null);
+    /**
+     * One trigger's record; {@code pending} is the firing whose task's acceptance is not yet known;
+     * {@code skipped} counts the firings let go (its last task still running, the day's budget spent).
+     */
+    record Record(long armedMs, long lastMs, String lastTask, Firing pending, long skipped) {
+        static final Record NONE = new Record(0, 0, null, null, 0);
+
+        Record skippedOnce() {
+            return new Record(armedMs, lastMs, lastTask, pending, skipped + 1);
+        }
     }
 
     private final Path file;
@@ -76,7 +83,7 @@ final class Firings {
                             r.get("pending").path("more").asInt());
                 }
                 firings.records.put(e.getKey(), new Record(r.path("armedMs").asLong(), r.path("lastMs").asLong(),
-                        r.hasNonNull("lastTask") ? r.get("lastTask").asText() : null, pending));
+                        r.hasNonNull("lastTask") ? r.get("lastTask").asText() : null, pending, r.path("skipped").asLong()));
             });
         } catch (NoSuchFileException e) {
             // no trigger has fired yet
@@ -97,7 +104,7 @@ final class Firings {
         ObjectNode top = Json.MAPPER.createObjectNode();
         records.forEach((n, r) -> {
             ObjectNode o = top.putObject(n);
-            o.put("armedMs", r.armedMs()).put("lastMs", r.lastMs());
+            o.put("armedMs", r.armedMs()).put("lastMs", r.lastMs()).put("skipped", r.skipped());
             if (r.lastTask() != null) {
                 o.put("lastTask", r.lastTask());
             }

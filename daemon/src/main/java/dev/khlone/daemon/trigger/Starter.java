@@ -72,7 +72,8 @@ final class Starter {
             LOG.info("trigger " + name + ": its firing of " + Instant.ofEpochMilli(record.pending().atMs()) + " started "
                     + newest.get().id() + " before the daemon stopped");
             try {
-                firings.put(name, new Firings.Record(record.armedMs(), record.lastMs(), newest.get().id(), null));
+                firings.put(name, new Firings.Record(record.armedMs(), record.lastMs(), newest.get().id(), null,
+                        record.skipped()));
             } catch (IOException e) {
                 LOG.warning("cannot record trigger " + name + "'s task (" + e.getMessage() + ")");
             }
@@ -91,13 +92,13 @@ final class Starter {
         String last = firings.get(a.entry.name()).lastTask();
         Optional<TaskInfo> previous = last == null ? Optional.empty() : target.task(last);
         if (!a.entry.spec().queueOverlap() && previous.isPresent() && !previous.get().status().ended()) {
-            a.skipped++;
+            skipped(a);
             LOG.info("trigger " + a.entry.name() + ": skipped a firing, " + last + " is still " + previous.get().status().wire());
             return;
         }
         Double left = target.dayBudgetLeft(clock.millis());
         if (left != null && left <= 0) {
-            a.skipped++;
+            skipped(a);
             a.refused = new CrewException(ErrorCode.BAD_REQUEST, "the zone's budget for today is spent",
                     "raise budget.day in khlone.yml, or wait for midnight");
             LOG.info("trigger " + a.entry.name() + ": skipped a firing, the zone's budget for today is spent");
@@ -106,12 +107,23 @@ final class Starter {
         submit(a, firing);
     }
 
+    /** Counts a firing let go, in triggers.json: {@code khlone triggers} shows the count across daemons. */
+    private void skipped(Armed a) {
+        String name = a.entry.name();
+        try {
+            firings.put(name, firings.get(name).skippedOnce());
+        } catch (IOException e) {
+            LOG.warning("trigger " + name + ": cannot count a skipped firing (" + e.getMessage() + ")");
+        }
+    }
+
     /** Writes the firing down, submits its task, writes the task's id down; null when the crew refused it. */
     TaskInfo submit(Armed a, Firings.Firing firing) {
         TriggerSpec spec = a.entry.spec();
         Firings.Record before = firings.get(spec.name());
         try {
-            firings.put(spec.name(), new Firings.Record(before.armedMs(), firing.atMs(), before.lastTask(), firing));
+            firings.put(spec.name(), new Firings.Record(before.armedMs(), firing.atMs(), before.lastTask(), firing,
+                    before.skipped()));
         } catch (IOException e) {
             a.refused = new CrewException(ErrorCode.STATE_UNWRITABLE, "cannot record the firing of trigger " + spec.name()
                     + " (" + e.getMessage() + "); not started, so that it cannot run twice", "free space on the disk of " + root);
@@ -129,7 +141,7 @@ final class Starter {
         }
         try {
             firings.put(spec.name(), new Firings.Record(before.armedMs(), firing.atMs(),
-                    task != null ? task.id() : before.lastTask(), null));
+                    task != null ? task.id() : before.lastTask(), null, before.skipped()));
         } catch (IOException e) {
             LOG.warning("trigger " + spec.name() + ": cannot record its task (" + e.getMessage() + "); the next daemon finds it");
         }

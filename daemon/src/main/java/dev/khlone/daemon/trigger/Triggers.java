@@ -322,7 +322,8 @@ public final class Triggers implements AutoCloseable {
         Instant now = clock.instant();
         try {
             if (record.armedMs() == 0) {
-                record = new Firings.Record(now.toEpochMilli(), record.lastMs(), record.lastTask(), record.pending());
+                record = new Firings.Record(now.toEpochMilli(), record.lastMs(), record.lastTask(), record.pending(),
+                        record.skipped());
                 firings.put(name, record);
             }
         } catch (IOException e) {
@@ -357,7 +358,7 @@ public final class Triggers implements AutoCloseable {
                     .orElse(0L);
         }
         return new TriggerInfo(spec.name(), spec.schedule() instanceof TriggerSpec.Cron ? "cron" : "watch",
-                spec.schedule().spec(), next, record.lastMs(), record.lastTask(), status, a.skipped,
+                spec.schedule().spec(), next, record.lastMs(), record.lastTask(), status, record.skipped(),
                 fileError == null ? null : fileError.getMessage());
     }
 

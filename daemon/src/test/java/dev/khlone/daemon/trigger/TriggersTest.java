@@ -205,6 +205,11 @@ class TriggersTest {
         tick();
         assertThat(crew.count()).isEqualTo(1);
         assertThat(triggers.list().get(0).skipped()).isEqualTo(2);
+        triggers.close();
+        triggers = Triggers.start(tmp, tmp.resolve("triggers.json"), clock, crew);
+        assertThat(triggers.list().get(0).skipped()).as("a daemon that starts again still counts them, and the catch-up"
+                + " firing it let go (t-1 is still queued)").isEqualTo(3);
+        assertThat(crew.count()).isEqualTo(1);
 
         crew.endAll();
         clock.advance(Duration.ofMinutes(1));
