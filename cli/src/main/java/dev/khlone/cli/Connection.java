@@ -233,10 +233,22 @@ final class Connection implements AutoCloseable {
     }
 
     private static KhloneException failure(Reply.Error error) {
+        if (ErrorCode.PROTOCOL_MISMATCH.wire().equals(error.code())) {
+            return new OtherProtocol(error.message(), error.hint());
+        }
         // The daemon would not take this client at all: it could not be reached, as for a missing daemon.
-        int exit = ErrorCode.PROTOCOL_MISMATCH.wire().equals(error.code()) || ErrorCode.BUSY.wire().equals(error.code())
-                ? ExitCode.UNREACHABLE : ExitCode.FAILED;
+        int exit = ErrorCode.BUSY.wire().equals(error.code()) ? ExitCode.UNREACHABLE : ExitCode.FAILED;
         return new KhloneException(exit, error.message(), error.hint());
+    }
+
+    /**
+     * The daemon speaks another protocol (a khlone installed over a running one): it takes no request
+     * of this client, so the daemon commands stop it by its pid instead (see {@link DaemonConnector#find}).
+     */
+    static final class OtherProtocol extends KhloneException {
+        OtherProtocol(String message, String hint) {
+            super(ExitCode.UNREACHABLE, message, hint);
+        }
     }
 
     @Override

@@ -138,8 +138,11 @@ final class DaemonConnector {
 
     record Answering(Connection connection) implements Found {}
 
-    /** A live daemon that cannot be reached: its socket gone, or it is wedged or still starting. */
-    record Silent(long pid) implements Found {}
+    /**
+     * A live daemon that cannot be asked anything: its socket gone, it is wedged or still starting
+     * ({@code why} null), or it speaks another protocol ({@code why} says which).
+     */
+    record Silent(long pid, String why) implements Found {}
 
     record None() implements Found {}
 
@@ -151,7 +154,16 @@ final class DaemonConnector {
      * that such a client just started answers.
      */
     Found find() {
-        Optional<Connection> running = running();
+        Optional<Connection> running;
+        try {
+            running = running();
+        } catch (Connection.OtherProtocol e) {
+            OptionalLong holder = lockHolder();
+            if (holder.isEmpty()) {
+                throw e;
+            }
+            return new Silent(holder.getAsLong(), e.getMessage());
+        }
         if (running.isPresent()) {
             return new Answering(running.get());
         }
@@ -159,7 +171,7 @@ final class DaemonConnector {
         if (holder.isEmpty()) {
             return new None();
         }
-        return running().<Found>map(Answering::new).orElse(new Silent(holder.getAsLong()));
+        return running().<Found>map(Answering::new).orElse(new Silent(holder.getAsLong(), null));
     }
 
     private OptionalLong lockHolder() {

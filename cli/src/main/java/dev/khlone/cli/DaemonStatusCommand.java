@@ -28,7 +28,8 @@ final class DaemonStatusCommand implements Callable<Integer> {
         DaemonConnector.Found found = daemon.find();
         if (found instanceof DaemonConnector.Silent silent) {
             throw new KhloneException(ExitCode.UNREACHABLE, "the daemon of zone " + zone.id() + " (pid "
-                    + silent.pid() + ") holds the zone but does not answer on its socket",
+                    + silent.pid() + ") holds the zone but " + (silent.why() == null ? "does not answer on its socket"
+                    : "speaks another protocol: " + silent.why()),
                     "restart it: khlone daemon restart");
         }
         if (!(found instanceof DaemonConnector.Answering answering)) {

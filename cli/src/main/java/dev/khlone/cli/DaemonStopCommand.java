@@ -63,8 +63,9 @@ final class DaemonStopCommand implements Callable<Integer> {
     }
 
     /**
-     * Asks the daemon to stop; one that holds the zone but does not answer (its socket deleted or
-     * taken, or the daemon wedged) is sent SIGTERM, which stops it in the same order.
+     * Asks the daemon to stop; one that holds the zone but cannot be asked (its socket deleted or
+     * taken, the daemon wedged, or of a khlone that speaks another protocol) is sent SIGTERM, which
+     * stops it in the same order.
      */
     static void stop(DaemonConnector daemon, PrintWriter out) {
         Zone zone = daemon.zone();
@@ -83,7 +84,8 @@ final class DaemonStopCommand implements Callable<Integer> {
             pid = silent.pid();
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
             socket = Optional.empty();
-            how = ", which did not answer on its socket, with SIGTERM";
+            how = silent.why() == null ? ", which did not answer on its socket, with SIGTERM"
+                    : ", which speaks another protocol (" + silent.why() + "), with SIGTERM";
         } else {
             out.printf("no daemon is running for zone %s%n", zone.id());
             return;

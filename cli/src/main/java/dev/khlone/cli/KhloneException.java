@@ -1,7 +1,7 @@
 package dev.khlone.cli;
 
 /** A failure to report to the user as one line plus a hint, and the exit code that goes with it. */
-final class KhloneException extends RuntimeException {
+class KhloneException extends RuntimeException {
     private final int exitCode;
     private final String hint;
 
