@@ -39,13 +39,24 @@ public record CloneInfo(String slug, String brain, State state, String task, lon
                 .map(CloneInfo::cut).orElse(null);
     }
 
-    /** The last non-blank line of {@code text}, as {@link #firstLine}. */
+    /**
+     * The last non-blank line of {@code text}, as {@link #firstLine}: read from the end, since the
+     * brain's reader asks it of every text it says, however long.
+     */
     public static String lastLine(String text) {
         if (text == null) {
             return null;
         }
-        List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        return lines.isEmpty() ? null : cut(lines.get(lines.size() - 1));
+        int end = text.length();
+        while (end > 0) {
+            int start = Math.max(text.lastIndexOf('\n', end - 1), text.lastIndexOf('\r', end - 1)) + 1;
+            String line = text.substring(start, end).strip();
+            if (!line.isEmpty()) {
+                return cut(line);
+            }
+            end = start - 1;
+        }
+        return null;
     }
 
     private static String cut(String line) {
