@@ -58,15 +58,10 @@ final class ZoneOption {
                     return locations.zoneAt(found.get().path());
                 }
                 Path place = worktrees.placeFor(branch);
-                return Zones.recorded(locations).stream().filter(z -> z.root().equals(place)).findFirst()
-                        .orElseThrow(() -> new KhloneException(ExitCode.USAGE, "--zone @" + branch + ": the branch has no worktree,"
-                                + " and no zone was ever at " + place, "khlone zones lists the zones"));
+                return recordedAt(place, "--zone @" + branch + ": the branch has no worktree, and no zone was ever at " + place);
             }
             if (root != null && !make && !Files.exists(root)) {
-                Path gone = root.toAbsolutePath().normalize();
-                return Zones.recorded(locations).stream().filter(z -> z.root().equals(gone)).findFirst()
-                        .orElseThrow(() -> new KhloneException(ExitCode.USAGE, "--zone " + root
-                                + ": no such directory, and no zone was ever there", "khlone zones lists the zones"));
+                return recordedAt(root.toAbsolutePath().normalize(), "--zone " + root + ": no such directory, and no zone was ever there");
             }
             return root == null ? locations.zoneContaining(Path.of("").toAbsolutePath()) : locations.zoneAt(root);
         } catch (ZoneKey.Unavailable e) {
@@ -76,6 +71,12 @@ final class ZoneOption {
             throw new KhloneException(ExitCode.USAGE, "--zone " + root + ": " + e.getMessage(),
                     "name an existing directory");
         }
+    }
+
+    /** The zone whose daemon recorded {@code root}, though the directory is gone; else a usage error saying {@code none}. */
+    private Zone recordedAt(Path root, String none) {
+        return Zones.recorded(host.locations()).stream().filter(z -> z.root().equals(root)).findFirst()
+                .orElseThrow(() -> new KhloneException(ExitCode.USAGE, none, "khlone zones lists the zones"));
     }
 
     Locations locations() {

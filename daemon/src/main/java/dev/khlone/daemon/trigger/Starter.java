@@ -37,6 +37,12 @@ final class Starter {
         this.firings = firings;
     }
 
+    /** The last task the trigger {@code name} started, as the crew has it now. */
+    Optional<TaskInfo> lastTask(String name) {
+        String id = firings.get(name).lastTask();
+        return id == null ? Optional.empty() : target.task(id);
+    }
+
     /**
      * Whether a change of {@code file} seen at {@code seenMs} is a write of this trigger's own task:
      * seen while the task is queued or running, or of a file last modified before the task ended
@@ -44,8 +50,7 @@ final class Starter {
      * change after it is newer). A file gone since counts by when it was seen, within {@link #OWN_WRITES}.
      */
     boolean ownWrite(Armed a, String file, long seenMs) {
-        String last = firings.get(a.entry.name()).lastTask();
-        Optional<TaskInfo> task = last == null ? Optional.empty() : target.task(last);
+        Optional<TaskInfo> task = lastTask(a.entry.name());
         if (task.isEmpty()) {
             return false;
         }
@@ -89,11 +94,11 @@ final class Starter {
      * it queues, and while the zone's budget for the day is spent (its task could only fail).
      */
     void fire(Armed a, Firings.Firing firing) {
-        String last = firings.get(a.entry.name()).lastTask();
-        Optional<TaskInfo> previous = last == null ? Optional.empty() : target.task(last);
+        Optional<TaskInfo> previous = lastTask(a.entry.name());
         if (!a.entry.spec().queueOverlap() && previous.isPresent() && !previous.get().status().ended()) {
             skipped(a);
-            LOG.info("trigger " + a.entry.name() + ": skipped a firing, " + last + " is still " + previous.get().status().wire());
+            LOG.info("trigger " + a.entry.name() + ": skipped a firing, " + previous.get().id() + " is still "
+                    + previous.get().status().wire());
             return;
         }
         Double left = target.dayBudgetLeft(clock.millis());

@@ -347,7 +347,7 @@ public final class Triggers implements AutoCloseable {
     private TriggerInfo info(Armed a) {
         TriggerSpec spec = a.entry.spec();
         Firings.Record record = firings.get(a.entry.name());
-        Optional<TaskInfo> last = record.lastTask() == null ? Optional.empty() : target.task(record.lastTask());
+        Optional<TaskInfo> last = starter.lastTask(a.entry.name());
         String status = a.refused != null ? "not started: " + a.refused.getMessage() : last.map(t -> t.status().wire()).orElse(null);
         if (spec == null) {
             return new TriggerInfo(a.entry.name(), null, null, 0, 0, null, null, 0, a.entry.error());

@@ -199,7 +199,6 @@ public sealed interface Request extends Message {
         }
     }
 
-    /** Where one task stands; answered by {@link Reply.TaskReport}. */
     /**
      * The zone's tasks, newest first: every queued and running one, and the newest {@code ended}
      * that ended; only those of the clones {@code who} names, when given.
@@ -251,6 +250,7 @@ public sealed interface Request extends Message {
         }
     }
 
+    /** Where one task stands; answered by {@link Reply.TaskReport}. */
     record Task(String id, String task) implements Request {
         public static final String TYPE = "task";
 
