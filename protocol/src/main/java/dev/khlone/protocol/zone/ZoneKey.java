@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -38,11 +36,11 @@ public final class ZoneKey {
 
     /**
      * Eight hex digits of HMAC-SHA-256 (RFC 2104) of {@code text} under this key. Built on
-     * {@code MessageDigest}, not {@code javax.crypto.Mac}: every command names a zone, and the JCE's
+     * {@link Sha256}, not {@code javax.crypto.Mac}: every command names a zone, and the JCE's
      * provider and policy set-up cost a client's start-up more than the rest of the hashing.
      */
     String shortHash(String text) throws IOException {
-        byte[] key = secret().length > BLOCK ? sha256().digest(secret()) : secret();
+        byte[] key = secret().length > BLOCK ? Sha256.digest(secret()) : secret();
         byte[] inner = new byte[BLOCK];
         byte[] outer = new byte[BLOCK];
         for (int i = 0; i < BLOCK; i++) {
@@ -50,19 +48,8 @@ public final class ZoneKey {
             inner[i] = (byte) (k ^ 0x36);
             outer[i] = (byte) (k ^ 0x5c);
         }
-        MessageDigest sha = sha256();
-        sha.update(inner);
-        byte[] innerHash = sha.digest(text.getBytes(StandardCharsets.UTF_8));
-        sha.update(outer);
-        return HexFormat.of().formatHex(sha.digest(innerHash), 0, 4);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        byte[] innerHash = Sha256.digest(inner, text.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(Sha256.digest(outer, innerHash), 0, 4);
     }
 
     private synchronized byte[] secret() throws IOException {
