@@ -76,7 +76,7 @@ final class DoctorCommand implements Callable<Integer> {
             return; // run from classes (a test): there is no install to check
         }
         Path lib = jar.getParent();
-        for (String archive : new String[] {"khlone-cli.jsa", "khlone-daemon.jsa"}) {
+        for (String archive : new String[] {"khlone-cli.jsa", "khlone-status.jsa", "khlone-daemon.jsa"}) {
             Path file = lib.resolve(archive);
             if (Files.isRegularFile(file)) {
                 ok("start-up archive " + file);

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * test never meets a user's daemon or state. Closing it stops every daemon it started.
  *
  * <p>The installed layout is found from the system property {@code khlone.dist} (set by the
- * build to the freshly laid out {@code dist/target/khlone}).
+ * build to the freshly laid out {@code dist/target/khlone}); the command run is its
+ * {@code bin/khlone}, or the one {@code khlone.launcher} names (the bench's: an installed command).
  */
 public final class KhloneHarness implements AutoCloseable {
     /** What one command did. */
@@ -39,6 +40,7 @@ public final class KhloneHarness implements AutoCloseable {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path dist;
+    private final Path launcher;
     private final Path root;
     private final Path home;
     private final Path sockets;
@@ -51,6 +53,8 @@ public final class KhloneHarness implements AutoCloseable {
             throw new IllegalStateException("system property khlone.dist is not set: run the end-to-end tests through Maven");
         }
         dist = Path.of(d);
+        String l = System.getProperty("khlone.launcher");
+        launcher = l != null ? Path.of(l) : dist.resolve("bin/khlone");
         try {
             // Short and under /tmp: a unix socket path must fit in 108 bytes.
             root = Files.createTempDirectory(Path.of("/tmp"), "khl-");
@@ -68,7 +72,12 @@ public final class KhloneHarness implements AutoCloseable {
     }
 
     public Path launcher() {
-        return dist.resolve("bin/khlone");
+        return launcher;
+    }
+
+    /** The installed layout: {@code bin/} and {@code lib/}. */
+    public Path dist() {
+        return dist;
     }
 
     /** The temp directory everything lives in. */

@@ -93,7 +93,7 @@ public final class Bench {
             }
             Context context = new Context(Instant.now().toString(), Runtime.getRuntime().availableProcessors(),
                     loadBefore, load(), Proc.run(List.of(bench.java.toString(), "-version")).lines().findFirst().orElse("?"),
-                    khlone.launcher().toString(), Files.exists(khlone.launcher().resolveSibling("../lib/khlone-cli.jsa").normalize()),
+                    khlone.launcher().toString(), Files.exists(khlone.dist().resolve("lib/khlone-cli.jsa")),
                     String.join(" ", bench.launcherFlags), quick);
             out.print(json ? json(context, rows) : table(context, rows));
         }
