@@ -28,6 +28,8 @@ public final class Orphans {
     static final String MARKER = "KHLONE_BRAIN";
     /** The variable that tells one process of a brain (and its children) from the others: its {@link Spawned#run}. */
     static final String RUN = "KHLONE_BRAIN_RUN";
+    /** How long a brain left running is given to leave on SIGTERM. */
+    static final Duration GRACE = Duration.ofSeconds(2);
     /** How long a sweep goes on killing what keeps appearing. */
     private static final Duration SWEEP = Duration.ofSeconds(5);
 
@@ -40,7 +42,10 @@ public final class Orphans {
 
     /**
      * Ends the brain {@code pid} and its process group, only if it is still the process that
-     * started at {@code startMs}: a reused pid is never touched.
+     * started at {@code startMs}: a reused pid is never touched. It is asked first (SIGTERM) and
+     * given {@link #GRACE} to go: a brain writes what it keeps of a conversation (opencode's log,
+     * which the next daemon reads to find a talk's session) as it leaves, and a SIGKILL at once
+     * lost that. Then SIGKILL, for a brain that stays.
      */
     public static void end(long pid, long startMs) {
         if (pid <= 0 || startMs == 0 || startMs(pid) != startMs) {
@@ -48,18 +53,37 @@ public final class Orphans {
         }
         LOG.info("ending brain " + pid + ", left running by the previous daemon");
         try {
-            new ProcessBuilder("kill", "-KILL", "--", "-" + pid).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (Processes.running(pid) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+            signalGroup("TERM", pid);
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            if (awaitGone(pid, GRACE)) {
+                return;
             }
+            LOG.info("brain " + pid + " outlived SIGTERM by " + GRACE.toMillis() + " ms: SIGKILL");
+            signalGroup("KILL", pid);
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            awaitGone(pid, Duration.ofSeconds(5));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not end the brain " + pid, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static void signalGroup(String signal, long pid) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + signal, "--", "-" + pid).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+    }
+
+    /** Whether {@code pid} is gone within {@code limit}. */
+    private static boolean awaitGone(long pid, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (Processes.running(pid)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 
     /**
