@@ -103,8 +103,48 @@ final class WatchView {
         if (e.task() != null) {
             lastTask = e.task();
         }
-        String body = LogCommand.body(e);
         text("● " + slug + " │ ");
+        if (e.kind() == TranscriptEntry.Kind.TEXT && e.text() != null && plainText(slug, e.text())) {
+            return;
+        }
+        String body = LogCommand.body(e);
         line(body.indexOf('\n') < 0 ? body : body.replace("\n", "\n" + " ".repeat(slug.length() + 2) + "│ "));
+    }
+
+    /**
+     * A brain's text with no control character, written as {@link LogCommand#body} and the
+     * continuation lines' margin would write it, from its UTF-8 bytes in one pass: most of what a
+     * watcher shows, and the string-building way copied each text five times (a rendered watcher
+     * of a busy clone fell behind on that). False, with nothing written, for any other text.
+     */
+    private boolean plainText(String slug, String text) throws IOException {
+        byte[] bytes = text.stripTrailing().getBytes(StandardCharsets.UTF_8);
+        int lines = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xff;
+            if (b == '\n') {
+                lines++;
+            } else if (b < 0x20 && b != '\t' || b == 0x7f || b == 0xc2 && i + 1 < bytes.length && (bytes[i + 1] & 0xff) <= 0x9f) {
+                return false; // a control character (0xc2 0x80-0x9f: one of C1): Render.printable's to deal with
+            }
+        }
+        out.write(' ');
+        out.write(' ');
+        if (lines == 0) {
+            out.write(bytes);
+        } else {
+            byte[] margin = (" ".repeat(slug.length() + 2) + "│ ").getBytes(StandardCharsets.UTF_8);
+            int from = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    out.write(bytes, from, i + 1 - from);
+                    out.write(margin);
+                    from = i + 1;
+                }
+            }
+            out.write(bytes, from, bytes.length - from);
+        }
+        out.write('\n');
+        return true;
     }
 }
