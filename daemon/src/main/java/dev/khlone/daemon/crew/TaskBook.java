@@ -34,6 +34,11 @@ final class TaskBook {
 
     // Guarded by this.
     private final Map<String, TaskInfo> tasks;
+    /**
+     * The tasks of {@link #tasks} that have not ended, kept as they change: the zone's history
+     * grows without end, and a task's end, an idle look and a process's start ask only after these.
+     */
+    private final Map<String, TaskInfo> unfinished = new LinkedHashMap<>();
     private final Map<String, List<Awaiter>> awaiters = new HashMap<>();
     /** The profile each clone runs (or ran), by slug, for the journal's records. */
     private final Map<String, String> profiles = new HashMap<>();
@@ -44,7 +49,18 @@ final class TaskBook {
     TaskBook(Store store, Path home, Map<String, TaskInfo> tasks) {
         this.store = store;
         this.home = home;
-        this.tasks = new LinkedHashMap<>(tasks);
+        this.tasks = new LinkedHashMap<>();
+        tasks.values().forEach(this::put);
+    }
+
+    /** Records {@code task}'s state now. Guarded by this. */
+    private void put(TaskInfo task) {
+        tasks.put(task.id(), task);
+        if (task.status().ended()) {
+            unfinished.remove(task.id());
+        } else {
+            unfinished.put(task.id(), task);
+        }
     }
 
     /**
@@ -53,13 +69,13 @@ final class TaskBook {
      */
     synchronized TaskInfo open(String slug, TaskMode mode, String prompt, long nowMs, Double budget, String trigger) {
         TaskInfo task = TaskInfo.queued(newId(), slug, mode, prompt, nowMs).withBudget(budget).triggeredBy(trigger);
-        tasks.put(task.id(), task);
+        put(task);
         return task;
     }
 
     /** The budget of the task {@code slug} runs now, for the process started for it; null for none. */
     synchronized Double budgetOfRunning(String slug) {
-        return tasks.values().stream().filter(t -> t.cloneSlug().equals(slug) && t.status() == TaskInfo.Status.ACTIVE)
+        return unfinished.values().stream().filter(t -> t.cloneSlug().equals(slug) && t.status() == TaskInfo.Status.ACTIVE)
                 .map(TaskInfo::budgetUsd).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
@@ -71,7 +87,9 @@ final class TaskBook {
 
     /** Forgets a task its clone refused: its acceptance was never recorded. */
     synchronized void refused(TaskInfo task) {
-        tasks.remove(task.id(), task);
+        if (tasks.remove(task.id(), task)) {
+            unfinished.remove(task.id());
+        }
     }
 
     synchronized Optional<TaskInfo> get(String id) {
@@ -94,12 +112,12 @@ final class TaskBook {
 
     /** Whether any task is queued or running. */
     synchronized boolean anyUnfinished() {
-        return tasks.values().stream().anyMatch(t -> !t.status().ended());
+        return !unfinished.isEmpty();
     }
 
     /** The tasks running now, for a daemon that stops. */
     synchronized List<TaskInfo> active() {
-        return tasks.values().stream().filter(t -> t.status() == Status.ACTIVE).toList();
+        return unfinished.values().stream().filter(t -> t.status() == Status.ACTIVE).toList();
     }
 
     synchronized void runs(String slug, String profile) {
@@ -145,8 +163,7 @@ final class TaskBook {
         return () -> {};
     }
 
-    /** Journals a task's change and, if it ended, tells its awaiters (on the clone's owner thread). */
-    /** Records {@code task}'s change and tells its awaiters; true when it ended the last unfinished task of the zone. */
+    /** Journals {@code task}'s change and, if it ended, tells its awaiters; true when it ended the last unfinished task of the zone. */
     boolean taskChanged(TaskInfo task) throws IOException {
         Store.Unsaved unsaved = null;
         try {
@@ -159,12 +176,12 @@ final class TaskBook {
         List<Awaiter> waiting = List.of();
         boolean lastEnded = false;
         synchronized (this) {
-            tasks.put(task.id(), task);
+            put(task);
             if (task.status().ended()) {
                 List<Awaiter> list = awaiters.remove(task.id());
                 waiting = list == null ? List.of() : list;
                 // Before anyone hears of the end, who might queue more: the queue was empty when it ended.
-                lastEnded = tasks.values().stream().allMatch(t -> t.status().ended());
+                lastEnded = unfinished.isEmpty();
             }
         }
         if (unsaved == null) {
@@ -181,7 +198,7 @@ final class TaskBook {
     void taskBegun(TaskInfo task) throws IOException {
         store.begin(task, profile(task.cloneSlug()));
         synchronized (this) {
-            tasks.put(task.id(), task);
+            put(task);
         }
     }
 

@@ -92,6 +92,32 @@ class TaskBookTest {
         assertThat(book.active()).containsExactly(kept.started(2));
     }
 
+    @Test
+    void theEndOfTheZonesLastUnfinishedTaskIsToldWhateverItsHistoryHolds() throws Exception {
+        TaskInfo old = TaskInfo.queued("t-0ld", "foreman.1", TaskMode.ACT, "done long ago", 1).started(2)
+                .ended(Status.DONE, "ok", null, 3);
+        TaskInfo left = TaskInfo.queued("t-1eft", "foreman.1", TaskMode.ACT, "running when the daemon died", 4)
+                .withBudget(2.0).started(5);
+        book = new TaskBook(store, tmp, Map.of(old.id(), old, left.id(), left));
+        assertThat(book.anyUnfinished()).isTrue();
+        assertThat(book.active()).containsExactly(left);
+        assertThat(book.budgetOfRunning("foreman.1")).isEqualTo(2.0);
+
+        TaskInfo next = book.open("foreman.1", TaskMode.ACT, "queued behind it", 6, null, null);
+        assertThat(book.taskChanged(next)).as("a task queued").isFalse();
+        assertThat(book.taskChanged(left.ended(Status.DONE, "ok", null, 7))).as("one still queued").isFalse();
+        assertThat(book.active()).isEmpty();
+        assertThat(book.budgetOfRunning("foreman.1")).isNull();
+        assertThat(book.anyUnfinished()).isTrue();
+
+        assertThat(book.taskChanged(next.started(8).ended(Status.FAILED, null, "no", 9))).as("the last one").isTrue();
+        assertThat(book.anyUnfinished()).isFalse();
+        TaskInfo refused = book.open("foreman.1", TaskMode.ACT, "refused", 10, null, null);
+        assertThat(book.anyUnfinished()).isTrue();
+        book.refused(refused);
+        assertThat(book.anyUnfinished()).isFalse();
+    }
+
     /** The journal's last line. */
     private String journal() {
         try {
