@@ -40,7 +40,8 @@ import java.util.logging.Logger;
  * <p>Longer than 300 lines on purpose: the live process, its generation, the turn and the mode
  * are one state machine under one lock, and every step of a boot, reboot, kill, submit or exit
  * reads and changes several of them; split across classes, the lock and its invariants would be
- * too. What is not that machine lives apart: {@link Launcher}, {@link Conversation}, {@link Spawned}.
+ * too. What is not that machine lives apart: {@link Launcher}, {@link Conversation}, {@link Spawned},
+ * {@link Typeahead}, {@link TurnFailed}.
  */
 public final class BrainHandle implements BrainCli {
     private static final Logger LOG = Logger.getLogger(BrainHandle.class.getName());
@@ -79,30 +80,6 @@ public final class BrainHandle implements BrainCli {
 
     /** What a reboot or kill took from the handle under the lock, to end with none held. */
     private record LetGo(long generation, Spawned process, boolean busy, Turn interrupted, Conversation.Talk unsettled) {}
-
-    /** The turn could not end; {@link #reason} says why, which decides what becomes of its task. */
-    public static final class TurnFailed extends RuntimeException {
-        /** Why a turn did not end with its own result. */
-        public enum Reason {
-            /** The brain said the turn failed (a {@code Failed} event). */
-            REPORTED,
-            /** The process ended before the turn did: a crash. */
-            EXITED,
-            /** {@link #reboot} or {@link #kill} cut it short, on purpose. */
-            INTERRUPTED
-        }
-
-        private final Reason reason;
-
-        TurnFailed(Reason reason, String message) {
-            super(message);
-            this.reason = reason;
-        }
-
-        public Reason reason() {
-            return reason;
-        }
-    }
 
     /**
      * {@code name} labels logs and threads (the clone's slug); {@code marker} tags every process

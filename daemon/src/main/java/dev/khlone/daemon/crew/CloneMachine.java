@@ -1,7 +1,7 @@
 package dev.khlone.daemon.crew;
 
 import dev.khlone.daemon.brain.BrainHandle;
-import dev.khlone.daemon.brain.BrainHandle.TurnFailed;
+import dev.khlone.daemon.brain.TurnFailed;
 import dev.khlone.daemon.server.Client;
 import dev.khlone.daemon.watch.Audience;
 import dev.khlone.protocol.brain.BrainEvent;

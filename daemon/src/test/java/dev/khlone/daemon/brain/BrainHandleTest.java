@@ -151,7 +151,7 @@ class BrainHandleTest {
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
         assertThatThrownBy(() -> await(turn)).isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(BrainHandle.TurnFailed.class)
+                .hasCauseInstanceOf(TurnFailed.class)
                 .hasMessageContaining("fake exited with code 137 before the turn ended");
         assertThat(recorder.awaitExits(1, WAIT)).containsExactly(new Recorder.Exit(pid, 137, false));
         assertThat(handle.pid()).isEmpty();

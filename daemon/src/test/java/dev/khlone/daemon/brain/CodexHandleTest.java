@@ -235,8 +235,8 @@ class CodexHandleTest {
         brain(pid).destroyForcibly();
 
         assertThatThrownBy(() -> turn.get(WAIT.toSeconds(), TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(BrainHandle.TurnFailed.class)
-                .satisfies(e -> assertThat(((BrainHandle.TurnFailed) e).reason()).isEqualTo(BrainHandle.TurnFailed.Reason.EXITED));
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(TurnFailed.class)
+                .satisfies(e -> assertThat(((TurnFailed) e).reason()).isEqualTo(TurnFailed.Reason.EXITED));
         assertThat(recorder.awaitExits(1, WAIT)).containsExactly(new Recorder.Exit(pid, 137, false));
         Thread.sleep(300); // nothing to wait for: a second report would come within this
         assertThat(recorder.exits()).as("the crash is reported once").hasSize(1);

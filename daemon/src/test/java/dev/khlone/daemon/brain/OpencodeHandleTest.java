@@ -133,8 +133,8 @@ class OpencodeHandleTest {
         long pid = handle.pid().orElseThrow();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         assertThatThrownBy(() -> await(hung)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(BrainHandle.TurnFailed.class)
-                .satisfies(e -> assertThat(((BrainHandle.TurnFailed) e).reason()).isEqualTo(BrainHandle.TurnFailed.Reason.EXITED));
+                .cause().isInstanceOf(TurnFailed.class)
+                .satisfies(e -> assertThat(((TurnFailed) e).reason()).isEqualTo(TurnFailed.Reason.EXITED));
         assertThat(recorder.awaitExits(3, WAIT).get(2)).isEqualTo(new Recorder.Exit(pid, 137, false));
         Thread.sleep(300);
         assertThat(recorder.exits()).as("the crash is reported once").hasSize(3);
