@@ -10,12 +10,14 @@ import dev.khlone.protocol.brain.Preflight;
 import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.json.Json;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * opencode ({@code opencode}, pinned at {@value #PINNED_VERSION}).
@@ -44,6 +46,7 @@ import java.util.Map;
  * with the API's message instead. Preflight therefore checks the binary only.
  */
 public final class OpencodeBrain implements Brain {
+    private static final Logger LOG = Logger.getLogger(OpencodeBrain.class.getName());
     static final String NAME = "opencode";
     static final String PACKAGE = "opencode-ai";
     /** The version the ACP exchange, the agents and the flags were established on. */
@@ -107,16 +110,25 @@ public final class OpencodeBrain implements Brain {
 
     /**
      * The TUI begins a session only when the person types its first turn ({@code opencode} with
-     * no {@code -s} opens on an empty prompt), and names it itself; it is found in opencode's log
-     * (see {@link SessionLog}): the latest session begun in the zone since the talk started that
-     * a prompt ran in. What cannot be told apart, with nothing of the clone's in the log: another
-     * opencode clone of the same zone talking at the same time, or starting its dispatch and
-     * running a task on a fresh series while this one talks. Talks one after another never mix.
+     * no {@code -s} opens on an empty prompt), and names it itself: the latest session begun in
+     * the zone since the talk started that a prompt ran in. It is looked for in opencode's log
+     * (see {@link SessionLog}: no process to start, and it tells a subagent's session apart),
+     * else in opencode's own list ({@link SessionList}), which has what a TUI that ended
+     * abruptly never wrote to the log. What cannot be told apart, with nothing of the clone's
+     * in either: another opencode clone of the same zone talking at the same time, or starting
+     * its dispatch and running a task on a fresh series while this one talks. Talks one after
+     * another never mix.
      */
     @Override
     public Optional<Series> afterTalk(Series before, Options options, Instant talkStarted) {
-        return SessionLog.latestPrompted(SessionLog.of(options.environment()), options.workdir().toAbsolutePath().normalize(),
-                talkStarted).map(Series::started);
+        Path zone = options.workdir().toAbsolutePath().normalize();
+        Optional<String> logged = SessionLog.latestPrompted(SessionLog.of(options.environment()), zone, talkStarted);
+        if (logged.isPresent()) {
+            return logged.map(Series::started);
+        }
+        Optional<String> listed = SessionList.latestPrompted(binary(options.environment()), options.environment(), zone, talkStarted);
+        listed.ifPresent(id -> LOG.info("the talk's session " + id + " is in opencode's list, not yet in its log"));
+        return listed.map(Series::started);
     }
 
     @Override

@@ -140,6 +140,45 @@ class OpencodeBrainTest {
         assertThat(brain.afterTalk(brain.newSeries(), options, talk)).contains(Series.started("ses_then_new"));
     }
 
+    @Test
+    void aTalkWhoseSessionTheLogLacksIsFoundInOpencodesOwnList() throws IOException {
+        Path zone = Files.createDirectories(dir.resolve("my zone"));
+        long talk = 1_795_959_170_000L;
+        // opencode session list --format json, run in the zone: each session's directory, creation and last update.
+        String sessions = Json.write(List.of(
+                session("ses_newest_unprompted", zone, talk + 40, talk + 40), // ACP's session/new only opened it
+                session("ses_elsewhere", dir.resolve("elsewhere"), talk + 30, talk + 31),
+                session("ses_talked", zone, talk + 20, talk + 25),
+                session("ses_earlier_in_talk", zone, talk + 10, talk + 50),
+                session("ses_before_talk", zone, talk - 1, talk + 60)));
+        Path bin = dir.resolve("bin/opencode");
+        executable(bin);
+        Files.writeString(bin, "#!/bin/sh\n"
+                + "[ \"$*\" = 'session list --format json -n 50' ] && [ \"$PWD\" = '" + zone + "' ] || exit 3\n"
+                + "cat <<'EOF'\n" + sessions + "\nEOF\n");
+        Path data = dir.resolve("data");
+        Map<String, String> env = Map.of("XDG_DATA_HOME", data.toString(), OpencodeBrain.BINARY_VARIABLE, bin.toString());
+        Options options = new Options(zone, null, List.of(), new Environment(env));
+
+        assertThat(brain.afterTalk(brain.newSeries(), options, Instant.ofEpochMilli(talk)))
+                .contains(Series.started("ses_talked"));
+
+        // What the log has, it says first (it tells a subagent's session apart, and runs no process).
+        Path log = Files.createDirectories(data.resolve("opencode/log")).resolve("opencode.log");
+        Files.write(log, List.of(created("ses_logged", zone, "undefined", talk + 5), loop("ses_logged")));
+        assertThat(brain.afterTalk(brain.newSeries(), options, Instant.ofEpochMilli(talk)))
+                .contains(Series.started("ses_logged"));
+
+        Files.delete(log);
+        Files.writeString(bin, "#!/bin/sh\nexit 1\n");
+        assertThat(brain.afterTalk(brain.newSeries(), options, Instant.ofEpochMilli(talk))).isEmpty();
+    }
+
+    private static Map<String, Object> session(String id, Path directory, long created, long updated) {
+        return Map.of("id", id, "title", "t", "created", created, "updated", updated, "projectId", "global",
+                "directory", directory.toString());
+    }
+
     /** A session's creation as opencode 1.18.33 logs it, cut short. */
     private static String created(String id, Path directory, String parent, long millis) {
         String dir = directory.toString().contains(" ") ? Json.write(directory.toString()) : directory.toString();

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,6 +127,20 @@ class RealOpencodeTest {
                 new Message("user", "remember the word zebra"),
                 new Message("assistant", "echo: remember the word zebra"),
                 new Message("user", "which word?"));
+    }
+
+    @Test
+    void aPromptedSessionTheLogNeverHeardOfIsFoundInOpencodesOwnList() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        Dispatched opencode = dispatch(brain.newSeries());
+        opencode.send("a prompt for the list", TaskMode.ACT);
+        String id = ((SessionStarted) meaningful(opencode.awaitTurn(TURN)).get(0)).series();
+        assertThat(opencode.finish(TURN)).isZero();
+
+        // As a TUI that ended with its terminal gone leaves it: the turn's lines never written.
+        Files.write(SessionLog.of(options.environment()), new byte[0]);
+        assertThat(brain.afterTalk(brain.newSeries(), options, since)).contains(Series.started(id));
+        assertThat(brain.afterTalk(brain.newSeries(), options, Instant.now())).as("none begun since").isEmpty();
     }
 
     @Test
