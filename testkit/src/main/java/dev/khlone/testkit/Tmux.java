@@ -29,7 +29,8 @@ public final class Tmux implements AutoCloseable {
         // The environment goes on the command line: tmux hands new panes its server's environment.
         StringBuilder shell = new StringBuilder("env -i");
         env.forEach((k, v) -> shell.append(' ').append(quote(k + "=" + v)));
-        shell.append(" PS1='$ ' bash --norc --noprofile");
+        // No history file: a shell that saves one as tmux goes would leave it behind in a home the harness removed.
+        shell.append(" HISTFILE= PS1='$ ' bash --norc --noprofile");
         tmux("new-session", "-d", "-s", name, "-x", Integer.toString(cols), "-y", Integer.toString(rows),
                 "-c", cwd.toString(), shell.toString());
         tmux("set-option", "-t", name, "status", "off");
