@@ -43,9 +43,9 @@ public final class Orphans {
     /**
      * Ends the brain {@code pid} and its process group, only if it is still the process that
      * started at {@code startMs}: a reused pid is never touched. It is asked first (SIGTERM) and
-     * given {@link #GRACE} to go: a brain writes what it keeps of a conversation (opencode's log,
-     * which the next daemon reads to find a talk's session) as it leaves, and a SIGKILL at once
-     * lost that. Then SIGKILL, for a brain that stays.
+     * given {@link #GRACE} to go, as a service manager asks: a brain may be midway through writing
+     * what it keeps of a conversation, which a SIGKILL at once cuts short. Then SIGKILL, for a
+     * brain that stays.
      */
     public static void end(long pid, long startMs) {
         if (pid <= 0 || startMs == 0 || startMs(pid) != startMs) {
