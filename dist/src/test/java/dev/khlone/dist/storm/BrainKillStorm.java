@@ -52,9 +52,11 @@ record BrainKillStorm() implements Storm {
                 Optional<ProcessHandle> brain = now.filter(c -> id.equals(c.get("task")))
                         .map(c -> ((Number) c.get("pid")).longValue()).flatMap(ProcessHandle::of);
                 if (brain.isPresent()) {
+                    long killedAt = System.currentTimeMillis();
                     tally.crashed(id);
                     brain.get().destroyForcibly();
                     kills++;
+                    creditTheTaskItCut(zone, ids, id, killedAt, tally);
                 }
             }
             // The last kills may have failed the clone with tasks still queued.
@@ -68,6 +70,31 @@ record BrainKillStorm() implements Storm {
             tally.note(kills + " brains killed; the clone failed and was rebooted " + reboots + " times");
             return tally.count(zone.awaitEnded(ids), zone.sideEffects());
         }
+    }
+
+    /**
+     * The status was read a moment before the kill, and the brain's process is the same for task after
+     * task: if {@code id} ended in that moment, the kill cut short the task begun after it. That one
+     * gets the crash, as the journal tells it (when each task ended, and when the next first began).
+     */
+    private static void creditTheTaskItCut(StormZone zone, List<String> ids, String id, long killedAt, Tally tally) {
+        Map<String, Map<String, Object>> journal = zone.journal();
+        Map<String, Object> aimed = journal.get(id);
+        if (!"done".equals(aimed == null ? null : aimed.get("status")) || millis(aimed, "endedMs") > killedAt) {
+            return; // it was running when killed
+        }
+        for (String other : ids) {
+            long started = millis(journal.get(other), "startedMs");
+            if (!other.equals(id) && started >= millis(aimed, "endedMs") && started <= killedAt) {
+                tally.crashed(other);
+                tally.note("the kill aimed at " + id + " came as it ended: it cut " + other + " short");
+                return;
+            }
+        }
+    }
+
+    private static long millis(Map<String, Object> task, String field) {
+        return task != null && task.get(field) instanceof Number n ? n.longValue() : -1;
     }
 
     /** Waits until the task is the hero's running task; false if it ended first or never ran. */
