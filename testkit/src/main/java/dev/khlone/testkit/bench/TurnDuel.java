@@ -31,6 +31,7 @@ public final class TurnDuel {
         List<String> dists = List.of(args).subList(1, args.length);
         List<KhloneHarness> harnesses = new ArrayList<>();
         List<ZoneClient> clients = new ArrayList<>();
+        ZoneClient.warm();
         try {
             for (String dist : dists) {
                 System.setProperty("khlone.dist", dist);

@@ -34,6 +34,7 @@ final class TurnRow implements Bench.Rows {
         ProcessBuilder pb = new ProcessBuilder(alone.resolve("fake-brain.sh").toString(), "--series", "bench-alone", "--mode", "act");
         pb.environment().put("FAKE_BRAIN_HOME", alone.toString());
         Process brain = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ZoneClient.warm();
         try (ZoneClient client = new ZoneClient(socket);
              BufferedReader fromBrain = new BufferedReader(new InputStreamReader(brain.getInputStream(), StandardCharsets.UTF_8))) {
             OutputStream toBrain = brain.getOutputStream();
