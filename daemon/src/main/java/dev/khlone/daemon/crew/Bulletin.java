@@ -38,8 +38,8 @@ final class Bulletin {
     private volatile CloneInfo info;
     private volatile CloneRecord record;
     private volatile String currentTask;
-    /** The last line the brain said, set by its reader thread; published by the next settle. */
-    private volatile String said;
+    /** What the brain said last, set by its reader thread; its line is published by the next settle. */
+    private volatile Said said;
 
     Bulletin(String slug, String role, int index, ZoneConfig.Profile profile, BrainHandle handle, Clone.Owner owner) {
         this.slug = slug;
@@ -63,9 +63,28 @@ final class Bulletin {
         return currentTask;
     }
 
-    /** The brain said {@code line} (its reader thread): the next settle publishes it. */
-    void said(String line) {
-        said = line;
+    /** The brain said {@code said} (its reader thread): the next settle publishes its line. */
+    void said(Said said) {
+        this.said = said;
+    }
+
+    /**
+     * A line the brain said, or a text whose last line it is: found when published, not on the
+     * reader thread for every text (a flood of output is thousands of texts between two settles).
+     */
+    record Said(String text, boolean last) {
+        /** A non-blank text, whose last non-blank line is said. */
+        static Said lastLineOf(String text) {
+            return new Said(text, true);
+        }
+
+        static Said line(String line) {
+            return new Said(line, false);
+        }
+
+        String line() {
+            return last ? CloneInfo.lastLine(text) : text;
+        }
     }
 
     /** {@code task} changed: the crew journals it and tells its awaiters. */
@@ -162,7 +181,7 @@ final class Bulletin {
         info = new CloneInfo(slug, profile.brain(), state, currentTask, running == null ? 0 : running.startedMs(), ids,
                 totals.inputTokens(), totals.outputTokens(), totals.costUsd(), handle.series().id(), pid, failure,
                 handle.perTask() ? CloneInfo.SINGLE_SHOT : CloneInfo.PERSISTENT,
-                running == null ? null : CloneInfo.firstLine(running.prompt()), said);
+                running == null ? null : CloneInfo.firstLine(running.prompt()), said == null ? null : said.line());
         record = new CloneRecord(slug, role, index, profile.brain(), profile.name(), handle.series().id(),
                 handle.series().started(), currentTask, ids, failure, pid, pid == 0 ? 0 : handle.startMs(pid),
                 handle.talkSince().map(Instant::toEpochMilli).orElse(0L));

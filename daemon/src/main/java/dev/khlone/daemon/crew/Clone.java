@@ -214,15 +214,20 @@ final class Clone {
         TranscriptEntry entry = Transcriber.event(event, bulletin.currentTask(), System.currentTimeMillis());
         if (entry != null) {
             owner.heard(slug, entry);
-            if (entry.kind() == TranscriptEntry.Kind.TEXT || entry.kind() == TranscriptEntry.Kind.TOOL) {
-                String line = entry.kind() == TranscriptEntry.Kind.TEXT ? CloneInfo.lastLine(entry.text())
-                        : CloneInfo.firstLine(entry.tool() + " " + Objects.requireNonNullElse(CloneInfo.firstLine(entry.text()), ""));
-                if (line != null) {
-                    bulletin.said(line);
-                    // Its settle publishes the line to the crew's followers; one job waits at most, however fast the brain talks.
-                    if (saidPending.compareAndSet(false, true)) {
-                        thread.post(() -> saidPending.set(false));
-                    }
+            Bulletin.Said said = switch (entry.kind()) {
+                // isBlank stops at the first letter: the last line is found when it is published
+                case TEXT -> entry.text() == null || entry.text().isBlank() ? null : Bulletin.Said.lastLineOf(entry.text());
+                case TOOL -> {
+                    String line = CloneInfo.firstLine(entry.tool() + " " + Objects.requireNonNullElse(CloneInfo.firstLine(entry.text()), ""));
+                    yield line == null ? null : Bulletin.Said.line(line);
+                }
+                default -> null;
+            };
+            if (said != null) {
+                bulletin.said(said);
+                // Its settle publishes the line to the crew's followers; one job waits at most, however fast the brain talks.
+                if (saidPending.compareAndSet(false, true)) {
+                    thread.post(() -> saidPending.set(false));
                 }
             }
         }

@@ -87,6 +87,15 @@ class FollowTest {
     }
 
     @Test
+    void whatACloneSaidLastIsTheLastLineThatIsNotBlankOfItsLastText() throws Exception {
+        ended(crew.submit(TaskMode.ACT, "enroll the hero", null, Placement.LAST));
+        RecordingClient top = follower("f1");
+        ended(crew.submit(TaskMode.ACT, "first line\nthe last line\n  \n\t", null, Placement.LAST));
+        top.await(Push.CloneChanged.class, c -> c.info().state() == CloneInfo.State.IDLE
+                && "the last line".equals(c.info().said()), WAIT);
+    }
+
+    @Test
     void aFollowerThatDoesNotReadHoldsUpNoCloneAndThenGetsTheLatestStateNotABacklog() throws Exception {
         ended(crew.submit(TaskMode.ACT, "enroll the hero", null, Placement.LAST));
         RecordingClient stuck = follower("stuck");
