@@ -1,5 +1,6 @@
 package dev.khlone.cli;
 
+import dev.khlone.protocol.Bytes;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.wire.Codec;
 import dev.khlone.protocol.wire.Push;
@@ -120,11 +121,21 @@ final class WatchView {
     private boolean plainText(String slug, String text) throws IOException {
         byte[] bytes = text.stripTrailing().getBytes(StandardCharsets.UTF_8);
         int lines = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            int b = bytes[i] & 0xff;
+        // Printable ASCII a word at a time, the rest byte by byte: a byte of 0x80 and up ends the runs.
+        int at = Bytes.plainRun(bytes, 0, bytes.length);
+        while (at < bytes.length && bytes[at] >= 0) {
+            if (bytes[at] == '\n') {
+                lines++;
+            } else if (bytes[at] < 0x20 && bytes[at] != '\t' || bytes[at] == 0x7f) {
+                return false;
+            }
+            at = Bytes.plainRun(bytes, at + 1, bytes.length);
+        }
+        for (; at < bytes.length; at++) {
+            int b = bytes[at] & 0xff;
             if (b == '\n') {
                 lines++;
-            } else if (b < 0x20 && b != '\t' || b == 0x7f || b == 0xc2 && i + 1 < bytes.length && (bytes[i + 1] & 0xff) <= 0x9f) {
+            } else if (b < 0x20 && b != '\t' || b == 0x7f || b == 0xc2 && at + 1 < bytes.length && (bytes[at + 1] & 0xff) <= 0x9f) {
                 return false; // a control character (0xc2 0x80-0x9f: one of C1): Render.printable's to deal with
             }
         }

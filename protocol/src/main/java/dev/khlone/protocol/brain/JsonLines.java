@@ -1,5 +1,6 @@
 package dev.khlone.protocol.brain;
 
+import dev.khlone.protocol.Bytes;
 import dev.khlone.protocol.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,18 +26,17 @@ public final class JsonLines {
     public void feed(byte[] chunk, int offset, int length, Handler handler) {
         int start = offset;
         int end = offset + length;
-        for (int i = offset; i < end; i++) {
-            if (chunk[i] == '\n') {
-                if (partial.size() == 0) {
-                    line(chunk, start, i - start, handler);
-                } else {
-                    partial.write(chunk, start, i - start);
-                    byte[] bytes = partial.toByteArray();
-                    partial.reset();
-                    line(bytes, 0, bytes.length, handler);
-                }
-                start = i + 1;
+        int i;
+        while ((i = Bytes.indexOf(chunk, start, end, (byte) '\n')) >= 0) {
+            if (partial.size() == 0) {
+                line(chunk, start, i - start, handler);
+            } else {
+                partial.write(chunk, start, i - start);
+                byte[] bytes = partial.toByteArray();
+                partial.reset();
+                line(bytes, 0, bytes.length, handler);
             }
+            start = i + 1;
         }
         partial.write(chunk, start, end - start);
     }

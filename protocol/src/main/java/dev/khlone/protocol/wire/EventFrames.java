@@ -1,5 +1,6 @@
 package dev.khlone.protocol.wire;
 
+import dev.khlone.protocol.Bytes;
 import dev.khlone.protocol.store.TranscriptEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -91,7 +92,17 @@ public final class EventFrames {
         /** The rest of a string whose opening quote was read, through its closing one; null if it has an escape or a control character. */
         String string() {
             int start = at;
-            for (int i = start; i < frame.length; i++) {
+            // ASCII runs a word at a time, made into a string by a copy (no UTF-8 to check); from
+            // the first byte of a multi-byte character on, byte by byte.
+            int i = Bytes.plainRun(frame, start, frame.length);
+            while (i < frame.length && frame[i] == 0x7f) {
+                i = Bytes.plainRun(frame, i + 1, frame.length);
+            }
+            if (i < frame.length && frame[i] == '"') {
+                at = i + 1;
+                return new String(frame, start, i - start, StandardCharsets.ISO_8859_1);
+            }
+            for (; i < frame.length; i++) {
                 int b = frame[i];
                 if (b == '"') {
                     at = i + 1;

@@ -1,5 +1,6 @@
 package dev.khlone.protocol.wire;
 
+import dev.khlone.protocol.Bytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -60,10 +61,8 @@ public final class FrameReader {
                 chunkEnd = n;
             }
             int start = chunkPos;
-            int end = start; // a local: the bulk of a watch stream passes this loop, which C1 keeps fields out of registers in
-            while (end < chunkEnd && chunk[end] != '\n') {
-                end++;
-            }
+            int newline = Bytes.indexOf(chunk, start, chunkEnd, (byte) '\n'); // the bulk of a watch stream passes here
+            int end = newline < 0 ? chunkEnd : newline;
             chunkPos = end;
             int n = end - start;
             if (length + n > limit) {

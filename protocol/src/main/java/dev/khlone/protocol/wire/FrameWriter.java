@@ -1,6 +1,7 @@
 package dev.khlone.protocol.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.khlone.protocol.Bytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -41,21 +42,13 @@ public final class FrameWriter {
      * their way to the transcript and the watchers).
      */
     private static boolean plain(byte[] bytes, String value) {
-        for (int i = 0; i < bytes.length; i++) {
-            int b = bytes[i] & 0xff;
-            if (!PLAIN[b] || b == '?' && value.charAt(i) != '?') {
+        for (int i = Bytes.plainRun(bytes, 0, bytes.length, (byte) '?'); i < bytes.length;
+                i = Bytes.plainRun(bytes, i + 1, bytes.length, (byte) '?')) {
+            if (bytes[i] != '?' || value.charAt(i) != '?') {
                 return false;
             }
         }
         return true;
-    }
-
-    private static final boolean[] PLAIN = new boolean[256];
-
-    static {
-        for (int c = 0x20; c < 0x7f; c++) {
-            PLAIN[c] = c != '"' && c != '\\';
-        }
     }
 
     public FrameWriter number(String name, long value) throws IOException {
