@@ -26,6 +26,9 @@ final class WatchView {
     private String lastTask;
     /** The last output did not end its line: a line of text then starts a new one. */
     private boolean midLine;
+    /** {@code ● SLUG │ } of the clone whose entry came last, made once: most entries are one clone's. */
+    private String marginOf;
+    private byte[] margin;
 
     WatchView(Style style, OutputStream stdout) {
         this.style = style;
@@ -104,7 +107,11 @@ final class WatchView {
         if (e.task() != null) {
             lastTask = e.task();
         }
-        text("● " + slug + " │ ");
+        if (!slug.equals(marginOf)) {
+            margin = ("● " + slug + " │ ").getBytes(StandardCharsets.UTF_8);
+            marginOf = slug;
+        }
+        out.write(margin);
         if (e.kind() == TranscriptEntry.Kind.TEXT && e.text() != null && plainText(slug, e.text())) {
             return;
         }
@@ -119,17 +126,29 @@ final class WatchView {
      * of a busy clone fell behind on that). False, with nothing written, for any other text.
      */
     private boolean plainText(String slug, String text) throws IOException {
-        byte[] bytes = text.stripTrailing().getBytes(StandardCharsets.UTF_8);
+        String stripped = text.stripTrailing();
+        // ASCII text's Latin-1 bytes are its UTF-8 bytes, and getting them is a copy (UTF-8's checks
+        // each char): looked at a word at a time; anything else is encoded again and looked at byte by byte.
+        byte[] bytes = stripped.getBytes(StandardCharsets.ISO_8859_1);
         int lines = 0;
-        // Printable ASCII a word at a time, the rest byte by byte: a byte of 0x80 and up ends the runs.
-        int at = Bytes.plainRun(bytes, 0, bytes.length);
-        while (at < bytes.length && bytes[at] >= 0) {
-            if (bytes[at] == '\n') {
+        int at = Bytes.plainRun(bytes, 0, bytes.length, (byte) '?');
+        while (at < bytes.length) {
+            byte b = bytes[at];
+            if (b == '\n') {
                 lines++;
-            } else if (bytes[at] < 0x20 && bytes[at] != '\t' || bytes[at] == 0x7f) {
-                return false;
+            } else if (b >= 0x20 && b != 0x7f && (b != '?' || stripped.charAt(at) == '?')) {
+                // the quote, the backslash, or a '?' that is one (not a character Latin-1 lacks)
+            } else if (b < 0 || b == '?') {
+                break;
+            } else if (b != '\t') {
+                return false; // a control character: Render.printable's to deal with
             }
-            at = Bytes.plainRun(bytes, at + 1, bytes.length);
+            at = Bytes.plainRun(bytes, at + 1, bytes.length, (byte) '?');
+        }
+        if (at < bytes.length) {
+            bytes = stripped.getBytes(StandardCharsets.UTF_8);
+            at = 0;
+            lines = 0;
         }
         for (; at < bytes.length; at++) {
             int b = bytes[at] & 0xff;
@@ -144,12 +163,12 @@ final class WatchView {
         if (lines == 0) {
             out.write(bytes);
         } else {
-            byte[] margin = (" ".repeat(slug.length() + 2) + "│ ").getBytes(StandardCharsets.UTF_8);
+            byte[] indent = (" ".repeat(slug.length() + 2) + "│ ").getBytes(StandardCharsets.UTF_8);
             int from = 0;
             for (int i = 0; i < bytes.length; i++) {
                 if (bytes[i] == '\n') {
                     out.write(bytes, from, i + 1 - from);
-                    out.write(margin);
+                    out.write(indent);
                     from = i + 1;
                 }
             }

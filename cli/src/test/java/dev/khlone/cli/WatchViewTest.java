@@ -17,7 +17,8 @@ class WatchViewTest {
             "plain words", "", "   ", "two\nlines", "ends with a newline\n", "trailing blanks \t \n\n", "\nstarts on a new line",
             "naïve café, 日本語, emoji 🚀", "ends in an ideographic space\u3000", "ends in a line separator\u2028",
             "a\ttab inside", "colour \u001b[31mred\u001b[0m", "carriage\rreturn", "crlf\r\nline", "next line\u0085here",
-            "del\u007fhere", "csi\u009bK", "title \u001b]0;pwned\u0007 set", "no-break\u00a0space", "x".repeat(5000) + "\nend");
+            "del\u007fhere", "csi\u009bK", "title \u001b]0;pwned\u0007 set", "no-break\u00a0space", "x".repeat(5000) + "\nend",
+            "a \"quoted\" back\\slash, a question?", "is it 日本? yes\nand?", "café? oui", "?", "??\u2028?", "x".repeat(13) + "é");
 
     @Test
     void aBrainsTextLooksAsTheLogRendersItWhateverItHolds() {
@@ -28,6 +29,18 @@ class WatchViewTest {
 
             assertThat(rendered(entry)).as("%s", text.length() > 60 ? text.substring(0, 60) : text).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void eachEntryIsMarkedWithItsOwnClone() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        WatchView view = new WatchView(WatchView.Style.RENDERED, out);
+        for (String slug : List.of("foreman.1", "foreman.1", "scout.2", "foreman.1")) {
+            view.show(new Push.Event(null, slug, new TranscriptEntry(1L, "t-1", TranscriptEntry.Kind.TEXT, "hi from " + slug, null, false)));
+        }
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("● foreman.1 │   hi from foreman.1\n● foreman.1 │   hi from foreman.1\n"
+                + "● scout.2 │   hi from scout.2\n● foreman.1 │   hi from foreman.1\n");
     }
 
     @Test
