@@ -40,6 +40,9 @@ final class Bulletin {
     private volatile String currentTask;
     /** What the brain said last, set by its reader thread; its line is published by the next settle. */
     private volatile Said said;
+    /** The line of {@link #saidPublished}, found once (owner thread): a clone's snapshot is published after every job. */
+    private Said saidPublished;
+    private String saidLine;
 
     Bulletin(String slug, String role, int index, ZoneConfig.Profile profile, BrainHandle handle, Clone.Owner owner) {
         this.slug = slug;
@@ -172,6 +175,15 @@ final class Bulletin {
         return true;
     }
 
+    private String saidLine() {
+        Said now = said;
+        if (now != saidPublished) {
+            saidLine = now == null ? null : now.line();
+            saidPublished = now;
+        }
+        return saidLine;
+    }
+
     /** Publishes the clone as it is now, telling nobody. */
     void publish(State state, String failure, TaskQueue queue, Transcriber totals) {
         List<String> ids = queue.waitingIds();
@@ -181,7 +193,7 @@ final class Bulletin {
         info = new CloneInfo(slug, profile.brain(), state, currentTask, running == null ? 0 : running.startedMs(), ids,
                 totals.inputTokens(), totals.outputTokens(), totals.costUsd(), handle.series().id(), pid, failure,
                 handle.perTask() ? CloneInfo.SINGLE_SHOT : CloneInfo.PERSISTENT,
-                running == null ? null : CloneInfo.firstLine(running.prompt()), said == null ? null : said.line());
+                running == null ? null : CloneInfo.firstLine(running.prompt()), saidLine());
         record = new CloneRecord(slug, role, index, profile.brain(), profile.name(), handle.series().id(),
                 handle.series().started(), currentTask, ids, failure, pid, pid == 0 ? 0 : handle.startMs(pid),
                 handle.talkSince().map(Instant::toEpochMilli).orElse(0L));
