@@ -27,7 +27,7 @@ public final class Bench {
     /** How much each row does: the full counts or the quick ones. */
     record Size(boolean quick, int startRuns, int coldRuns, int turns, int floodRuns, long floodBytes,
                 long fanOutBytes, int clones, long transcriptBytes, int logRuns) {
-        static final Size FULL = new Size(false, 15, 7, 40, 3, 50_000_000, 50_000_000, 32, 52_000_000, 7);
+        static final Size FULL = new Size(false, 15, 7, 100, 5, 50_000_000, 50_000_000, 32, 52_000_000, 7);
         static final Size QUICK = new Size(true, 3, 2, 6, 1, 4_000_000, 4_000_000, 8, 8_000_000, 3);
     }
 
