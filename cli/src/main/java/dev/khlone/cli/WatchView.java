@@ -134,13 +134,12 @@ final class WatchView {
         int at = Bytes.plainRun(bytes, 0, bytes.length, (byte) '?');
         while (at < bytes.length) {
             byte b = bytes[at];
+            if (b < 0 || b == '?' && stripped.charAt(at) != '?') {
+                break; // not ASCII (a '?' stands for what Latin-1 lacks): looked at again below
+            }
             if (b == '\n') {
                 lines++;
-            } else if (b >= 0x20 && b != 0x7f && (b != '?' || stripped.charAt(at) == '?')) {
-                // the quote, the backslash, or a '?' that is one (not a character Latin-1 lacks)
-            } else if (b < 0 || b == '?') {
-                break;
-            } else if (b != '\t') {
+            } else if (b < 0x20 && b != '\t' || b == 0x7f) {
                 return false; // a control character: Render.printable's to deal with
             }
             at = Bytes.plainRun(bytes, at + 1, bytes.length, (byte) '?');

@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
  * Scans of a byte array eight bytes at a time, for the loops every byte of a brain's output
  * passes through (its lines, the JSON of each text, a watcher's frames). The daemon and the
  * client run on C1, which neither vectorises a byte loop nor has the JDK's intrinsics for one:
- * a word at a time is about three times faster there, measured.
+ * a word at a time is faster there, measured alone: finding a newline 3.4 times, a plain run 1.8.
  */
 public final class Bytes {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
