@@ -38,7 +38,12 @@ final class SessionList {
      * {@code binary} lists them; empty when there is none, or the list cannot be had (said in the log).
      */
     static Optional<String> latestPrompted(String binary, Environment env, Path directory, Instant since) {
-        String json = run(binary, env, directory);
+        return latestPrompted(binary, env, directory, since, TIMEOUT);
+    }
+
+    /** ... giving the command {@code timeout} to print its list. */
+    static Optional<String> latestPrompted(String binary, Environment env, Path directory, Instant since, Duration timeout) {
+        String json = run(binary, env, directory, timeout);
         if (json == null) {
             return Optional.empty();
         }
@@ -58,7 +63,7 @@ final class SessionList {
     }
 
     /** What the command printed, or null (said in the log) if it failed or took too long. */
-    private static String run(String binary, Environment env, Path directory) {
+    private static String run(String binary, Environment env, Path directory, Duration timeout) {
         try {
             ProcessBuilder pb = new ProcessBuilder(binary, "session", "list", "--format", "json", "-n", "50")
                     .directory(directory.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -77,16 +82,17 @@ final class SessionList {
             }, "opencode-session-list");
             reader.setDaemon(true);
             reader.start();
-            if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly); // what it started, too: nothing of it outlives the wait
                 p.destroyForcibly();
-                LOG.warning("opencode session list took over " + TIMEOUT.toSeconds() + " s; gave up on it");
+                LOG.warning("opencode session list took over " + timeout.toSeconds() + " s; gave up on it");
                 return null;
             }
             if (p.exitValue() != 0) {
                 LOG.warning("opencode session list exited with code " + p.exitValue());
                 return null;
             }
-            return new String(printed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);
+            return new String(printed.get(timeout.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);
         } catch (IOException | ExecutionException | TimeoutException e) {
             LOG.warning("cannot run opencode session list: " + e.getMessage());
             return null;
