@@ -59,6 +59,7 @@ public final class Crew {
         return t;
     });
     private final TaskBook book;
+    private final Brains brains;
     private final Roster roster;
     private final Followers followers = new Followers(timers);
     private final Changes changes;
@@ -71,7 +72,8 @@ public final class Crew {
         this.config = config;
         this.book = new TaskBook(store, home, plan.tasks());
         this.changes = new Changes(zone, store, book, config, followers);
-        this.roster = new Roster(zone, brains, env, changes, book, timers, turnTimeout, plan.indexes());
+        this.brains = new Brains(zone.root(), brains, env);
+        this.roster = new Roster(zone, this.brains, changes, book, timers, turnTimeout, plan.indexes());
         changes.attach(roster);
         // Records the journal could not take (a full disk) are written as soon as it can.
         timers.scheduleWithFixedDelay(() -> {
@@ -164,17 +166,17 @@ public final class Crew {
 
     /** Each brain checked as it would start now, for {@code khlone doctor}. */
     public List<BrainReport> doctor() throws CrewException {
-        return roster.doctor(config());
+        return brains.doctor(config());
     }
 
     /** The brain variables the brains get now, for {@code khlone doctor}. */
     public Map<String, String> environment() {
-        return roster.environment();
+        return brains.environment();
     }
 
-    /** A command's environment for the brains started from now on (see {@link Roster#environment}). */
+    /** A command's environment for the brains started from now on (see {@link Brains#environment}). */
     public void environment(Map<String, String> command) {
-        roster.environment(command);
+        brains.environment(command);
     }
 
     public Optional<TaskInfo> task(String id) {

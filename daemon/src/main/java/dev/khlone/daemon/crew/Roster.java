@@ -4,29 +4,21 @@ import dev.khlone.daemon.brain.BrainHandle;
 import dev.khlone.daemon.store.CloneRecord;
 import dev.khlone.protocol.Nearest;
 import dev.khlone.protocol.brain.Brain;
-import dev.khlone.protocol.brain.Environment;
-import dev.khlone.protocol.brain.Installation;
-import dev.khlone.protocol.brain.Options;
-import dev.khlone.protocol.brain.Preflight;
 import dev.khlone.protocol.brain.Series;
 import dev.khlone.protocol.crew.Who;
-import dev.khlone.protocol.wire.BrainReport;
 import dev.khlone.protocol.wire.CloneInfo;
 import dev.khlone.protocol.wire.ErrorCode;
 import dev.khlone.protocol.zone.Zone;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -40,9 +32,7 @@ final class Roster {
     private static final Logger LOG = Logger.getLogger(Roster.class.getName());
 
     private final Zone zone;
-    private final Map<String, Brain> brains;
-    /** The brains' environment: the daemon's, as the last command that started a brain updated it. */
-    private volatile Map<String, String> env;
+    private final Brains brains;
     private final Clone.Owner owner;
     private final TaskBook book;
     private final ScheduledExecutorService timers;
@@ -56,56 +46,15 @@ final class Roster {
     /** What the crew file keeps of the roster. */
     record Saved(Map<String, Integer> indexes, List<CloneRecord> clones) {}
 
-    Roster(Zone zone, Map<String, Brain> brains, Map<String, String> env, Clone.Owner owner, TaskBook book,
+    Roster(Zone zone, Brains brains, Clone.Owner owner, TaskBook book,
            ScheduledExecutorService timers, Duration turnTimeout, Map<String, Integer> indexes) {
         this.zone = zone;
         this.brains = brains;
-        this.env = env;
         this.owner = owner;
         this.book = book;
         this.timers = timers;
         this.turnTimeout = turnTimeout;
         this.indexes = new LinkedHashMap<>(indexes);
-    }
-
-    /**
-     * A command's environment, for every brain started from now on (enrolled, rebooted, restarted
-     * after a crash): its PATH and the brains' variables ({@link Environment#updated}).
-     */
-    void environment(Map<String, String> command) {
-        if (!command.isEmpty()) {
-            env = Environment.updated(env, command);
-        }
-    }
-
-    /** How long {@code khlone doctor} waits for a brain's {@code --version}. */
-    private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(15);
-
-    /**
-     * Each brain checked as it would start now, with its profile of the same name: the binary, its
-     * version, the tested one, and the preflight. Runs processes: on the asking session's thread.
-     */
-    List<BrainReport> doctor(ZoneConfig config) {
-        List<BrainReport> reports = new ArrayList<>();
-        for (Brain brain : new TreeMap<>(brains).values()) {
-            Options options = options(config.profile(brain.name()));
-            Preflight preflight = brain.check(options);
-            Installation installation = brain.installation().orElse(null);
-            String binary = null;
-            String version = null;
-            if (installation != null && installation.missing(options.environment()).isEmpty()) {
-                binary = installation.binary(options.environment());
-                version = installation.versionOf(binary, options.environment(), VERSION_TIMEOUT).orElse(null);
-            }
-            reports.add(new BrainReport(brain.name(), binary, version, installation == null ? null : installation.version(),
-                    preflight.problem(), preflight.hint()));
-        }
-        return reports;
-    }
-
-    /** The variables the brains get now that commands hand on ({@link Environment#forBrains}), for doctor. */
-    Map<String, String> environment() {
-        return Environment.forBrains(env);
     }
 
     /** Puts back a clone the state dir had; it boots with the rest of the crew. */
@@ -190,9 +139,9 @@ final class Roster {
     Clone resolve(Who w, ZoneConfig config, String naming) throws CrewException {
         String role = w.role() == null ? config.heroRole() : config.role(w.role());
         ZoneConfig.Profile asked = w.brain() == null ? null : config.profile(w.brain());
-        if (asked != null && !brains.containsKey(asked.brain())) {
+        if (asked != null && brains.get(asked.brain()) == null) {
             throw new CrewException(ErrorCode.UNKNOWN_BRAIN, "there is no brain called " + w.brain(),
-                    "known brains: " + String.join(", ", brains.keySet())
+                    "known brains: " + String.join(", ", brains.names())
                             + (config.brainAliases().isEmpty() ? "" : "; aliases in khlone.yml: "
                             + String.join(", ", config.brainAliases().keySet())));
         }
@@ -203,7 +152,7 @@ final class Roster {
                 return found;
             }
         }
-        Brain brain = preflight(profile);
+        Brain brain = brains.preflight(profile);
         synchronized (this) {
             // Another request may have enrolled a clone that fits while the brain was checked.
             Clone found = find(w, role, asked, config, naming);
@@ -296,20 +245,6 @@ final class Roster {
         return asked == null || (exact ? c.brain().equals(asked.brain()) : c.profile.name().equals(asked.name()));
     }
 
-    /** The brain a new clone of {@code profile} runs, if it can run here. */
-    private Brain preflight(ZoneConfig.Profile profile) throws CrewException {
-        Brain brain = brains.get(profile.brain());
-        if (brain == null) {
-            throw new CrewException(ErrorCode.UNKNOWN_BRAIN, "there is no brain called " + profile.brain(),
-                    "known brains: " + String.join(", ", brains.keySet()));
-        }
-        Preflight preflight = brain.check(options(profile));
-        if (!preflight.ok()) {
-            throw new CrewException(ErrorCode.BRAIN_UNAVAILABLE, preflight.problem(), preflight.hint());
-        }
-        return brain;
-    }
-
     private Clone enroll(String role, ZoneConfig.Profile profile, Brain brain) throws CrewException {
         if (closed) {
             throw new CrewException(ErrorCode.SHUTTING_DOWN, "the daemon is stopping", "try again once it has stopped");
@@ -327,15 +262,9 @@ final class Roster {
 
     private Clone clone(String slug, String role, int index, Brain brain, ZoneConfig.Profile profile, Series series) {
         BrainHandle handle = new BrainHandle(slug, marker(slug), brain, series,
-                () -> options(profile).withTask(profile.singleShot(), book.budgetOfRunning(slug)));
+                () -> brains.options(profile).withTask(profile.singleShot(), book.budgetOfRunning(slug)));
         book.runs(slug, profile.name());
         return new Clone(slug, role, index, profile, handle, owner, timers, turnTimeout);
-    }
-
-    private Options options(ZoneConfig.Profile profile) {
-        Map<String, String> vars = new HashMap<>(env);
-        vars.putAll(profile.env());
-        return new Options(zone.root(), profile.model(), profile.args(), new Environment(vars));
     }
 
     static String hint(Collection<Clone> all) {
