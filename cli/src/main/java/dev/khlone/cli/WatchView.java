@@ -121,7 +121,7 @@ final class WatchView {
 
     /**
      * A brain's text with no control character, written as {@link LogCommand#body} and the
-     * continuation lines' margin would write it, from its UTF-8 bytes in one pass: most of what a
+     * continuation lines' margin would write it, from its bytes as they are: most of what a
      * watcher shows, and the string-building way copied each text five times (a rendered watcher
      * of a busy clone fell behind on that). False, with nothing written, for any other text.
      */

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -41,8 +40,10 @@ final class Brains {
         return byName.get(name);
     }
 
-    Set<String> names() {
-        return byName.keySet();
+    /** Why {@code typed} names no brain here; {@code more}: what else its hint names (null: nothing). */
+    CrewException unknown(String typed, String more) {
+        return new CrewException(ErrorCode.UNKNOWN_BRAIN, "there is no brain called " + typed,
+                "known brains: " + String.join(", ", byName.keySet()) + (more == null ? "" : "; " + more));
     }
 
     /**
@@ -71,8 +72,7 @@ final class Brains {
     Brain preflight(ZoneConfig.Profile profile) throws CrewException {
         Brain brain = byName.get(profile.brain());
         if (brain == null) {
-            throw new CrewException(ErrorCode.UNKNOWN_BRAIN, "there is no brain called " + profile.brain(),
-                    "known brains: " + String.join(", ", byName.keySet()));
+            throw unknown(profile.brain(), null);
         }
         Preflight preflight = brain.check(options(profile));
         if (!preflight.ok()) {

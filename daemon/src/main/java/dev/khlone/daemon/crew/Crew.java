@@ -64,7 +64,7 @@ public final class Crew {
     private final Followers followers = new Followers(timers);
     private final Changes changes;
 
-    private Crew(Zone zone, Store store, Map<String, Brain> brains, Map<String, String> env, Duration turnTimeout,
+    private Crew(Zone zone, Store store, Map<String, Brain> plugins, Map<String, String> env, Duration turnTimeout,
                  ConfigFile config, RestorePlan plan) {
         this.zone = zone;
         this.store = store;
@@ -72,8 +72,8 @@ public final class Crew {
         this.config = config;
         this.book = new TaskBook(store, home, plan.tasks());
         this.changes = new Changes(zone, store, book, config, followers);
-        this.brains = new Brains(zone.root(), brains, env);
-        this.roster = new Roster(zone, this.brains, changes, book, timers, turnTimeout, plan.indexes());
+        this.brains = new Brains(zone.root(), plugins, env);
+        this.roster = new Roster(zone, brains, changes, book, timers, turnTimeout, plan.indexes());
         changes.attach(roster);
         // Records the journal could not take (a full disk) are written as soon as it can.
         timers.scheduleWithFixedDelay(() -> {

@@ -140,10 +140,8 @@ final class Roster {
         String role = w.role() == null ? config.heroRole() : config.role(w.role());
         ZoneConfig.Profile asked = w.brain() == null ? null : config.profile(w.brain());
         if (asked != null && brains.get(asked.brain()) == null) {
-            throw new CrewException(ErrorCode.UNKNOWN_BRAIN, "there is no brain called " + w.brain(),
-                    "known brains: " + String.join(", ", brains.names())
-                            + (config.brainAliases().isEmpty() ? "" : "; aliases in khlone.yml: "
-                            + String.join(", ", config.brainAliases().keySet())));
+            throw brains.unknown(w.brain(), config.brainAliases().isEmpty() ? null
+                    : "aliases in khlone.yml: " + String.join(", ", config.brainAliases().keySet()));
         }
         ZoneConfig.Profile profile = asked != null ? asked : config.profile(config.heroBrain());
         synchronized (this) {
