@@ -55,7 +55,10 @@ class FollowTest {
     }
 
     private RecordingClient follower(String re) {
-        RecordingClient client = new RecordingClient();
+        return follow(new RecordingClient(), re);
+    }
+
+    private RecordingClient follow(RecordingClient client, String re) {
         crew.follow(client, re, clones -> new Reply.ZoneStatus(re, "/z", "z", 1, 0, "v", null, clones));
         return client;
     }
@@ -98,14 +101,18 @@ class FollowTest {
     @Test
     void aFollowerThatDoesNotReadHoldsUpNoCloneAndThenGetsTheLatestStateNotABacklog() throws Exception {
         ended(crew.submit(TaskMode.ACT, "enroll the hero", null, Placement.LAST));
-        RecordingClient stuck = follower("stuck");
+        RecordingClient stuck = new RecordingClient();
+        stuck.stall(true); // from its first frame: the clone's change after the task above may still be on its way
+        follow(stuck, "stuck");
         RecordingClient reading = follower("reading");
-        stuck.stall(true);
         TaskInfo last = null;
         for (int i = 0; i < 5; i++) {
             last = crew.submit(TaskMode.ACT, "task " + i, null, Placement.LAST);
         }
         assertThat(ended(last).status()).as("the clone works on while a follower reads nothing").isEqualTo(TaskInfo.Status.DONE);
+        // The clone's last change (idle, what it said) is published after its task's end is told: every follower has it once this one does.
+        reading.await(Push.CloneChanged.class, c -> c.info().state() == CloneInfo.State.IDLE
+                && "echo: task 4".equals(c.info().said()), WAIT);
         assertThat(changes(reading).size()).as("a reading follower sees every step").isGreaterThan(5);
         assertThat(changes(stuck)).isEmpty();
 
