@@ -121,9 +121,28 @@ public final class KhloneHarness implements AutoCloseable {
         return pb;
     }
 
-    /** Runs {@code khlone args...} in {@code cwd} to the end and returns what it did. */
+    /**
+     * Runs {@code khlone args...} in {@code cwd} to the end and returns what it did; a command
+     * killed by a signal has the signal and the end of each daemon's log added to its stderr, for
+     * whoever reads the failure: nothing in a test sends it one.
+     */
     public Result run(Path cwd, String... args) {
-        return run(command(cwd, args));
+        Result r = run(command(cwd, args));
+        if (r.exitCode() <= 128) {
+            return r;
+        }
+        StringBuilder err = new StringBuilder(r.err()).append("(killed by signal ").append(r.exitCode() - 128).append(")\n");
+        Path zones = home.resolve("zones");
+        try (Stream<Path> ids = Files.isDirectory(zones) ? Files.list(zones) : Stream.empty()) {
+            for (Path log : ids.map(dir -> dir.resolve("daemon.log")).filter(Files::isRegularFile).toList()) {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                err.append("--- the end of ").append(log).append('\n');
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> err.append(l).append('\n'));
+            }
+        } catch (IOException e) {
+            err.append("(the daemons' logs could not be read: ").append(e).append(")\n");
+        }
+        return new Result(r.exitCode(), r.out(), err.toString());
     }
 
     /** Runs a prepared command to the end, stdin closed, and returns what it did. */
