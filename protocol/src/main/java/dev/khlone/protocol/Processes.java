@@ -20,4 +20,13 @@ public final class Processes {
             return false;
         }
     }
+
+    /**
+     * Still the process the handle was taken of, and not a zombie. A handle is alive only while its
+     * pid has the start time it was taken with; the pid alone may have gone to another process since
+     * (and {@link ProcessHandle#descendants} of a handle whose pid did are that process's children).
+     */
+    public static boolean running(ProcessHandle p) {
+        return p != null && p.isAlive() && running(p.pid());
+    }
 }

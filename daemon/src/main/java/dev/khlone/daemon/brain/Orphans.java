@@ -48,20 +48,22 @@ public final class Orphans {
      * brain that stays.
      */
     public static void end(long pid, long startMs) {
-        if (pid <= 0 || startMs == 0 || startMs(pid) != startMs) {
+        // The handle is taken before its start time is read: it stays that process's, pid reused or not.
+        ProcessHandle brain = pid <= 0 ? null : ProcessHandle.of(pid).orElse(null);
+        if (brain == null || startMs == 0 || brain.info().startInstant().map(Instant::toEpochMilli).orElse(0L) != startMs) {
             return;
         }
         LOG.info("ending brain " + pid + ", left running by the previous daemon");
         try {
             signalGroup("TERM", pid);
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-            if (awaitGone(pid, GRACE)) {
+            brain.destroy();
+            if (awaitGone(brain, GRACE)) {
                 return;
             }
             LOG.info("brain " + pid + " outlived SIGTERM by " + GRACE.toMillis() + " ms: SIGKILL");
             signalGroup("KILL", pid);
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            awaitGone(pid, Duration.ofSeconds(5));
+            brain.destroyForcibly();
+            awaitGone(brain, Duration.ofSeconds(5));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not end the brain " + pid, e);
         } catch (InterruptedException e) {
@@ -74,10 +76,10 @@ public final class Orphans {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
     }
 
-    /** Whether {@code pid} is gone within {@code limit}. */
-    private static boolean awaitGone(long pid, Duration limit) throws InterruptedException {
+    /** Whether {@code brain} is gone within {@code limit}. */
+    private static boolean awaitGone(ProcessHandle brain, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (Processes.running(pid)) {
+        while (Processes.running(brain)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }

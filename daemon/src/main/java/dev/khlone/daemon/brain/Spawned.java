@@ -45,6 +45,11 @@ final class Spawned {
 
     final Process process;
     final long pid;
+    /**
+     * The process as taken when it started (null: it was gone at once). Its start time tells it from
+     * a later process given its pid once it has ended: nothing is signalled by the pid alone.
+     */
+    private final ProcessHandle handle;
     final boolean pty;
     /** Tags this process and what it starts, unique in the daemon: what a crash of it left is found by it (see {@link Orphans#endRun}). */
     final long run;
@@ -61,6 +66,8 @@ final class Spawned {
         this.name = name;
         this.process = process;
         this.pid = process.pid();
+        // pty4j's processes have no toHandle(); a child not yet waited for keeps its pid, so this is it.
+        this.handle = pty ? ProcessHandle.of(pid).orElse(null) : process.toHandle();
         this.pty = pty;
         this.run = run;
         // One thread at most, in order, and only while there is something to write: an idle clone's
@@ -184,7 +191,7 @@ final class Spawned {
     /** When the kernel started the process (0 once it is gone): what tells it from a later process with its pid. */
     long startMs() {
         long ms = startMs;
-        if (ms == 0) {
+        if (ms == 0 && Processes.running(handle)) {
             ms = Orphans.startMs(pid);
             startMs = ms;
         }
@@ -240,9 +247,8 @@ final class Spawned {
      */
     void stop(Duration grace, boolean busy) {
         expected = true;
-        // pty4j's processes have no toHandle(); their pid does.
-        ProcessHandle root = ProcessHandle.of(pid).orElse(null);
-        if (root == null) {
+        ProcessHandle root = handle;
+        if (!Processes.running(root)) {
             writer.shutdownNow();
             return;
         }
@@ -295,7 +301,7 @@ final class Spawned {
         long deadline = System.nanoTime() + grace.toNanos();
         List<ProcessHandle> alive = new ArrayList<>(processes);
         while (true) {
-            alive.removeIf(p -> !Processes.running(p.pid()));
+            alive.removeIf(p -> !Processes.running(p));
             if (alive.isEmpty() || System.nanoTime() > deadline) {
                 return alive;
             }
