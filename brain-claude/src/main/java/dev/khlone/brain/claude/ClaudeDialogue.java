@@ -58,22 +58,7 @@ final class ClaudeDialogue implements Dialogue {
 
     @Override
     public void decode(byte[] chunk, int offset, int length, Sink sink) {
-        lines.feed(chunk, offset, length, new JsonLines.Handler() {
-            @Override
-            public void object(Map<String, Object> json, byte[] line) {
-                List<BrainEvent> events = events(json);
-                if (events.isEmpty()) {
-                    sink.event(new BrainEvent.Raw(line));
-                } else {
-                    events.forEach(sink::event);
-                }
-            }
-
-            @Override
-            public void other(byte[] line) {
-                sink.event(new BrainEvent.Raw(line));
-            }
-        });
+        lines.feed(chunk, offset, length, ClaudeDialogue::events, sink::event);
     }
 
     /** What one line means, or nothing if it means nothing to a user. */

@@ -5,7 +5,10 @@ import dev.khlone.protocol.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Splits a brain's stdout into lines and parses each as a JSON object: the framing all three
@@ -39,6 +42,30 @@ public final class JsonLines {
             start = i + 1;
         }
         partial.write(chunk, start, end - start);
+    }
+
+    /**
+     * {@link #feed} for a brain whose every line stands alone: each object's {@code events}, and a
+     * line that makes none or is no JSON object as it is ({@link BrainEvent.Raw}).
+     */
+    public void feed(byte[] chunk, int offset, int length, Function<Map<String, Object>, List<BrainEvent>> events,
+            Consumer<BrainEvent> sink) {
+        feed(chunk, offset, length, new Handler() {
+            @Override
+            public void object(Map<String, Object> json, byte[] line) {
+                List<BrainEvent> made = events.apply(json);
+                if (made.isEmpty()) {
+                    sink.accept(new BrainEvent.Raw(line));
+                } else {
+                    made.forEach(sink);
+                }
+            }
+
+            @Override
+            public void other(byte[] line) {
+                sink.accept(new BrainEvent.Raw(line));
+            }
+        });
     }
 
     private static void line(byte[] bytes, int offset, int length, Handler handler) {

@@ -50,4 +50,15 @@ class JsonLinesTest {
         new JsonLines().feed(line.toByteArray(), 0, line.size(), handler);
         assertThat(heard).hasSize(1).first().asString().startsWith("json: a\uFFFDb | ");
     }
+
+    @Test
+    void eachObjectBecomesItsEventsAndALineThatMakesNoneIsPassedOnRaw() {
+        byte[] stream = "{\"text\":\"a\"}\n{\"type\":\"ping\"}\nnot json\n{\"text\":\"b\"}\n".getBytes(StandardCharsets.UTF_8);
+        List<String> events = new ArrayList<>();
+        new JsonLines().feed(stream, 0, stream.length,
+                json -> json.get("text") instanceof String t ? List.of(new BrainEvent.Text(t), new BrainEvent.Text(t + "!")) : List.of(),
+                event -> events.add(event instanceof BrainEvent.Raw raw ? "raw: " + new String(raw.bytes(), StandardCharsets.UTF_8)
+                        : "text: " + ((BrainEvent.Text) event).text()));
+        assertThat(events).containsExactly("text: a", "text: a!", "raw: {\"type\":\"ping\"}", "raw: not json", "text: b", "text: b!");
+    }
 }
