@@ -248,7 +248,8 @@ final class Spawned {
     void stop(Duration grace, boolean busy) {
         expected = true;
         ProcessHandle root = handle;
-        if (!Processes.running(root)) {
+        // Alive counts an exited brain not yet reaped: its children are still its own, to be found below.
+        if (root == null || !root.isAlive()) {
             writer.shutdownNow();
             return;
         }
