@@ -4,8 +4,12 @@ import dev.khlone.protocol.Failures;
 import dev.khlone.protocol.crew.Who;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.zone.Zone;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -88,7 +92,7 @@ final class LogCommand implements Callable<Integer> {
         Zone zone = zoneOption.existingZone();
         Path dir = zoneOption.locations().transcripts(zone);
         try {
-            return show(zone, dir, clones, sinceMs);
+            return show(zone, dir, zoneOption.locations().taskJournal(zone), clones, sinceMs);
         } catch (IOException e) {
             throw new KhloneException(ExitCode.FAILED, "cannot read the transcripts in " + dir + ": "
                     + Failures.of(e, dir), "check that KHLONE_HOME (" + zoneOption.locations().home()
@@ -96,7 +100,7 @@ final class LogCommand implements Callable<Integer> {
         }
     }
 
-    private int show(Zone zone, Path dir, Predicate<String> clones, long sinceMs) throws IOException {
+    private int show(Zone zone, Path dir, Path journal, Predicate<String> clones, long sinceMs) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // JSON goes to stdout alone: what is said about it goes to stderr, where a script's parser does not look.
@@ -111,6 +115,11 @@ final class LogCommand implements Callable<Integer> {
             first = last == null ? transcripts.history() : transcripts.recent(last);
         }
         int shown = show(first, transcripts, clones, out);
+        if (task != null && shown == 0 && !journalled(journal, task)) {
+            // A mistyped id would show nothing, or be followed for ever: the journal has every task the zone accepted.
+            throw new KhloneException(ExitCode.FAILED, "there is no task " + task + " in zone " + zone.id(),
+                    "khlone tasks lists the zone's tasks");
+        }
         boolean anyClone = transcripts.clones().stream().anyMatch(clones);
         if (!follow) {
             if (transcripts.clones().isEmpty()) {
@@ -138,6 +147,28 @@ final class LogCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
             show(transcripts.poll(), transcripts, clones, out);
+        }
+    }
+
+    /**
+     * Whether the zone's task journal has a record of the task {@code id}: every task has one from
+     * the moment it is accepted, before any line of it is written. A journal that cannot be read
+     * counts as having it (the command goes on as it would without the check).
+     */
+    private static boolean journalled(Path journal, String id) {
+        String field = "\"id\":\"" + id + "\"";
+        try (BufferedReader records = Files.newBufferedReader(journal, StandardCharsets.UTF_8)) {
+            String record;
+            while ((record = records.readLine()) != null) {
+                if (record.contains(field)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -2,10 +2,13 @@ package dev.khlone.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.store.TranscriptEntry;
 import dev.khlone.protocol.store.TranscriptEntry.Kind;
 import dev.khlone.protocol.store.TranscriptFile;
 import dev.khlone.protocol.zone.Locations;
+import dev.khlone.protocol.wire.Codec;
+import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.zone.Zone;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -159,9 +162,34 @@ class LogTest {
         Cli.Run task = cli.run("log", "--task", "t-3f9a");
         assertThat(task.out()).contains("› fix the flaky test").contains("✓ All green.").doesNotContain("t-77aa")
                 .doesNotContain("rebooted");
+        journal(TaskInfo.queued("t-0000", "foreman.1", TaskMode.ACT, "later", T));
         Cli.Run none = cli.run("log", "--task", "t-0000");
         assertThat(none.exitCode()).isZero();
         assertThat(none.out()).isEqualTo("no lines of task t-0000 in the transcripts (a queued task has none yet)" + NL);
+    }
+
+    /** Appends the task's record to the zone's journal, as the daemon does when it accepts one. */
+    void journal(TaskInfo task) throws IOException {
+        Path journal = locations.taskJournal(zone);
+        Files.createDirectories(journal.getParent());
+        Files.write(journal, Codec.line(task::write), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void aTaskTheZoneNeverHadExits1SayingSoAndIsNotFollowed() throws Exception {
+        String noTask = "khlone: there is no task t-typo in zone " + zone.id() + NL
+                + "  hint: khlone tasks lists the zone's tasks" + NL;
+        Cli.Run empty = cli.run("log", "--task", "t-typo");
+        assertThat(empty.exitCode()).as("a zone with no task yet").isEqualTo(1);
+        assertThat(empty.err()).isEqualTo(noTask);
+        aSession();
+        journal(TaskInfo.queued("t-3f9a", "foreman.1", TaskMode.ACT, "fix the flaky test", T));
+        for (String[] args : List.of(new String[] {"log", "--task", "t-typo"}, new String[] {"log", "-f", "--task", "t-typo"})) {
+            Cli.Run r = cli.run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).isEqualTo(noTask);
+        }
     }
 
     @Test

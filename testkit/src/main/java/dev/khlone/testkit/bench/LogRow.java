@@ -1,6 +1,9 @@
 package dev.khlone.testkit.bench;
 
+import dev.khlone.protocol.brain.TaskMode;
 import dev.khlone.protocol.store.TranscriptEntry;
+import dev.khlone.protocol.wire.Codec;
+import dev.khlone.protocol.wire.TaskInfo;
 import dev.khlone.protocol.zone.Zone;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
@@ -30,6 +33,11 @@ final class LogRow implements Bench.Rows {
         Zone zone = bench.khlone.zone(dir);
         Path file = bench.khlone.locations().transcript(zone, "foreman.1");
         String task = write(file, size);
+        // The empty zone knows the task (log refuses an id its zone never had), queued: no line of it anywhere.
+        Path journal = bench.khlone.locations().taskJournal(bench.khlone.zone(empty));
+        Files.createDirectories(journal.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.write(journal, Codec.line(TaskInfo.queued(task, "foreman.1", TaskMode.ACT, "task number 0", 0)::write));
+        Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rw-------"));
         List<Double> big = new ArrayList<>();
         List<Double> none = new ArrayList<>();
         List<Double> grep = new ArrayList<>();
