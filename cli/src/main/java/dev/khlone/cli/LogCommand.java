@@ -117,7 +117,7 @@ final class LogCommand implements Callable<Integer> {
         int shown = show(first, transcripts, clones, out);
         if (task != null && shown == 0 && !journalled(journal, task)) {
             // A mistyped id would show nothing, or be followed for ever: the journal has every task the zone accepted.
-            throw new KhloneException(ExitCode.FAILED, "there is no task " + task + " in zone " + zone.id(),
+            throw new KhloneException(ExitCode.FAILED, "there is no task " + task,
                     "khlone tasks lists the zone's tasks");
         }
         boolean anyClone = transcripts.clones().stream().anyMatch(clones);

@@ -177,7 +177,7 @@ class LogTest {
 
     @Test
     void aTaskTheZoneNeverHadExits1SayingSoAndIsNotFollowed() throws Exception {
-        String noTask = "khlone: there is no task t-typo in zone " + zone.id() + NL
+        String noTask = "khlone: there is no task t-typo" + NL
                 + "  hint: khlone tasks lists the zone's tasks" + NL;
         Cli.Run empty = cli.run("log", "--task", "t-typo");
         assertThat(empty.exitCode()).as("a zone with no task yet").isEqualTo(1);
