@@ -28,11 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealClaudeTest {
     private static final Duration TURN = Duration.ofSeconds(20);
-    private static FakeModelServer server;
+    @RegisterExtension
+    static final FakeModelServer server = FakeModelServer.forTestClass();
 
     @TempDir
     Path dir;
@@ -51,19 +51,8 @@ class RealClaudeTest {
     private ClaudeHome home;
     private Options options;
 
-    @BeforeAll
-    static void startServer() throws IOException {
-        server = FakeModelServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void seedHome() throws IOException {
-        server.reset();
         home = ClaudeHome.seed(dir, Files.createDirectories(dir.resolve("project")), server.baseUrl());
         Map<String, String> env = new LinkedHashMap<>(home.environment());
         env.put(ClaudeBrain.BINARY_VARIABLE, Brains.claude().toString()); // throws, saying to install it

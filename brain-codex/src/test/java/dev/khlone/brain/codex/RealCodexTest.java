@@ -27,11 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RealCodexTest {
     private static final Duration TURN = Duration.ofSeconds(20);
     private static final String PATCH = "*** Begin Patch\n*** Add File: patched.txt\n+made by apply_patch\n*** End Patch\n";
-    private static FakeModelServer server;
+    @RegisterExtension
+    static final FakeModelServer server = FakeModelServer.forTestClass();
 
     @TempDir
     Path dir;
@@ -51,19 +51,8 @@ class RealCodexTest {
     private CodexHome home;
     private Options options;
 
-    @BeforeAll
-    static void startServer() throws IOException {
-        server = FakeModelServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void seedHome() throws IOException {
-        server.reset();
         home = CodexHome.seed(dir, Files.createDirectories(dir.resolve("project")), server.baseUrl());
         Map<String, String> env = new LinkedHashMap<>(home.environment());
         env.put(CodexBrain.BINARY_VARIABLE, Brains.codex().toString()); // throws, saying to install it

@@ -28,11 +28,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RealOpencodeTest {
     /** The first turn includes opencode's start. */
     private static final Duration TURN = Duration.ofSeconds(30);
-    private static FakeModelServer server;
+    @RegisterExtension
+    static final FakeModelServer server = FakeModelServer.forTestClass();
 
     @TempDir
     Path dir;
@@ -53,19 +53,8 @@ class RealOpencodeTest {
     private OpencodeHome home;
     private Options options;
 
-    @BeforeAll
-    static void startServer() throws IOException {
-        server = FakeModelServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void seedHome() throws IOException {
-        server.reset();
         home = OpencodeHome.seed(dir, Files.createDirectories(dir.resolve("project")), server.baseUrl());
         Map<String, String> env = new LinkedHashMap<>(home.environment());
         env.put(OpencodeBrain.BINARY_VARIABLE, Brains.opencode().toString()); // throws, saying to install it

@@ -24,17 +24,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The handle running the real, pinned {@code claude} against the fake model server on 127.0.0.1. */
 class ClaudeHandleTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static FakeModelServer model;
+    @RegisterExtension
+    static final FakeModelServer model = FakeModelServer.forTestClass();
 
     @TempDir
     Path tmp;
@@ -44,19 +44,8 @@ class ClaudeHandleTest {
     Recorder recorder;
     TuiScreen screen;
 
-    @BeforeAll
-    static void startModel() throws Exception {
-        model = FakeModelServer.start();
-    }
-
-    @AfterAll
-    static void stopModel() {
-        model.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        model.reset();
         zone = Files.createDirectory(tmp.resolve("zone"));
         ClaudeHome home = ClaudeHome.seed(tmp.resolve("home"), zone, model.baseUrl());
         Map<String, String> env = new HashMap<>(home.environment());

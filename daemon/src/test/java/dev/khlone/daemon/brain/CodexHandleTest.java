@@ -30,11 +30,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,7 +44,8 @@ class CodexHandleTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** On a fresh TUI's screen once it takes keys. */
     private static final String READY = "OpenAI Codex";
-    private static FakeModelServer model;
+    @RegisterExtension
+    static final FakeModelServer model = FakeModelServer.forTestClass();
 
     @TempDir
     Path tmp;
@@ -56,19 +56,8 @@ class CodexHandleTest {
     Recorder recorder;
     TuiScreen screen;
 
-    @BeforeAll
-    static void startModel() throws Exception {
-        model = FakeModelServer.start();
-    }
-
-    @AfterAll
-    static void stopModel() {
-        model.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        model.reset();
         zone = Files.createDirectory(tmp.resolve("zone"));
         home = CodexHome.seed(tmp.resolve("home"), zone, model.baseUrl());
         Map<String, String> env = new HashMap<>(home.environment());

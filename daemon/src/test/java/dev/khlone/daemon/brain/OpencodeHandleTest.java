@@ -25,11 +25,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,7 +47,8 @@ class OpencodeHandleTest {
     private static final String XTVERSION_ANSWER = "\u001bP>|xterm(388)\u001b\\";
     /** On a fresh TUI's screen once it takes keys. */
     private static final String READY = "Ask anything";
-    private static FakeModelServer model;
+    @RegisterExtension
+    static final FakeModelServer model = FakeModelServer.forTestClass();
 
     @TempDir
     Path tmp;
@@ -56,19 +56,8 @@ class OpencodeHandleTest {
     Recorder recorder;
     TuiScreen screen;
 
-    @BeforeAll
-    static void startModel() throws Exception {
-        model = FakeModelServer.start();
-    }
-
-    @AfterAll
-    static void stopModel() {
-        model.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        model.reset();
         Path zone = Files.createDirectory(tmp.resolve("zone"));
         OpencodeHome home = OpencodeHome.seed(tmp.resolve("home"), zone, model.baseUrl());
         Map<String, String> env = new HashMap<>(home.environment());

@@ -6,6 +6,7 @@ import dev.khlone.protocol.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -25,6 +26,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A model API on 127.0.0.1 that answers from a script, for running the real brain CLIs in tests.
@@ -77,7 +81,7 @@ import java.util.function.Function;
  * <p>Not thread-confined: tests enqueue and await from their own thread while the server's
  * threads answer; one lock guards the script and the log, and no lock is held while writing.
  */
-public final class FakeModelServer implements AutoCloseable {
+public final class FakeModelServer implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
     private final HttpServer http;
     private final ExecutorService executor;
     private final List<Dialect> dialects = List.of(new AnthropicMessages(), new OpenAIResponses(),
@@ -108,6 +112,29 @@ public final class FakeModelServer implements AutoCloseable {
     /** Starts a server on 127.0.0.1 on a free port. */
     public static FakeModelServer start() throws IOException {
         return new FakeModelServer();
+    }
+
+    /**
+     * One server for a test class, as a JUnit extension:
+     * {@code @RegisterExtension static final FakeModelServer server = FakeModelServer.forTestClass();}
+     * It is reset before each test and closed after the last.
+     */
+    public static FakeModelServer forTestClass() {
+        try {
+            return start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the fake model server on 127.0.0.1", e);
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        reset();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /** {@code http://127.0.0.1:PORT}, what a client takes as its API base URL. */

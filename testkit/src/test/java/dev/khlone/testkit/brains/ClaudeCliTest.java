@@ -14,11 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real pinned {@code claude} against the fake model server, in dispatch mode on pipes. */
@@ -38,26 +37,16 @@ class ClaudeCliTest {
     static final List<String> ACT = List.of("--permission-mode", "acceptEdits", "--allowedTools", "Bash");
 
     private static final Duration TURN = Duration.ofSeconds(20);
-    private static FakeModelServer server;
+    @RegisterExtension
+    static final FakeModelServer server = FakeModelServer.forTestClass();
 
     @TempDir
     Path dir;
     private ClaudeHome home;
     private final List<ClaudeProcess> processes = new ArrayList<>();
 
-    @BeforeAll
-    static void startServer() throws IOException {
-        server = FakeModelServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @BeforeEach
     void seedHome() throws IOException {
-        server.reset();
         home = ClaudeHome.seed(dir, Files.createDirectories(dir.resolve("project")), server.baseUrl());
     }
 

@@ -12,31 +12,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Chat Completions side of the fake model server, as opencode's requests look (1.18.33). */
 class ChatCompletionsTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final HttpClient client = HttpClient.newHttpClient();
-    private static FakeModelServer server;
-
-    @BeforeAll
-    static void start() throws IOException {
-        server = FakeModelServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
+    @RegisterExtension
+    static final FakeModelServer server = FakeModelServer.forTestClass();
 
     @Test
     void streamsTextInDeltasThenTheFinishReasonThenUsage() throws Exception {

@@ -18,30 +18,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FakeModelServerTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static FakeModelServer server;
+    @RegisterExtension
+    static final FakeModelServer server = FakeModelServer.forTestClass();
     private static final HttpClient client = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws IOException {
-        server = FakeModelServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
 
     @Test
     void listensOnLoopbackOnly() {

@@ -17,31 +17,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fake model server's OpenAI Responses API, with requests shaped like codex 0.169.0's. */
 class OpenAIResponsesTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final HttpClient client = HttpClient.newHttpClient();
-    private static FakeModelServer server;
-
-    @BeforeAll
-    static void start() throws IOException {
-        server = FakeModelServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
+    @RegisterExtension
+    static final FakeModelServer server = FakeModelServer.forTestClass();
 
     @Test
     void streamsTextAsTheRealApiDoes() throws Exception {
