@@ -266,8 +266,10 @@ class DaemonLifecycleIT {
             hearing.start();
         }
 
+        /** Ends node too: runuser's child, which killing runuser alone leaves running as nobody. */
         @Override
         public void close() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
     }
