@@ -37,7 +37,11 @@ public final class Orphans {
 
     /** When a process started, to recognise it later; 0 if it is gone. */
     public static long startMs(long pid) {
-        return ProcessHandle.of(pid).flatMap(p -> p.info().startInstant()).map(Instant::toEpochMilli).orElse(0L);
+        return ProcessHandle.of(pid).map(Orphans::startMs).orElse(0L);
+    }
+
+    private static long startMs(ProcessHandle p) {
+        return p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     }
 
     /**
@@ -50,7 +54,7 @@ public final class Orphans {
     public static void end(long pid, long startMs) {
         // The handle is taken before its start time is read: it stays that process's, pid reused or not.
         ProcessHandle brain = pid <= 0 ? null : ProcessHandle.of(pid).orElse(null);
-        if (brain == null || startMs == 0 || brain.info().startInstant().map(Instant::toEpochMilli).orElse(0L) != startMs) {
+        if (brain == null || startMs == 0 || startMs(brain) != startMs) {
             return;
         }
         LOG.info("ending brain " + pid + ", left running by the previous daemon");
